@@ -1,0 +1,107 @@
+# Build and check the book "Recurrent Neural Networks, Derived and Checked".
+#
+#   make book       build _build/html, running every chapter from a clean kernel
+#   make test       everything CI checks (this is all .ci/run does)
+#   make notebooks  write each chapter as a Jupyter notebook into notebooks/
+#   make bench      run benchmarks/run.py
+#   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
+#
+# A fresh clone needs only python3, node/npm and apt: the targets below create
+# .venv, fetch the vendored JavaScript and install Debian's chromium.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := book
+
+VENV := .venv
+PY   := $(VENV)/bin/python
+JB   := $(VENV)/bin/jupyter-book
+
+# Matplotlib writes this date into SVG/PDF metadata; fixing it keeps outputs byte-stable.
+export SOURCE_DATE_EPOCH := 1767225600
+
+# apt needs root; use sudo only when we are not root already.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: setup book test notebooks bench clean distclean vendor chromium
+
+setup: $(VENV)/.stamp vendor
+
+# --- Python environment -----------------------------------------------------
+# Rebuilt when a requirements file or pyproject.toml changes. Every package is
+# pinned in the requirements files; rnn_core itself is installed editable.
+$(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# --- Vendored JavaScript ----------------------------------------------------
+# The built pages must load nothing from outside hosts, so MathJax 3 and the
+# ipywidgets embedder come from the npm registry at fixed versions (checked by
+# sha256) and are copied to _vendor/extra/_static/vendor/. _config.yml lists
+# _vendor/extra in html_extra_path, so Sphinx copies it into _build/html as is.
+# (Not the source _static/ folder: Jupyter Book 1 would load every .js found
+# there on every page.) `npm pack` fetches just the package tarballs and runs
+# no install scripts.
+MATHJAX      := mathjax@3.2.2
+MATHJAX_SHA  := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+WIDGETS      := @jupyter-widgets/html-manager@1.0.15
+WIDGETS_SHA  := 2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638
+VENDOR_OUT   := _vendor/extra/_static/vendor
+
+vendor: _vendor/.stamp
+
+_vendor/.stamp: Makefile
+	rm -rf _vendor && mkdir -p _vendor/npm $(VENDOR_OUT)/mathjax $(VENDOR_OUT)/jupyter-widgets
+	cd _vendor/npm && npm pack --silent $(MATHJAX) $(WIDGETS) >/dev/null
+	echo "$(MATHJAX_SHA)  _vendor/npm/mathjax-3.2.2.tgz" | sha256sum --check --quiet
+	echo "$(WIDGETS_SHA)  _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz" | sha256sum --check --quiet
+	tar -xzf _vendor/npm/mathjax-3.2.2.tgz -C $(VENDOR_OUT)/mathjax --strip-components=2 \
+	    package/es5/tex-svg-full.js
+	tar -xzf _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz -C $(VENDOR_OUT)/jupyter-widgets \
+	    --strip-components=2 --wildcards 'package/dist/embed.js*' 'package/dist/*.woff*' \
+	    'package/dist/*.ttf' 'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
+	touch $@
+
+# --- Browser for the smoke test -----------------------------------------------
+# Playwright drives Debian's chromium (`playwright install` cannot download
+# browsers here). Installed only when missing.
+chromium: /usr/bin/chromium
+
+/usr/bin/chromium:
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y chromium
+
+# --- Book -------------------------------------------------------------------
+# -W: warnings (including a failing cell) are errors; -n: broken references are
+# warnings; --keep-going: report them all. --all: re-read every page, so every
+# chapter is executed again (execute_notebooks: force) even if its source did
+# not change, for example after an edit to rnn_core.
+book: setup
+	$(JB) build . --all -W -n --keep-going
+
+# --- Tests ------------------------------------------------------------------
+# One pytest run: unit, property and doctests of rnn_core, each chapter run as a
+# notebook, the book build, the off-site checks and the browser smoke test. The
+# build and the tests that read _build/html share the xdist group "book", so
+# they run in that order on one worker and the book is built once; the other
+# worker takes the rest.
+test: setup chromium
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+# --- Notebooks for readers ---------------------------------------------------
+notebooks: $(VENV)/.stamp
+	mkdir -p notebooks
+	for f in $$($(PY) tools/book_toc.py --notebooks); do \
+	    $(VENV)/bin/jupytext --quiet --to ipynb -o notebooks/$$(basename $$f .md).ipynb $$f; \
+	done
+
+bench: $(VENV)/.stamp
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build _vendor notebooks .pytest_cache .hypothesis .ruff_cache .jupyter_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

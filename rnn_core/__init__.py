@@ -1,0 +1,99 @@
+"""rnn_core: the numerical core of *Recurrent Neural Networks, Derived and Checked*.
+
+Every chapter of the book imports its mathematics from here, and every gradient
+here is checked against central finite differences in the tests. Arrays are
+batch-major: a batch of sequences has shape ``(N, T, D)``.
+
+Modules: ``cell`` (the tanh RNN and BPTT), ``linear`` (the scalar linear cell
+and its closed-form gradients), ``symbolic`` (sympy proofs of those closed
+forms), ``layers`` (embedding, output layer, softmax loss), ``optim``
+(clipping, SGD, Adam), ``gradcheck`` (finite differences), ``data`` (toy
+sequences, windows, tokens), ``ar`` (autoregressive models) and
+``conventions`` (column-vector and PyTorch notation).
+"""
+
+from .ar import (
+    ARModel,
+    fit_ar,
+    forecast_k_step,
+    normal_equations,
+    predict_one_step,
+    rollout,
+    select_tau,
+)
+from .cell import (
+    RNNCache,
+    StepCache,
+    rnn_backward,
+    rnn_forward,
+    rnn_step_backward,
+    rnn_step_forward,
+)
+from .data import (
+    Vocab,
+    ar_process,
+    autocorrelation,
+    build_vocab,
+    decode,
+    encode,
+    make_windows,
+    markov_chain_joint,
+    random_walk,
+    shuffle_fraction,
+    sine_with_noise,
+    tokenize,
+)
+from .gradcheck import numerical_gradient, rel_error
+from .layers import (
+    embedding_backward,
+    embedding_forward,
+    softmax,
+    temporal_affine_backward,
+    temporal_affine_forward,
+    temporal_softmax_loss,
+)
+from .linear import linear_grad_terms, linear_rnn, linear_rnn_grads
+from .optim import SGD, Adam, clip_grad_norm, global_norm
+
+__all__ = [
+    "SGD",
+    "ARModel",
+    "Adam",
+    "RNNCache",
+    "StepCache",
+    "Vocab",
+    "ar_process",
+    "autocorrelation",
+    "build_vocab",
+    "clip_grad_norm",
+    "decode",
+    "embedding_backward",
+    "embedding_forward",
+    "encode",
+    "fit_ar",
+    "forecast_k_step",
+    "global_norm",
+    "linear_grad_terms",
+    "linear_rnn",
+    "linear_rnn_grads",
+    "make_windows",
+    "markov_chain_joint",
+    "normal_equations",
+    "numerical_gradient",
+    "predict_one_step",
+    "random_walk",
+    "rel_error",
+    "rnn_backward",
+    "rnn_forward",
+    "rnn_step_backward",
+    "rnn_step_forward",
+    "rollout",
+    "select_tau",
+    "shuffle_fraction",
+    "sine_with_noise",
+    "softmax",
+    "temporal_affine_backward",
+    "temporal_affine_forward",
+    "temporal_softmax_loss",
+    "tokenize",
+]

@@ -1,0 +1,230 @@
+"""The vanilla tanh RNN cell: one step, the time loop, and backpropagation through time.
+
+Everything is batch-major: ``x`` has shape ``(N, T, D)`` (batch, time, input
+features) and the hidden states ``h`` have shape ``(N, T, H)``. One step is
+
+    a_t = x_t Wx + h_{t-1} Wh + b,        h_t = tanh(a_t),
+
+and the backward pass runs the delta recursion of the BPTT chapter,
+
+    delta_t = (dL/dh_t + delta_{t+1} Wh^T) * (1 - h_t**2),
+
+where ``delta_t = dL/da_t`` is the gradient at the pre-activation.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._checks import as_array, as_int
+
+
+class StepCache(NamedTuple):
+    """What one step's backward pass needs from its forward pass."""
+
+    x: np.ndarray  # (N, D)
+    h_prev: np.ndarray  # (N, H)
+    Wx: np.ndarray  # (D, H)
+    Wh: np.ndarray  # (H, H)
+    h_next: np.ndarray  # (N, H)
+
+
+class RNNCache(NamedTuple):
+    """What ``rnn_backward`` needs from ``rnn_forward``."""
+
+    x: np.ndarray  # (N, T, D)
+    h0: np.ndarray  # (N, H)
+    Wx: np.ndarray  # (D, H)
+    Wh: np.ndarray  # (H, H)
+    h: np.ndarray  # (N, T, H)
+
+
+def _check_params(Wx, Wh, b, sizes):
+    """Validate the shared weights against the sizes fixed by the inputs."""
+    Wx = as_array("Wx", Wx, ("D", "H"), sizes)
+    Wh = as_array("Wh", Wh, ("H", "H"), sizes)
+    b = as_array("b", b, ("H",), sizes)
+    return Wx, Wh, b
+
+
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    """Run one step of the tanh RNN cell.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, D)
+        Inputs at this step.
+    h_prev : ndarray, shape (N, H)
+        Hidden state from the previous step.
+    Wx : ndarray, shape (D, H)
+        Input-to-hidden weights, W_xh.
+    Wh : ndarray, shape (H, H)
+        Hidden-to-hidden weights, W_hh.
+    b : ndarray, shape (H,)
+        Bias, b_h.
+
+    Returns
+    -------
+    h_next : ndarray, shape (N, H)
+        ``tanh(x @ Wx + h_prev @ Wh + b)``.
+    cache : StepCache
+        Inputs and output, for ``rnn_step_backward``.
+
+    Examples
+    --------
+    >>> h, _ = rnn_step_forward(np.ones((1, 2)), np.zeros((1, 1)),
+    ...                         np.array([[0.5], [0.25]]), np.eye(1), np.zeros(1))
+    >>> np.round(h, 4)
+    array([[0.6351]])
+    """
+    sizes = {}
+    x = as_array("x", x, ("N", "D"), sizes)
+    h_prev = as_array("h_prev", h_prev, ("N", "H"), sizes)
+    Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
+    h_next = np.tanh(x @ Wx + h_prev @ Wh + b)  # (N, H)
+    return h_next, StepCache(x, h_prev, Wx, Wh, h_next)
+
+
+def rnn_step_backward(dh_next, cache):
+    """Backpropagate through one step of the tanh RNN cell.
+
+    Parameters
+    ----------
+    dh_next : ndarray, shape (N, H)
+        Gradient of the loss with respect to this step's output ``h_next``.
+    cache : StepCache
+        From ``rnn_step_forward``.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, D)
+    dh_prev : ndarray, shape (N, H)
+    dWx : ndarray, shape (D, H)
+    dWh : ndarray, shape (H, H)
+    db : ndarray, shape (H,)
+        Gradients with respect to the inputs of ``rnn_step_forward``, in order.
+
+    Examples
+    --------
+    >>> h, cache = rnn_step_forward(np.ones((1, 1)), np.zeros((1, 1)),
+    ...                             np.ones((1, 1)), np.ones((1, 1)), np.zeros(1))
+    >>> dx, dh_prev, dWx, dWh, db = rnn_step_backward(np.ones((1, 1)), cache)
+    >>> bool(np.isclose(db[0], 1 - np.tanh(1.0) ** 2))
+    True
+    """
+    x, h_prev, Wx, Wh, h_next = cache
+    dh_next = as_array("dh_next", dh_next, h_next.shape)
+    da = dh_next * (1.0 - h_next**2)  # (N, H), tanh'(a) = 1 - tanh(a)^2
+    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """Run the tanh RNN over a whole sequence.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, T, D)
+        Input sequences.
+    h0 : ndarray, shape (N, H)
+        Initial hidden state.
+    Wx : ndarray, shape (D, H)
+        Input-to-hidden weights, W_xh.
+    Wh : ndarray, shape (H, H)
+        Hidden-to-hidden weights, W_hh.
+    b : ndarray, shape (H,)
+        Bias, b_h.
+
+    Returns
+    -------
+    h : ndarray, shape (N, T, H)
+        Hidden states, ``h[:, t] = tanh(x[:, t] @ Wx + h[:, t-1] @ Wh + b)``
+        with ``h[:, -1]`` read as ``h0`` at ``t = 0``.
+    cache : RNNCache
+        For ``rnn_backward``.
+
+    Examples
+    --------
+    >>> h, cache = rnn_forward(np.ones((1, 3, 1)), np.zeros((1, 1)),
+    ...                        np.ones((1, 1)), 0.5 * np.ones((1, 1)), np.zeros(1))
+    >>> np.round(h[0, :, 0], 4)
+    array([0.7616, 0.8811, 0.8938])
+    """
+    sizes = {}
+    x = as_array("x", x, ("N", "T", "D"), sizes)
+    h0 = as_array("h0", h0, ("N", "H"), sizes)
+    Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
+    h = x @ Wx  # (N, T, H): every step's input projection in one product
+    h += b
+    h_prev = h0
+    for t in range(h.shape[1]):
+        # Only the recurrent product must wait for the previous step.
+        h_t = h[:, t]
+        h_t += h_prev @ Wh
+        np.tanh(h_t, out=h_t)
+        h_prev = h_t
+    return h, RNNCache(x, h0, Wx, Wh, h)
+
+
+def rnn_backward(dh, cache, truncate=None):
+    """Backpropagation through time for the tanh RNN.
+
+    Parameters
+    ----------
+    dh : ndarray, shape (N, T, H)
+        Upstream gradient ``dL/dh_t`` on every hidden state (zeros where a
+        step carries no loss).
+    cache : RNNCache
+        From ``rnn_forward``.
+    truncate : int or None
+        Truncated BPTT: the sequence is cut into windows of ``truncate`` steps
+        starting at ``t = 0``, and no gradient crosses a window boundary (the
+        state entering a window is treated as a constant; ``h0`` still gets the
+        gradient of the first window). ``None`` backpropagates through all steps.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, T, D)
+    dh0 : ndarray, shape (N, H)
+    dWx : ndarray, shape (D, H)
+    dWh : ndarray, shape (H, H)
+    db : ndarray, shape (H,)
+        Gradients with respect to the inputs of ``rnn_forward``, in order.
+
+    Examples
+    --------
+    >>> h, cache = rnn_forward(np.ones((1, 2, 1)), np.zeros((1, 1)),
+    ...                        np.ones((1, 1)), np.ones((1, 1)), np.zeros(1))
+    >>> grads = rnn_backward(np.ones((1, 2, 1)), cache)
+    >>> [g.shape for g in grads]
+    [(1, 2, 1), (1, 1), (1, 1), (1, 1), (1,)]
+    """
+    x, h0, Wx, Wh, h = cache
+    N, T, H = h.shape
+    dh = as_array("dh", dh, (N, T, H))
+    k = T if truncate is None else as_int("truncate", truncate, 1)
+    delta = _deltas(dh, h, Wh, k)  # (N, T, H)
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
+    # With every delta known, the weight gradients are single matrix products
+    # summed over batch and time at once.
+    dWx = x.reshape(N * T, -1).T @ delta.reshape(N * T, H)
+    dWh = h_prev.reshape(N * T, H).T @ delta.reshape(N * T, H)
+    return delta @ Wx.T, delta[:, 0] @ Wh.T, dWx, dWh, delta.sum(axis=(0, 1))
+
+
+def _deltas(dh, h, Wh, k):
+    """Run ``delta_t = (dh_t + delta_{t+1} Wh^T) * (1 - h_t**2)`` from t = T-1 down to 0.
+
+    ``k`` is the truncation window: the recurrent term is dropped where step
+    ``t + 1`` starts a new window.
+    """
+    delta = np.empty_like(dh)  # (N, T, H)
+    carry = np.zeros_like(dh[:, 0])  # delta_{t+1} Wh^T, zero after the last step
+    for t in range(dh.shape[1] - 1, -1, -1):
+        d_t = delta[:, t]
+        np.add(dh[:, t], carry, out=d_t)
+        d_t *= 1.0 - h[:, t] ** 2
+        if t % k == 0:  # step t opens a window: nothing flows into h_{t-1} inside it
+            carry.fill(0.0)
+        else:
+            np.matmul(d_t, Wh.T, out=carry)
+    return delta

@@ -1,0 +1,139 @@
+"""The scalar linear cell of the BPTT derivation, and its closed-form gradients.
+
+The cell is ``h_t = x_t w_x + h_{t-1} w_h`` for ``t = 1..N`` with ``h_0`` given.
+With the loss on the last state and ``gradout = dL/dh_N``, unrolling the
+recursion gives
+
+    dL/dw_h = gradout * sum_{i=1}^{N} w_h^{i-1} h_{N-i}
+    dL/dw_x = gradout * sum_{i=0}^{N-1} w_h^{i} x_{N-i}
+
+Arrays are 0-based while the mathematics counts from 1: ``x[t-1]`` holds
+``x_t`` and ``h[t]`` holds ``h_t`` (so ``h`` has one more entry than ``x``).
+"""
+
+import numpy as np
+from scipy.signal import lfilter
+
+from ._checks import as_array, as_scalar, check_finite
+
+
+def linear_rnn(x, w_x, w_h, h0=0.0):
+    """Run the scalar linear cell ``h_t = x_t w_x + h_{t-1} w_h``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (T,)
+        Inputs ``x_1..x_T``.
+    w_x, w_h : float
+        Input and recurrent weights.
+    h0 : float
+        Initial state.
+
+    Returns
+    -------
+    h : ndarray, shape (T + 1,)
+        ``h[0] = h0`` and ``h[t]`` is ``h_t``.
+
+    Raises
+    ------
+    ValueError
+        On bad input, or if the states overflow (``|w_h| > 1`` on a long sequence).
+
+    Examples
+    --------
+    >>> linear_rnn(np.array([1.0, 0.0, 0.0]), w_x=1.0, w_h=0.5)
+    array([0.  , 1.  , 0.5 , 0.25])
+    """
+    x = as_array("x", x, ("T",))
+    w_x, w_h, h0 = as_scalar("w_x", w_x), as_scalar("w_h", w_h), as_scalar("h0", h0)
+    # The recursion is a first-order IIR filter, y_t = w_x x_t + w_h y_{t-1};
+    # lfilter runs that loop in C. zi carries h0 in as the filter's initial state.
+    with np.errstate(over="ignore", invalid="ignore"):
+        states, _ = lfilter([w_x], [1.0, -w_h], x, zi=[w_h * h0])
+    h = np.concatenate([[h0], states])
+    _check_overflow("h", h, w_h)
+    return h
+
+
+def linear_grad_terms(x, w_x, w_h, h0=0.0):
+    """The individual terms of the two closed-form sums, before multiplying by gradout.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N,)
+        Inputs ``x_1..x_N``.
+    w_x, w_h, h0 : float
+        The cell's weights and initial state.
+
+    Returns
+    -------
+    terms_h : ndarray, shape (N,)
+        ``terms_h[i-1] = w_h**(i-1) * h_{N-i}`` for ``i = 1..N``: the part of
+        ``dh_N/dw_h`` that travels ``i - 1`` recurrent steps.
+    terms_x : ndarray, shape (N,)
+        ``terms_x[i] = w_h**i * x_{N-i}`` for ``i = 0..N-1``.
+
+    Examples
+    --------
+    >>> th, tx = linear_grad_terms(np.array([1.0, 2.0]), w_x=1.0, w_h=0.5)
+    >>> th, tx
+    (array([1., 0.]), array([2. , 0.5]))
+    """
+    h = linear_rnn(x, w_x, w_h, h0)
+    N = x.shape[0]
+    # w_h ** i for i = 0..N-1, each power computed directly (no running product
+    # whose rounding error would grow with i).
+    powers = w_h ** np.arange(N, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms_h = powers * h[N - 1 :: -1]  # h_{N-1}, h_{N-2}, ..., h_0
+        terms_x = powers * x[::-1]  # x_N, x_{N-1}, ..., x_1
+    _check_overflow("terms", np.concatenate([terms_h, terms_x]), w_h)
+    return terms_h, terms_x
+
+
+def linear_rnn_grads(x, w_x, w_h, h0, gradout):
+    """Gradients of a loss on the last state of the scalar linear cell.
+
+    Evaluates the closed forms ``gradout * sum_{i=1}^{N} w_h^{i-1} h_{N-i}`` and
+    ``gradout * sum_{i=0}^{N-1} w_h^i x_{N-i}`` in O(N); no autodiff is involved.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N,)
+        Inputs ``x_1..x_N``.
+    w_x, w_h, h0 : float
+        The cell's weights and initial state.
+    gradout : float
+        ``dL/dh_N``.
+
+    Returns
+    -------
+    dL_dw_h, dL_dw_x : float
+
+    Raises
+    ------
+    ValueError
+        On bad input, or if a sum overflows float64.
+
+    Examples
+    --------
+    >>> linear_rnn_grads(np.array([1.0, 2.0]), w_x=1.0, w_h=0.5, h0=0.0, gradout=1.0)
+    (1.0, 2.5)
+    """
+    gradout = as_scalar("gradout", gradout)
+    terms_h, terms_x = linear_grad_terms(x, w_x, w_h, h0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        grads = gradout * np.array([terms_h.sum(), terms_x.sum()])
+    _check_overflow("gradient", grads, w_h)
+    return float(grads[0]), float(grads[1])
+
+
+def _check_overflow(what, values, w_h):
+    """Turn float64 overflow into a ValueError that says why it happened."""
+    try:
+        check_finite(what, values)
+    except ValueError as err:
+        raise ValueError(
+            f"{err}: the linear cell overflowed float64 with w_h = {w_h} over "
+            f"{values.shape[0]} values; |w_h| > 1 grows like |w_h|**N"
+        ) from None

@@ -1,0 +1,56 @@
+"""The pages listed in _toc.yml, for the Makefile and the tests.
+
+python tools/book_toc.py              every page, one path a line
+python tools/book_toc.py --notebooks  only pages that are MyST notebooks
+"""
+
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def toc_pages(root: Path = ROOT) -> list[Path]:
+    """Every `file:` in _toc.yml (root first), as a path to its source file."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf8"))
+    names = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                names.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    pages = []
+    for name in names:
+        path = root / name
+        if not path.suffix:
+            matches = [
+                path.with_suffix(s) for s in (".md", ".ipynb") if path.with_suffix(s).exists()
+            ]
+            path = matches[0] if matches else path.with_suffix(".md")
+        pages.append(path)
+    return pages
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST markdown notebook: YAML front matter with a kernelspec (and jupytext)."""
+    text = path.read_text(encoding="utf8")
+    if not text.startswith("---\n"):
+        return False
+    front = yaml.safe_load(text[4 : text.find("\n---", 4)]) or {}
+    return "kernelspec" in front
+
+
+if __name__ == "__main__":
+    only_notebooks = "--notebooks" in sys.argv[1:]
+    for page in toc_pages():
+        if not only_notebooks or (page.suffix == ".md" and is_notebook(page)):
+            print(page.relative_to(ROOT))
