@@ -92,7 +92,7 @@ test: setup chromium
 # --- Notebooks for readers ---------------------------------------------------
 notebooks: $(VENV)/.stamp
 	mkdir -p notebooks
-	for f in $$($(PY) tools/book_toc.py --notebooks); do \
+	for f in $$($(PY) tests/book_toc.py --notebooks); do \
 	    $(VENV)/bin/jupytext --quiet --to ipynb -o notebooks/$$(basename $$f .md).ipynb $$f; \
 	done
 

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
-sys.path.insert(0, str(ROOT / "tools"))
-from book_toc import toc_pages  # noqa: E402
 
 
 def test_toc_starts_with_intro_and_notation_and_every_page_exists():

@@ -7,19 +7,17 @@ math. A full-page screenshot of each page goes to _build/screenshots/.
 
 import functools
 import http.server
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-sys.path.insert(0, str(ROOT / "tools"))
-from book_toc import toc_pages  # noqa: E402
 
 BUILD_TEST = "test_book.py::test_book_builds_with_warnings_as_errors"
 PAGES = [p.relative_to(ROOT).with_suffix(".html").as_posix() for p in toc_pages()]

@@ -1,15 +1,13 @@
 """Every chapter that is a notebook runs top to bottom in a clean kernel."""
 
-import sys
 from pathlib import Path
 
 import jupytext
 import pytest
+from book_toc import is_notebook, toc_pages
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from book_toc import is_notebook, toc_pages  # noqa: E402
 
 CHAPTERS = [p for p in toc_pages() if p.suffix == ".md" and p.is_file() and is_notebook(p)]
 
