@@ -282,3 +282,40 @@ def select_tau(x_train, x_valid, taus, intercept=True):
         with np.errstate(over="ignore"):
             mse[i] = np.mean(err**2)
     return _finite("x_valid", mse, "validation MSE")
+
+
+def latent_states(x, lam, h0=0.0):
+    """A hand-built latent autoregressive model: ``h_t = lam h_{t-1} + (1 - lam) x_{t-1}``.
+
+    The state ``h_t`` summarises ``x_1 .. x_{t-1}`` in one number, an exponential
+    moving average, and ``x_t`` is predicted as ``h_t``. An RNN learns the update
+    ``g(h_{t-1}, x_{t-1})`` instead of fixing it; the indexing is the same.
+
+    Parameters
+    ----------
+    x : array_like, shape (T,)
+        ``x[t]`` holds ``x_{t+1}`` (arrays are 0-based).
+    lam : float
+        Memory, ``0 <= lam < 1``: the weight of the old summary.
+    h0 : float
+        The summary of an empty past.
+
+    Returns
+    -------
+    h : ndarray, shape (T,)
+        ``h[t]`` depends on ``x[:t]`` only, so it is a fair prediction of ``x[t]``.
+
+    Examples
+    --------
+    >>> latent_states([1.0, 1.0, 1.0], lam=0.5)
+    array([0.  , 0.5 , 0.75])
+    """
+    x = _as_series("x", x, 1, "at least one value")
+    lam = as_scalar("lam", lam)
+    if not 0.0 <= lam < 1.0:
+        raise ValueError(f"lam: expected a value in [0, 1), got {lam!r}")
+    h = np.empty_like(x)
+    h[0] = as_scalar("h0", h0)
+    for t in range(1, x.shape[0]):
+        h[t] = lam * h[t - 1] + (1.0 - lam) * x[t - 1]  # x[t] itself is not used: no leak
+    return h

@@ -725,3 +725,43 @@ def latex_table(N_max=8):
             difference = sp.expand(derivative - claim.xreplace(unroll))
             rows.append(LatexRow(N, wrt, *(sp.latex(e) for e in (derivative, claim, difference))))
     return rows
+
+
+class Identity(NamedTuple):
+    """A claimed identity ``lhs == rhs``, with sympy's verdict."""
+
+    lhs: sp.Expr
+    rhs: sp.Expr
+    difference: sp.Expr
+    holds: bool
+
+
+def sine_ar2_identity(a1=None, a2=-1):
+    """Check that ``sin(omega t) = a1 sin(omega (t-1)) + a2 sin(omega (t-2))`` for all t.
+
+    With the defaults ``a1 = 2 cos(omega)`` and ``a2 = -1`` this is the exact
+    AR(2) recursion of a noise-free sine; the angle-addition formulas
+    (``expand_trig``) reduce the difference of the two sides to 0.
+
+    Parameters
+    ----------
+    a1, a2 : sympy expression or number, optional
+        Candidate coefficients (``a1=None``: ``2 cos(omega)``).
+
+    Returns
+    -------
+    Identity
+
+    Examples
+    --------
+    >>> sine_ar2_identity().holds
+    True
+    >>> sine_ar2_identity(a1=2).holds  # the coefficients must depend on omega
+    False
+    """
+    t, omega = sp.symbols("t omega", real=True)
+    a1 = 2 * sp.cos(omega) if a1 is None else sp.sympify(a1)
+    lhs = sp.sin(omega * t)
+    rhs = a1 * sp.sin(omega * (t - 1)) + sp.sympify(a2) * sp.sin(omega * (t - 2))
+    difference = sp.simplify(sp.expand_trig(lhs - rhs))
+    return Identity(lhs, rhs, difference, difference == 0)

@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -12,6 +12,7 @@ from rnn_core.ar import (
     ARModel,
     fit_ar,
     forecast_k_step,
+    latent_states,
     normal_equations,
     predict_one_step,
     rollout,
@@ -279,3 +280,37 @@ def test_bad_input_raises_value_error_naming_the_argument(name, call):
 def test_too_short_message_says_how_many_values_are_needed():
     with pytest.raises(ValueError, match=r"at least 9 values.*got shape \(8,\)"):
         fit_ar(X10[:8], 4)
+
+
+def test_latent_states_fixed_values():
+    # h1 = 0.5 * 0 + 0.5 * 2 = 1; h2 = 0.5 * 1 + 0.5 * 4 = 2.5
+    np.testing.assert_allclose(latent_states([2.0, 4.0, 9.0], lam=0.5), [0.0, 1.0, 2.5])
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), T=st.integers(2, 40), lam=st.floats(0.0, 0.99))
+def test_regression_slip3_state_never_sees_the_value_it_predicts(seed, T, lam):
+    # BRIEF.md slip 3: the summary of x_1..x_{t-1} is H_t, not H_{t+1}. Changing
+    # x[t] (and everything after it) must leave h[0..t] untouched.
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(T)
+    t = int(rng.integers(0, T))
+    y = x.copy()
+    y[t:] += 10.0
+    np.testing.assert_array_equal(latent_states(x, lam)[: t + 1], latent_states(y, lam)[: t + 1])
+
+
+def test_latent_state_forecast_is_honest_and_the_leak_is_not():
+    _, x = sine_with_noise(T=1000, seed=0)
+    lam = 0.8
+    h = latent_states(x, lam)
+    honest = np.mean((h[600:] - x[600:]) ** 2)
+    leaked = np.mean((lam * h[600:] + (1 - lam) * x[600:] - x[600:]) ** 2)  # H_{t+1}
+    assert 0.04 < honest < 0.045  # an honest one-step forecast cannot beat the noise
+    assert leaked < 0.03
+
+
+@pytest.mark.parametrize("lam", [-0.1, 1.0, np.nan])
+def test_latent_states_rejects_bad_lam(lam):
+    with pytest.raises(ValueError, match="lam: expected"):
+        latent_states([1.0, 2.0], lam)

@@ -439,3 +439,15 @@ def test_bad_input_raises_value_error_naming_the_argument(name, call):
 def test_unknown_token_error_names_the_token():
     with pytest.raises(ValueError, match="'zebra' at position 1"):
         encode(_vocab(), ["a", "zebra"])
+
+
+def test_markov_property_conditional_depends_on_the_last_state_only():
+    # eq-markov-tau with tau = 1: P(x_3 | x_1, x_2), computed from the joint
+    # table by summing out, equals the transition row P[x_2] for every x_1.
+    p0 = np.array([0.5, 0.3, 0.2])
+    P = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5]])
+    _, joint, _ = markov_chain_joint(p0, P, 3)
+    J = joint.reshape(3, 3, 3)
+    conditional = J / J.sum(axis=2, keepdims=True)  # P(x3 | x1, x2)
+    for x1 in range(3):
+        np.testing.assert_allclose(conditional[x1], P, rtol=1e-12)

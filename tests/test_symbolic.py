@@ -15,6 +15,7 @@ from rnn_core.symbolic import (
     offbyone_wh,
     offbyone_wx,
     recursive_derivatives,
+    sine_ar2_identity,
     slip_wx_recursion,
     symbols,
     unroll_states,
@@ -183,3 +184,14 @@ def test_latex_table():
     for row in rows:
         assert all(isinstance(t, str) and t for t in (row.derivative, row.closed_form))
         assert row.difference == "0"
+
+
+def test_noise_free_sine_is_exactly_ar2():
+    identity = sine_ar2_identity()
+    assert identity.holds
+    assert identity.difference == 0
+
+
+@pytest.mark.parametrize("a1, a2", [(2, -1), (None, 1), (None, -0.99)])
+def test_wrong_ar2_coefficients_are_rejected(a1, a2):
+    assert not sine_ar2_identity(a1=a1, a2=a2).holds

@@ -1,0 +1,84 @@
+"""Tests of rnn_core.charts: each figure draws the numbers rnn_core computes."""
+
+import numpy as np
+import pytest
+
+import rnn_core
+from rnn_core import charts
+from rnn_core.interactive import Bars, Interactive, Line, Panels
+
+
+@pytest.fixture(scope="module")
+def sensor():
+    return rnn_core.ar_process([1.6, -0.7], T=500, seed=0) + 20.0
+
+
+@pytest.fixture(scope="module")
+def sine():
+    return rnn_core.sine_with_noise(T=1000, seed=0)
+
+
+def _lines(chart):
+    return {m.label: m for m in chart.marks if isinstance(m, (Line, Bars))}
+
+
+def test_to_figure_is_a_deterministic_png(sensor):
+    spec = charts.shuffle_acf(sensor, rnn_core.shuffle_fraction(sensor, 1.0, seed=1), 10)
+    a, b = charts.to_figure(spec), charts.to_figure(spec)
+    assert a.png.startswith(b"\x89PNG") and a.png == b.png
+
+
+def test_shuffle_acf_plots_the_autocorrelations(sensor):
+    shuffled = rnn_core.shuffle_fraction(sensor, 1.0, seed=1)
+    panels = charts.shuffle_acf(sensor, shuffled, max_lag=12)
+    assert isinstance(panels, Panels) and len(panels.charts) == 2
+    acf = _lines(panels.charts[1])
+    np.testing.assert_array_equal(acf["original"].y, rnn_core.autocorrelation(sensor, 12))
+    np.testing.assert_array_equal(acf["shuffled"].y, rnn_core.autocorrelation(shuffled, 12))
+
+
+def test_shuffle_slider_frames_follow_the_fraction(sensor):
+    fig = charts.shuffle_acf_slider(sensor, max_lag=10, seed=1)
+    assert isinstance(fig, Interactive)
+    assert fig.sliders[0].values[0] == 0.0 and fig.sliders[0].values[-1] == 1.0
+    at = {f: _lines(fig.chart_fn(f=f))["shuffled fraction " + f"{f:.2f}"].y for f in (0.0, 1.0)}
+    np.testing.assert_allclose(at[0.0], rnn_core.autocorrelation(sensor, 10))
+    assert abs(at[1.0][1]) < 0.2 < at[0.0][1]  # full shuffle removes the lag-1 correlation
+
+
+def test_k_step_chart_error_grows_with_the_horizon(sine):
+    t, x = sine
+    model = rnn_core.fit_ar(x[:600], 4)
+    panels = charts.k_step_charts(t, x, model, [1, 4, 16, 64], 600)
+    mse = _lines(panels.charts[1])["k-step MSE"].y
+    assert len(mse) == 64 and mse[-1] > 4 * mse[0]
+    pred_1 = _lines(panels.charts[0])["k = 1"].y
+    np.testing.assert_allclose(pred_1, rnn_core.predict_one_step(model, x)[596:])
+
+
+def test_forecast_slider_refits_for_each_tau_and_stays_small(sine):
+    t, x = sine
+    fig = charts.forecast_slider(t, x, 600)
+    assert [s.name for s in fig.sliders] == ["tau", "k"]
+    title_1 = fig.chart_fn(tau=1, k=61).title
+    title_4 = fig.chart_fn(tau=4, k=1).title
+    assert title_1.startswith("AR(1), 61 steps ahead") and title_4.startswith("AR(4), 1 steps")
+    assert len(fig.to_html().encode()) < 400_000
+
+
+def test_rollout_chart_ends_near_the_fixed_point(sine):
+    t, x = sine
+    model = rnn_core.fit_ar(x[:600], 4)
+    roll = _lines(charts.rollout_chart(t, x, model, 600))["rollout (own predictions fed back)"]
+    assert len(roll.y) == 400
+    assert abs(roll.y[-1] - model.c / (1 - model.coef.sum())) < 0.05
+
+
+def test_chain_rule_check_places_each_sequence_by_its_two_probabilities():
+    p0 = np.array([0.5, 0.3, 0.2])
+    P = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5]])
+    _, joint, factorised = rnn_core.markov_chain_joint(p0, P, 4)
+    points = charts.chain_rule_check(joint, factorised).marks[1]
+    np.testing.assert_array_equal(points.x, joint)
+    np.testing.assert_array_equal(points.y, factorised)
+    assert joint.max() == pytest.approx(0.5 * 0.7**3)

@@ -1,0 +1,81 @@
+"""Every labelled equation in the book names the tests that would fail if it were wrong.
+
+A chapter that adds a ``{math}`` block must add its label here with at least one
+test, and every displayed equation must be a labelled ``{math}`` block (no bare
+``$$``), so no formula reaches the reader unchecked.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from book_toc import toc_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EQUATION_TESTS = {
+    # intro and notation
+    "eq-intro-cell": ["test_cell.py::test_step_forward_matches_hand_computed_values"],
+    "eq-notation-cell": ["test_cell.py::test_forward_equals_loop_of_steps",
+                         "test_cell.py::test_step_forward_matches_hand_computed_values"],
+    "eq-notation-linear": ["test_linear.py::test_linear_rnn_fixed_values",
+                           "test_linear.py::test_linear_rnn_equals_python_loop"],
+    "eq-notation-column": [
+        "test_conventions.py::test_column_form_equals_row_form_for_each_example"],
+    "eq-notation-torch": ["test_conventions.py::test_torch_layout_converts_to_book_layout",
+                          "test_conventions.py::test_matches_torch_nn_rnn"],
+    # chapter 1
+    "eq-acf": ["test_data.py::test_autocorrelation_exact",
+               "test_data.py::test_autocorrelation_matches_numpy_correlate"],
+    "eq-product-rule": ["test_data.py::test_markov_chain_chain_rule_property"],
+    "eq-chain-rule": ["test_data.py::test_markov_chain_joint_exact",
+                      "test_data.py::test_markov_chain_chain_rule_property"],
+    # chapter 2
+    "eq-ar": ["test_ar.py::test_forecast_k_step_matches_the_explicit_loop",
+              "test_ar.py::test_fit_ar_recovers_ar2_coefficients",
+              "test_data.py::test_ar_process_is_the_recursion_driven_by_the_seeded_noise"],
+    "eq-markov-tau": [
+        "test_data.py::test_markov_property_conditional_depends_on_the_last_state_only"],
+    "eq-design": ["test_data.py::test_make_windows_exact",
+                  "test_data.py::test_make_windows_coefficients_multiply_their_lag"],
+    "eq-normal": ["test_ar.py::test_normal_equations_give_the_lstsq_solution"],
+    "eq-sine": ["test_data.py::test_sine_with_noise_without_noise_is_the_sine",
+                "test_data.py::test_sine_with_noise_noise_has_the_requested_spread"],
+    "eq-sine-ar2": ["test_symbolic.py::test_noise_free_sine_is_exactly_ar2",
+                    "test_symbolic.py::test_wrong_ar2_coefficients_are_rejected",
+                    "test_ar.py::test_clean_sine_is_exactly_ar2"],
+    "eq-latent-ar": ["test_ar.py::test_regression_slip3_state_never_sees_the_value_it_predicts"],
+    "eq-ema": ["test_ar.py::test_latent_states_fixed_values",
+               "test_ar.py::test_latent_state_forecast_is_honest_and_the_leak_is_not"],
+}
+
+_LABEL = re.compile(r"^```\{math\}\s*\n:label:\s*(\S+)", re.MULTILINE)
+
+
+def _pages():
+    return [p for p in toc_pages() if p.suffix == ".md" and p.is_file()]
+
+
+def test_every_labelled_equation_has_a_test():
+    labels = {label: page.name for page in _pages() for label in _LABEL.findall(page.read_text())}
+    missing = sorted(f"{label} ({page})" for label, page in labels.items()
+                     if label not in EQUATION_TESTS)
+    assert not missing, f"equations without a registered test: {missing}"
+    stale = sorted(set(EQUATION_TESTS) - set(labels))
+    assert not stale, f"registered equations no longer in the book: {stale}"
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.stem)
+def test_no_unlabelled_display_math(page):
+    text = page.read_text()
+    assert "$$" not in text, f"{page.name}: use a labelled {{math}} block instead of $$"
+    blocks = text.count("```{math}")
+    assert blocks == len(_LABEL.findall(text)), f"{page.name}: a {{math}} block has no label"
+
+
+@pytest.mark.parametrize("label", sorted(EQUATION_TESTS))
+def test_registered_tests_exist(label):
+    for node in EQUATION_TESTS[label]:
+        file, name = node.split("::")
+        source = (ROOT / "tests" / file).read_text()
+        assert re.search(rf"^def {name}\(", source, re.MULTILINE), f"{label}: no test {node}"
