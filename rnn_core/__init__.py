@@ -8,14 +8,18 @@ Modules: ``cell`` (the tanh RNN and BPTT), ``linear`` (the scalar linear cell
 and its closed-form gradients), ``symbolic`` (sympy proofs of those closed
 forms), ``layers`` (embedding, output layer, softmax loss), ``optim``
 (clipping, SGD, Adam), ``gradcheck`` (finite differences), ``data`` (toy
-sequences, windows, tokens), ``ar`` (autoregressive models) and
-``conventions`` (column-vector and PyTorch notation).
+sequences, windows, tokens), ``ar`` (autoregressive models),
+``conventions`` (column-vector and PyTorch notation), ``lm`` (a word-level
+language model), ``architectures`` (the four input/output shapes and a
+recursive network), ``interactive`` (slider figures), ``charts`` and
+``diagrams`` (the book's figures).
 """
 
 from .ar import (
     ARModel,
     fit_ar,
     forecast_k_step,
+    latent_states,
     normal_equations,
     predict_one_step,
     rollout,
@@ -38,6 +42,7 @@ from .data import (
     encode,
     make_windows,
     markov_chain_joint,
+    markov_conditionals,
     random_walk,
     shuffle_fraction,
     sine_with_noise,
@@ -53,6 +58,7 @@ from .layers import (
     temporal_softmax_loss,
 )
 from .linear import linear_grad_terms, linear_rnn, linear_rnn_grads
+from .lm import bigram_perplexity, init_lm, lm_loss, perplexity, sample, train_lm
 from .optim import SGD, Adam, clip_grad_norm, global_norm
 
 __all__ = [
@@ -64,6 +70,7 @@ __all__ = [
     "Vocab",
     "ar_process",
     "autocorrelation",
+    "bigram_perplexity",
     "build_vocab",
     "clip_grad_norm",
     "decode",
@@ -73,13 +80,18 @@ __all__ = [
     "fit_ar",
     "forecast_k_step",
     "global_norm",
+    "init_lm",
+    "latent_states",
     "linear_grad_terms",
     "linear_rnn",
     "linear_rnn_grads",
+    "lm_loss",
     "make_windows",
     "markov_chain_joint",
+    "markov_conditionals",
     "normal_equations",
     "numerical_gradient",
+    "perplexity",
     "predict_one_step",
     "random_walk",
     "rel_error",
@@ -88,6 +100,7 @@ __all__ = [
     "rnn_step_backward",
     "rnn_step_forward",
     "rollout",
+    "sample",
     "select_tau",
     "shuffle_fraction",
     "sine_with_noise",
@@ -96,4 +109,5 @@ __all__ = [
     "temporal_affine_forward",
     "temporal_softmax_loss",
     "tokenize",
+    "train_lm",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "ARModel",
     "fit_ar",
     "forecast_k_step",
+    "latent_states",
     "normal_equations",
     "predict_one_step",
     "rollout",

@@ -13,17 +13,19 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import ar, data
+from . import ar, data, gradcheck, linear
 from .interactive import (
     Band,
     Bars,
     Chart,
+    Heatmap,
     HLine,
     Interactive,
     Line,
     Panels,
     Points,
     Slider,
+    Text,
     VLine,
     to_matplotlib,
 )
@@ -39,13 +41,13 @@ class FigurePNG(NamedTuple):
 
 
 def to_figure(spec, height=320):
-    """Render a Chart or Panels with matplotlib, as a PNG Jupyter displays.
+    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays.
 
     Parameters
     ----------
-    spec : Chart or Panels
+    spec : Chart, Panels or matplotlib.figure.Figure
     height : int
-        Height in pixels (the width is 720).
+        Height in pixels of a Chart or Panels (the width is 720).
 
     Returns
     -------
@@ -57,9 +59,12 @@ def to_figure(spec, height=320):
     >>> fig.png[:4]
     b'\\x89PNG'
     """
+    from matplotlib.figure import Figure
+
+    fig = spec if isinstance(spec, Figure) else to_matplotlib(spec, height)
     buf = io.BytesIO()
     # No "Software" or date chunk: the same figure gives the same bytes.
-    to_matplotlib(spec, height).savefig(buf, format="png", metadata={"Software": None})
+    fig.savefig(buf, format="png", metadata={"Software": None})
     return FigurePNG(buf.getvalue())
 
 
@@ -135,20 +140,19 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
     return Interactive([slider], chart, alt)
 
 
-def chain_rule_check(joint, factorised):
-    """Each sequence's probability two ways: the Markov product against the chain rule.
+def markov_property_check(conditional, transition):
+    """Full-history conditionals from the joint table against the transition probabilities.
 
     Examples
     --------
-    >>> chain_rule_check(np.array([0.25, 0.75]), np.array([0.25, 0.75])).marks[1].y
+    >>> markov_property_check(np.array([0.25, 0.75]), np.array([0.25, 0.75])).marks[1].y
     array([0.25, 0.75])
     """
-    top = 1.05 * float(max(joint.max(), factorised.max()))
-    return Chart("every 4-day weather sequence, two ways", "Markov product",
-                 "chain rule, from marginals", [
-                     Line([0.0, top], [0.0, top], "equality", color="#999999", dash=True),
-                     Points(joint, factorised, "one sequence", color=0),
-                 ], xlim=(0.0, top), ylim=(0.0, top))
+    return Chart("every conditional of every 4-day sequence",
+                 "transition probability A[x_t-1, x_t]", "P(x_t | x_1..x_t-1), from marginals", [
+                     Line([0.0, 1.0], [0.0, 1.0], "equality", color="#999999", dash=True),
+                     Points(transition, conditional, "one sequence and step", color=0),
+                 ], xlim=(0.0, 0.8), ylim=(0.0, 0.8))
 
 
 # --- Chapter 2: the AR(tau) model ------------------------------------------
@@ -205,7 +209,7 @@ def tau_validation_chart(taus, mse):
     ])
 
 
-def forecast_slider(t, x, n_train, max_tau=10, max_k=61, k_step=4):
+def forecast_slider(t, x, n_train, max_tau=8, max_k=64, k_step=3):
     """Two sliders, tau and the horizon k: the k-step forecast of AR(tau) against the data.
 
     The model is refitted on the training part for every tau; the figure shows
@@ -235,3 +239,82 @@ def forecast_slider(t, x, n_train, max_tau=10, max_k=61, k_step=4):
     alt = ("The test part of the noisy sine in grey and the {k}-step-ahead forecast of an "
            "AR({tau}) model fitted on the training part.")
     return Interactive(sliders, chart, alt)
+
+
+# --- Chapter 3: the RNN cell -------------------------------------------------
+
+
+def input_influence_chart(w_hs=(0.5, 0.9, 1.0, 1.1), N=30, w_x=1.0):
+    """How much input x_s still moves h_N in the linear cell: dh_N/dx_s = w_x w_H^(N-s).
+
+    Each curve is measured by central differences on ``linear.linear_rnn``, not
+    taken from the formula, so the figure checks the formula it illustrates.
+
+    Examples
+    --------
+    >>> c = input_influence_chart(w_hs=(0.5,), N=4)
+    >>> np.round(c.marks[0].y, 6)
+    array([0.125, 0.25 , 0.5  , 1.   ])
+    """
+    s = np.arange(1, N + 1)
+    marks = []
+    for i, w_h in enumerate(w_hs):
+        x = np.zeros(N)
+        def h_N(x=x, w_h=w_h):
+            return linear.linear_rnn(x, w_x, w_h)[-1]
+
+        grad = gradcheck.numerical_gradient(h_N, x)
+        marks.append(Line(s, np.abs(grad), f"w_H = {w_h}", color=i, marker=True))
+    return Chart(f"influence of input x_s on h_{N}", "input step s", "|dh_N / dx_s|", marks,
+                 ylog=True)
+
+
+def training_curves(result, uniform, bigram):
+    """Panels: training loss per epoch; held-out perplexity per epoch against the baselines."""
+    epochs = np.arange(1, len(result.losses) + 1)
+    loss = Chart("training loss", "epoch", "cross-entropy (nats per word)",
+                 [Line(epochs, result.losses, "training loss", color=0)])
+    ppl = Chart("held-out perplexity", "epoch", "perplexity", [
+        Line(epochs, result.valid_perplexity, "RNN", color=0),
+        HLine(uniform, f"uniform ({uniform:.0f})", color=1),
+        HLine(bigram, f"bigram ({bigram:.1f})", color=2),
+    ], ylog=True)
+    return Panels([loss, ppl])
+
+
+def hidden_state_slider(params, vocab, tokens, top=6):
+    """Slider over the step t: the hidden states so far (heatmap) and the next-word distribution.
+
+    Examples
+    --------
+    >>> from rnn_core import lm
+    >>> vocab = data.build_vocab(["a", "b", "c"])
+    >>> fig = hidden_state_slider(lm.init_lm(3, 2, 4), vocab, ["a", "b", "c"], top=2)
+    >>> fig.sliders[0].values
+    (1, 2, 3)
+    """
+    from . import lm
+
+    h, probs = lm.read_sequence(params, data.encode(vocab, tokens))  # (T, H), (T, V)
+    T = len(tokens)
+    labels = [f"{i + 1}. {w}" for i, w in enumerate(tokens)]
+
+    def chart(t):
+        # (T, H), one row per word in reading order; rows not yet read stay blank (0)
+        shown = np.where(np.arange(T)[:, None] < t, h, 0.0)
+        order = np.argsort(-probs[t - 1])[:top]
+        state = Chart(f"hidden state h_t, word by word (t = {t})", "hidden unit", "word read",
+                      [Heatmap(shown, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu",
+                               label="h")])
+        p_top = probs[t - 1][order]
+        words = [Text(i, p + 0.03, vocab.itos[j], align="center") for i, (j, p)
+                 in enumerate(zip(order, p_top))]
+        nxt = Chart(f"next word after '{tokens[t - 1]}'", "most likely next words",
+                    "probability", [Bars(np.arange(top), p_top, color=0), *words],
+                    ylim=(0.0, 1.1), legend=False)
+        return Panels([state, nxt])
+
+    slider = Slider("t", "t", 1, T, 1, 1, description="words read")
+    alt = ("Hidden states of the trained RNN after reading {t} words of the sentence, as a "
+           "heat map of units by words, and the model's most likely next words as bars.")
+    return Interactive([slider], chart, alt, height=340)

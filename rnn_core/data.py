@@ -6,6 +6,10 @@ raises ``ValueError`` naming the argument (see ``rnn_core._checks``), a wrong
 type included.
 """
 
+import codecs
+import collections
+import contextlib
+import io
 import re
 from typing import NamedTuple
 
@@ -25,10 +29,12 @@ __all__ = [
     "encode",
     "make_windows",
     "markov_chain_joint",
+    "markov_conditionals",
     "random_walk",
     "shuffle_fraction",
     "sine_with_noise",
     "tokenize",
+    "zen_of_python",
 ]
 
 UNK = "<unk>"
@@ -255,7 +261,7 @@ def _as_tokens(name, tokens):
     return tokens
 
 
-def build_vocab(tokens, unk=False):
+def build_vocab(tokens, unk=False, min_count=1):
     """Vocabulary with ids in order of first appearance.
 
     Parameters
@@ -264,6 +270,9 @@ def build_vocab(tokens, unk=False):
         Non-empty.
     unk : bool
         If True, ``UNK = '<unk>'`` gets id 0 and ``encode`` maps unknown tokens to it.
+    min_count : int
+        Keep only tokens seen at least this often (the rest become unknown, so
+        ``min_count > 1`` needs ``unk=True``).
 
     Returns
     -------
@@ -278,12 +287,19 @@ def build_vocab(tokens, unk=False):
     5
     >>> build_vocab(['b', 'a'], unk=True).itos
     ('<unk>', 'b', 'a')
+    >>> build_vocab(['b', 'a', 'b'], unk=True, min_count=2).itos
+    ('<unk>', 'b')
     """
     tokens = _as_tokens("tokens", tokens)
     if not isinstance(unk, (bool, np.bool_)):
         raise ValueError(f"unk: expected a bool, got {unk!r}")
+    min_count = as_int("min_count", min_count, 1)
+    if min_count > 1 and not unk:
+        raise ValueError(f"min_count: expected 1 without unk=True, got {min_count}")
+    counts = collections.Counter(tokens)
+    kept = [t for t in tokens if counts[t] >= min_count]
     # dict keeps insertion order, so its keys are the tokens in order of first appearance.
-    itos = tuple(dict.fromkeys(([UNK] if unk else []) + tokens))
+    itos = tuple(dict.fromkeys(([UNK] if unk else []) + kept))
     return Vocab(itos=itos, stoi={tok: i for i, tok in enumerate(itos)})
 
 
@@ -451,15 +467,17 @@ def _check_stochastic(name, p, what):
 
 
 def markov_chain_joint(p0, P, T):
-    """Joint probability of every state sequence of a Markov chain, computed two ways.
+    """Joint probability of every state sequence of a Markov chain, and its chain-rule product.
 
     ``joint`` is the Markov product ``p0[s_1] prod_t P[s_{t-1}, s_t]``.
     ``factorised`` is the chain rule ``prod_t P(s_t | s_1..s_{t-1})`` with each
     conditional read off the ``joint`` table itself, as ``P(s_1..s_t) /
     P(s_1..s_{t-1})`` where both prefix probabilities come from summing out
     the later states (a conditional after a zero-probability prefix is taken
-    as 0). The two agree, and ``joint`` sums to 1, exactly when the chain rule
-    and the Markov property hold for this table.
+    as 0). The product telescopes, so the two agree for any table whose
+    prefixes have positive probability: the chain rule is an identity, and this
+    checks the table and the marginalisation, not the Markov property (for
+    that, see :func:`markov_conditionals`).
 
     Parameters
     ----------
@@ -499,11 +517,77 @@ def markov_chain_joint(p0, P, T):
     n = np.arange(K**T)
     seqs = n[:, None] // K ** np.arange(T - 1, -1, -1) % K  # (K**T, T): base-K digits of n
     joint = p0[seqs[:, 0]] * np.prod(P[seqs[:, :-1], seqs[:, 1:]], axis=1)
-    factorised, prefix_prob = np.ones(K**T), np.ones(K**T)
+    return seqs, joint, np.prod(_prefix_conditionals(joint, K, T), axis=1)
+
+
+def _prefix_conditionals(joint, K, T):
+    """``P(s_t | s_1..s_{t-1})`` for every sequence and step, from the joint table's marginals."""
+    n = np.arange(K**T)
+    conds, prefix_prob = np.empty((K**T, T)), np.ones(K**T)
     for t in range(1, T + 1):
         # Lexicographic order: row r of this (K**t, K**(T-t)) view is the r-th prefix
         # s_1..s_t, so summing the row sums out s_{t+1}..s_T and gives P(s_1..s_t).
         marginal = joint.reshape(K**t, K ** (T - t)).sum(axis=1)[n // K ** (T - t)]
-        cond = np.divide(marginal, prefix_prob, out=np.zeros(K**T), where=prefix_prob > 0)
-        factorised, prefix_prob = factorised * cond, marginal
-    return seqs, joint, factorised
+        conds[:, t - 1] = np.divide(marginal, prefix_prob, out=np.zeros(K**T),
+                                    where=prefix_prob > 0)
+        prefix_prob = marginal
+    return conds
+
+
+def markov_conditionals(p0, P, T):
+    """Full-history conditionals of a Markov chain next to its transition probabilities.
+
+    For every sequence ``s`` and step ``t >= 2``, the conditional
+    ``P(s_t | s_1..s_{t-1})`` computed by marginalising the joint table, and the
+    transition probability ``P[s_{t-1}, s_t]``. They are equal, whatever
+    ``s_1..s_{t-2}`` is, exactly when the Markov property holds: it is what
+    turns the chain rule into the Markov product.
+
+    Parameters
+    ----------
+    p0, P, T
+        As in :func:`markov_chain_joint` (``T >= 2``).
+
+    Returns
+    -------
+    conditional : ndarray, shape (K**T * (T-1),)
+    transition : ndarray, shape (K**T * (T-1),)
+        One entry per sequence and step ``t = 2..T``, for prefixes of positive
+        probability only.
+
+    Examples
+    --------
+    >>> cond, trans = markov_conditionals([0.5, 0.5], [[0.9, 0.1], [0.2, 0.8]], 3)
+    >>> cond.shape, bool(np.allclose(cond, trans))
+    ((16,), True)
+    """
+    if as_int("T", T, 1) < 2:
+        raise ValueError(f"T: expected an integer in [2, 64], got {T}")
+    seqs, joint, _ = markov_chain_joint(p0, P, T)
+    p0, P = np.asarray(p0, dtype=np.float64), np.asarray(P, dtype=np.float64)
+    conds = _prefix_conditionals(joint, P.shape[0], T)[:, 1:]  # (K**T, T-1): steps 2..T
+    trans = P[seqs[:, :-1], seqs[:, 1:]]  # (K**T, T-1)
+    prefix = p0[seqs[:, :1]] * np.cumprod(trans, axis=1)  # P(s_1..s_t) for t = 2..T
+    # A conditional is defined only after a prefix s_1..s_{t-1} that can occur.
+    keep = np.concatenate([p0[seqs[:, :1]] > 0, prefix[:, :-1] > 0], axis=1)
+    return conds[keep], trans[keep]
+
+
+def zen_of_python():
+    """The text of ``import this``, a small corpus that ships with every Python.
+
+    The ``this`` module stores the poem rot13-encoded and prints it when first
+    imported; the print is captured here so that nothing reaches stdout.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> zen_of_python().splitlines()[0]
+    'The Zen of Python, by Tim Peters'
+    """
+    with contextlib.redirect_stdout(io.StringIO()):
+        import this
+    return codecs.decode(this.s, "rot13")

@@ -39,6 +39,7 @@ import sympy as sp
 from rnn_core._checks import as_int
 
 __all__ = [
+    "Identity",
     "InductionProof",
     "LatexRow",
     "ProofLatex",
@@ -53,13 +54,16 @@ __all__ = [
     "offbyone_wx",
     "recursion_step",
     "recursive_derivatives",
+    "sine_ar2_identity",
     "slip_recursion_step",
     "slip_wx_recursion",
     "symbols",
     "unroll_states",
     "unrolled_h",
+    "unrolled_state_closed_form",
     "verify_closed_forms",
     "verify_every_step_loss",
+    "verify_unrolled_state",
 ]
 
 
@@ -765,3 +769,37 @@ def sine_ar2_identity(a1=None, a2=-1):
     rhs = a1 * sp.sin(omega * (t - 1)) + sp.sympify(a2) * sp.sin(omega * (t - 2))
     difference = sp.simplify(sp.expand_trig(lhs - rhs))
     return Identity(lhs, rhs, difference, difference == 0)
+
+
+def unrolled_state_closed_form(N):
+    """The claimed closed form of the state, ``w_H^N h_0 + sum_{s=1}^{N} w_H^{N-s} w_X X_s``.
+
+    Examples
+    --------
+    >>> unrolled_state_closed_form(2)
+    w_H**2*h[0] + w_H*w_X*X[1] + w_X*X[2]
+    """
+    N = as_int("N", N, 0)
+    s = _SYMBOLS
+    terms = [s.w_H ** (N - k) * s.w_X * s.X[k] for k in range(1, N + 1)]
+    return s.w_H**N * s.h[0] + sp.Add(*terms)
+
+
+def verify_unrolled_state(N):
+    """Check exactly that running the cell N times gives ``unrolled_state_closed_form(N)``.
+
+    Parameters
+    ----------
+    N : int
+        Number of steps, ``N >= 0``.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> all(verify_unrolled_state(N) for N in range(6))
+    True
+    """
+    return sp.expand(unrolled_h(N) - unrolled_state_closed_form(N)) == 0

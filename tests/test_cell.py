@@ -185,3 +185,20 @@ def test_regression_no_silent_broadcast_of_bias_row():
     with pytest.raises(ValueError, match="b: expected 1-d"):
         rnn_step_forward(np.zeros((2, 1)), np.zeros((2, 3)), np.zeros((1, 3)),
                          np.zeros((3, 3)), np.zeros((1, 3)))
+
+
+def test_concatenated_weights_give_the_same_step():
+    # eq-concat: [x_t, h_{t-1}] [Wx; Wh] = x_t Wx + h_{t-1} Wh.
+    x, h0, Wx, Wh, b = _params(np.random.default_rng(8), 3, 1, 2, 4)
+    h, _ = rnn_step_forward(x[:, 0], h0, Wx, Wh, b)
+    stacked = np.tanh(np.concatenate([x[:, 0], h0], axis=1) @ np.vstack([Wx, Wh]) + b)
+    np.testing.assert_allclose(h, stacked, rtol=1e-14)
+
+
+def test_same_weights_read_any_length():
+    # Parameter sharing: one set of weights runs sequences of length 1 and 500, and
+    # the first steps of a long sequence equal the short sequence run on its own.
+    x, h0, Wx, Wh, b = _params(np.random.default_rng(10), 2, 500, 3, 4)
+    long_h, _ = rnn_forward(x, h0, Wx, Wh, b)
+    short_h, _ = rnn_forward(x[:, :1], h0, Wx, Wh, b)
+    np.testing.assert_array_equal(long_h[:, :1], short_h)

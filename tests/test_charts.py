@@ -60,9 +60,10 @@ def test_forecast_slider_refits_for_each_tau_and_stays_small(sine):
     t, x = sine
     fig = charts.forecast_slider(t, x, 600)
     assert [s.name for s in fig.sliders] == ["tau", "k"]
-    title_1 = fig.chart_fn(tau=1, k=61).title
+    assert {1, 4, 16, 64} <= set(fig.sliders[1].values)  # the horizons the chapter discusses
+    title_1 = fig.chart_fn(tau=1, k=64).title
     title_4 = fig.chart_fn(tau=4, k=1).title
-    assert title_1.startswith("AR(1), 61 steps ahead") and title_4.startswith("AR(4), 1 steps")
+    assert title_1.startswith("AR(1), 64 steps ahead") and title_4.startswith("AR(4), 1 steps")
     assert len(fig.to_html().encode()) < 400_000
 
 
@@ -74,11 +75,10 @@ def test_rollout_chart_ends_near_the_fixed_point(sine):
     assert abs(roll.y[-1] - model.c / (1 - model.coef.sum())) < 0.05
 
 
-def test_chain_rule_check_places_each_sequence_by_its_two_probabilities():
+def test_markov_property_check_places_each_conditional_by_its_transition():
     p0 = np.array([0.5, 0.3, 0.2])
-    P = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5]])
-    _, joint, factorised = rnn_core.markov_chain_joint(p0, P, 4)
-    points = charts.chain_rule_check(joint, factorised).marks[1]
-    np.testing.assert_array_equal(points.x, joint)
-    np.testing.assert_array_equal(points.y, factorised)
-    assert joint.max() == pytest.approx(0.5 * 0.7**3)
+    A = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5]])
+    conditional, transition = rnn_core.markov_conditionals(p0, A, 4)
+    points = charts.markov_property_check(conditional, transition).marks[1]
+    np.testing.assert_array_equal(points.x, transition)
+    np.testing.assert_array_equal(points.y, conditional)

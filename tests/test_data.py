@@ -18,6 +18,7 @@ from rnn_core.data import (
     encode,
     make_windows,
     markov_chain_joint,
+    markov_conditionals,
     random_walk,
     shuffle_fraction,
     sine_with_noise,
@@ -451,3 +452,29 @@ def test_markov_property_conditional_depends_on_the_last_state_only():
     conditional = J / J.sum(axis=2, keepdims=True)  # P(x3 | x1, x2)
     for x1 in range(3):
         np.testing.assert_allclose(conditional[x1], P, rtol=1e-12)
+
+
+def test_markov_conditionals_equal_the_transition_probabilities():
+    p0 = np.array([0.5, 0.3, 0.2])
+    A = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5]])
+    conditional, transition = markov_conditionals(p0, A, 4)
+    assert conditional.shape == (3**4 * 3,)
+    np.testing.assert_allclose(conditional, transition, rtol=1e-12)
+
+
+def test_full_history_conditionals_of_a_second_order_process_are_not_markov():
+    # The comparison can fail: a process whose next state copies the state two
+    # steps back has conditionals that depend on more than the last state.
+    from rnn_core.data import _prefix_conditionals
+
+    K, T = 2, 3
+    seqs = np.array([[a, b, c] for a in range(K) for b in range(K) for c in range(K)])
+    joint = np.where(seqs[:, 2] == seqs[:, 0], 0.9, 0.1) / 4  # P(s1, s2) uniform
+    conds = _prefix_conditionals(joint, K, T)[:, 2]  # P(s3 | s1, s2)
+    # Same last state s2 = 0, different s1: the conditionals of s3 = 0 differ.
+    assert conds[0] == pytest.approx(0.9) and conds[4] == pytest.approx(0.1)
+
+
+def test_markov_conditionals_needs_two_steps():
+    with pytest.raises(ValueError, match=r"T: expected an integer in \[2, 64\], got 1"):
+        markov_conditionals([1.0], [[1.0]], 1)

@@ -45,6 +45,23 @@ EQUATION_TESTS = {
                     "test_symbolic.py::test_wrong_ar2_coefficients_are_rejected",
                     "test_ar.py::test_clean_sine_is_exactly_ar2"],
     "eq-latent-ar": ["test_ar.py::test_regression_slip3_state_never_sees_the_value_it_predicts"],
+    # chapter 3
+    "eq-cell-linear": ["test_linear.py::test_linear_rnn_fixed_values",
+                       "test_linear.py::test_linear_rnn_equals_python_loop"],
+    "eq-unrolled-state": ["test_symbolic.py::test_unrolled_state_closed_form_holds",
+                          "test_symbolic.py::test_unrolled_state_rejects_a_wrong_exponent"],
+    "eq-influence": ["test_linear.py::test_influence_of_old_inputs_is_w_x_times_a_power_of_w_h"],
+    "eq-cell-tanh": ["test_cell.py::test_step_forward_matches_hand_computed_values",
+                     "test_lm.py::test_read_sequence_matches_the_layers_it_is_made_of",
+                     "test_layers.py::test_affine_backward_matches_finite_differences"],
+    "eq-concat": ["test_cell.py::test_concatenated_weights_give_the_same_step"],
+    "eq-recursive": ["test_architectures.py::test_left_leaning_tree_is_a_recurrent_chain",
+                     "test_architectures.py::test_recursive_forward_on_a_balanced_tree_in_post_order"],
+    "eq-softmax-ce": ["test_layers.py::test_softmax_loss_fixed_value",
+                      "test_layers.py::test_softmax_loss_gradient_matches_finite_differences"],
+    "eq-perplexity": [
+        "test_layers.py::test_uniform_logits_give_perplexity_equal_to_vocabulary_size",
+        "test_lm.py::test_perplexity_does_not_depend_on_chunk_length_and_matches_lm_loss"],
     "eq-ema": ["test_ar.py::test_latent_states_fixed_values",
                "test_ar.py::test_latent_state_forecast_is_honest_and_the_leak_is_not"],
 }

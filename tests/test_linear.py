@@ -119,3 +119,12 @@ def test_regression_slip1_wx_recursion_with_dh_dwh_gives_wrong_gradient():
 def test_bad_input_is_named(args, match):
     with pytest.raises(ValueError, match=match):
         linear_rnn_grads(*args)
+
+
+def test_influence_of_old_inputs_is_w_x_times_a_power_of_w_h():
+    # eq-influence: dh_N/dx_s = w_x * w_h**(N - s), measured by central differences.
+    N, w_x, w_h = 12, 0.7, 0.8
+    x = np.random.default_rng(9).standard_normal(N)
+    numeric = numerical_gradient(lambda: linear_rnn(x, w_x, w_h, 0.3)[-1], x)
+    s = np.arange(1, N + 1)
+    np.testing.assert_allclose(numeric, w_x * w_h ** (N - s), rtol=1e-8)

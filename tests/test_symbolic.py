@@ -20,8 +20,10 @@ from rnn_core.symbolic import (
     symbols,
     unroll_states,
     unrolled_h,
+    unrolled_state_closed_form,
     verify_closed_forms,
     verify_every_step_loss,
+    verify_unrolled_state,
 )
 
 S = symbols()
@@ -195,3 +197,14 @@ def test_noise_free_sine_is_exactly_ar2():
 @pytest.mark.parametrize("a1, a2", [(2, -1), (None, 1), (None, -0.99)])
 def test_wrong_ar2_coefficients_are_rejected(a1, a2):
     assert not sine_ar2_identity(a1=a1, a2=a2).holds
+
+
+@pytest.mark.parametrize("N", range(0, 13))
+def test_unrolled_state_closed_form_holds(N):
+    assert verify_unrolled_state(N)
+
+
+def test_unrolled_state_rejects_a_wrong_exponent():
+    s = symbols()
+    wrong = unrolled_state_closed_form(4) - s.w_X * s.X[1] * s.w_H**3 + s.w_X * s.X[1] * s.w_H**4
+    assert sp.expand(unrolled_h(4) - wrong) != 0

@@ -1,0 +1,323 @@
+"""Runnable toys of the four input/output shapes of an RNN, and a recursive (tree) network.
+
+One tanh RNN (``cell.rnn_forward``) and one output layer
+(``layers.temporal_affine_forward``) arranged four ways:
+
+* ``one_to_many``    (N, D)       -> (N, T, V)      image captioning
+* ``many_to_one``    (N, T, D)    -> (N, V)         sentiment of a sentence
+* ``many_to_many``   (N, T, D)    -> (N, T, V)      tagging, one label per input
+* ``encoder_decoder`` (N, T_in, D) -> (N, T_out, V)  translation
+
+They are untrained: random parameters from ``init_architecture_params`` are
+enough to show what goes in and what comes out. Where a model generates, it
+decodes greedily: the most likely token of step ``t`` is embedded with ``E``
+and fed back as the input of step ``t + 1``. ``recursive_forward`` runs the same
+kind of cell over a tree instead of a chain. Bad input raises ``ValueError``
+naming the argument.
+"""
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+from rnn_core._checks import as_array, as_int
+from rnn_core.cell import rnn_forward, rnn_step_forward
+from rnn_core.layers import embedding_forward, temporal_affine_forward
+
+__all__ = [
+    "TreeResult",
+    "encoder_decoder",
+    "init_architecture_params",
+    "left_leaning_tree",
+    "many_to_many",
+    "many_to_one",
+    "one_to_many",
+    "recursive_forward",
+]
+
+BOS = 0  # id of the start-of-sequence token that opens the decoder of encoder_decoder
+
+_SPECS = {
+    "E": ("V", "D"),  # embeds a fed-back token id as the next input
+    "Wx": ("D", "H"),  # the RNN (the encoder in encoder_decoder)
+    "Wh": ("H", "H"),
+    "b": ("H",),
+    "Wy": ("H", "V"),  # output layer, shared by every toy
+    "by": ("V",),
+    "Wx_dec": ("D", "H"),  # the decoder of encoder_decoder
+    "Wh_dec": ("H", "H"),
+    "b_dec": ("H",),
+}
+
+
+class TreeResult(NamedTuple):
+    """Output of ``recursive_forward``."""
+
+    root: np.ndarray  # (H,)
+    nodes: list  # internal node vectors, each (H,), in post-order (root last)
+
+
+def _check_params(params, keys, sizes):
+    """Validate ``params[key]`` for each needed key against the sizes fixed so far."""
+    if not isinstance(params, dict) or not set(keys) <= params.keys():
+        got = sorted(params) if isinstance(params, dict) else type(params).__name__
+        raise ValueError(f"params: expected a dict with keys {sorted(keys)}, got {got}")
+    return {k: as_array(f"params[{k!r}]", params[k], _SPECS[k], sizes) for k in keys}
+
+
+def init_architecture_params(D, H, V, seed=0):
+    """Random parameters for every toy of this module.
+
+    Weights are Gaussian with variance 1 / fan-in and the biases zero, as in
+    ``lm.init_lm``; the embedding ``E`` has unit-variance entries.
+
+    Parameters
+    ----------
+    D, H, V : int
+        Input size, hidden size and number of outputs (vocabulary), each >= 1.
+    seed : int
+        Seed for ``np.random.default_rng``.
+
+    Returns
+    -------
+    params : dict of str to ndarray
+        ``E`` (V, D); ``Wx`` (D, H), ``Wh`` (H, H), ``b`` (H,) for the RNN or
+        encoder; ``Wy`` (H, V), ``by`` (V,) for the output layer; ``Wx_dec``,
+        ``Wh_dec``, ``b_dec`` for the decoder of ``encoder_decoder``.
+
+    Examples
+    --------
+    >>> params = init_architecture_params(D=3, H=4, V=5)
+    >>> params["Wx"].shape, params["Wh_dec"].shape, params["Wy"].shape
+    ((3, 4), (4, 4), (4, 5))
+    """
+    D, H, V = as_int("D", D, 1), as_int("H", H, 1), as_int("V", V, 1)
+    rng = np.random.default_rng(as_int("seed", seed, 0))
+    n = {"V": V, "D": D, "H": H}
+    params = {}
+    for name, spec in _SPECS.items():
+        shape = tuple(n[s] for s in spec)
+        if len(shape) == 1:
+            params[name] = np.zeros(shape)  # biases
+        else:  # E's rows are looked up, not summed over: unit variance
+            scale = 1.0 if name == "E" else 1.0 / np.sqrt(shape[0])
+            params[name] = scale * rng.standard_normal(shape)
+    return params
+
+
+def _greedy_decode(x, h, Wx, Wh, b, p, T):
+    """Run ``T`` RNN steps from input ``x`` (N, D) and state ``h`` (N, H), feeding back argmax."""
+    ys = []
+    for _ in range(T):
+        h, _ = rnn_step_forward(x, h, Wx, Wh, b)  # (N, H)
+        y = temporal_affine_forward(h[:, None], p["Wy"], p["by"])[0][:, 0]  # (N, V)
+        ys.append(y)
+        x = embedding_forward(y.argmax(axis=1)[:, None], p["E"])[0][:, 0]  # (N, D)
+    return np.stack(ys, axis=1)  # (N, T, V)
+
+
+def one_to_many(x0, params, T):
+    """One input vector in, a sequence of ``T`` output distributions out (captioning).
+
+    ``x0`` (say, an image's feature vector) is the input of the first step,
+    from a zero state, as in Show and Tell (Vinyals et al., 2015). Every later
+    input is the embedding ``E[argmax y_t]`` of the previous step's most likely
+    token (greedy decoding), so the sequence is generated, not read.
+
+    Parameters
+    ----------
+    x0 : ndarray, shape (N, D)
+    params : dict
+        Needs ``E``, ``Wx``, ``Wh``, ``b``, ``Wy``, ``by``.
+    T : int
+        Number of output steps, >= 1.
+
+    Returns
+    -------
+    y : ndarray, shape (N, T, V)
+        Output logits at every step.
+
+    Examples
+    --------
+    >>> params = init_architecture_params(D=3, H=4, V=5)
+    >>> one_to_many(np.ones((2, 3)), params, T=6).shape
+    (2, 6, 5)
+    """
+    sizes = {}
+    x0 = as_array("x0", x0, ("N", "D"), sizes)
+    p = _check_params(params, ("E", "Wx", "Wh", "b", "Wy", "by"), sizes)
+    T = as_int("T", T, 1)
+    h0 = np.zeros((sizes["N"], sizes["H"]))
+    return _greedy_decode(x0, h0, p["Wx"], p["Wh"], p["b"], p, T)
+
+
+def _encode(x, params, keys):
+    """Validate and run the RNN over ``x`` (N, T, D) from a zero state; states (N, T, H)."""
+    sizes = {}
+    x = as_array("x", x, ("N", "T", "D"), sizes)
+    p = _check_params(params, keys, sizes)
+    h, _ = rnn_forward(x, np.zeros((sizes["N"], sizes["H"])), p["Wx"], p["Wh"], p["b"])
+    return h, p
+
+
+def many_to_one(x, params):
+    """A sequence in, one output distribution out, read off the last state (sentiment).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, T, D)
+    params : dict
+        Needs ``Wx``, ``Wh``, ``b``, ``Wy``, ``by``.
+
+    Returns
+    -------
+    y : ndarray, shape (N, V)
+        ``h_T Wy + by``.
+
+    Examples
+    --------
+    >>> params = init_architecture_params(D=3, H=4, V=2)
+    >>> many_to_one(np.ones((2, 7, 3)), params).shape
+    (2, 2)
+    """
+    h, p = _encode(x, params, ("Wx", "Wh", "b", "Wy", "by"))
+    return temporal_affine_forward(h[:, -1:], p["Wy"], p["by"])[0][:, 0]
+
+
+def many_to_many(x, params):
+    """A sequence in, one output distribution per input step out, aligned (tagging).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, T, D)
+    params : dict
+        Needs ``Wx``, ``Wh``, ``b``, ``Wy``, ``by``.
+
+    Returns
+    -------
+    y : ndarray, shape (N, T, V)
+        ``y[:, t] = h_t Wy + by``.
+
+    Examples
+    --------
+    >>> params = init_architecture_params(D=3, H=4, V=5)
+    >>> many_to_many(np.ones((2, 7, 3)), params).shape
+    (2, 7, 5)
+    """
+    h, p = _encode(x, params, ("Wx", "Wh", "b", "Wy", "by"))
+    return temporal_affine_forward(h, p["Wy"], p["by"])[0]
+
+
+def encoder_decoder(x, params, T_out):
+    """A sequence in, a sequence of another length out (translation).
+
+    The encoder (``Wx``, ``Wh``, ``b``) reads ``x`` from a zero state; its last
+    state ``h_T_in`` is the decoder's initial state, the only path from input
+    to output. The decoder (``Wx_dec``, ``Wh_dec``, ``b_dec``) starts from the
+    embedding of the start token ``BOS = 0`` and feeds back its most likely
+    token at every step (greedy decoding), like ``one_to_many``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, T_in, D)
+    params : dict
+        As from ``init_architecture_params``.
+    T_out : int
+        Number of output steps, >= 1.
+
+    Returns
+    -------
+    y : ndarray, shape (N, T_out, V)
+
+    Examples
+    --------
+    >>> params = init_architecture_params(D=3, H=4, V=5)
+    >>> encoder_decoder(np.ones((2, 7, 3)), params, T_out=4).shape
+    (2, 4, 5)
+    """
+    h, p = _encode(x, params, tuple(_SPECS))
+    T_out = as_int("T_out", T_out, 1)
+    bos = np.full((h.shape[0], 1), BOS)
+    x_dec = embedding_forward(bos, p["E"])[0][:, 0]  # (N, D)
+    return _greedy_decode(x_dec, h[:, -1], p["Wx_dec"], p["Wh_dec"], p["b_dec"], p, T_out)
+
+
+def _check_tree(tree, L):
+    """Raise unless ``tree`` is a leaf index in [0, L) or a 2-tuple of such trees."""
+    if isinstance(tree, tuple) and len(tree) == 2:
+        for child in tree:
+            _check_tree(child, L)
+    elif isinstance(tree, (bool, np.bool_)) or not isinstance(tree, numbers.Integral) or not (
+        0 <= tree < L
+    ):
+        raise ValueError(
+            f"tree: expected nested 2-tuples of leaf indices in [0, {L - 1}], "
+            f"got subtree {tree!r}"
+        )
+
+
+def _node(tree, leaves, W, b, nodes):
+    """Vector of ``tree``; appends every internal node to ``nodes`` after its children."""
+    if not isinstance(tree, tuple):
+        return leaves[tree]  # (H,)
+    left, right = (_node(child, leaves, W, b, nodes) for child in tree)
+    h = np.tanh(np.concatenate([left, right]) @ W + b)  # (2H,) @ (2H, H) -> (H,)
+    nodes.append(h)
+    return h
+
+
+def recursive_forward(tree, leaves, W, b):
+    """A recursive neural network: one shared layer applied at every node of a binary tree.
+
+    Each internal node combines its children as ``h = tanh([h_left, h_right] W + b)``.
+    Splitting ``W`` into its top half ``W[:H]`` (acting on the left child) and
+    bottom half ``W[H:]`` (right child) shows the recurrent cell inside: on the
+    left-leaning tree ``(((0, 1), 2), 3)`` the node vectors are exactly the
+    states of an RNN with ``h0 = leaves[0]``, inputs ``leaves[1:]``,
+    ``Wh = W[:H]`` and ``Wx = W[H:]``. A recurrent network is the recursive
+    network of a chain.
+
+    Parameters
+    ----------
+    tree : int or tuple
+        A leaf index, or a pair ``(left, right)`` of trees, e.g. ``((0, 1), (2, 3))``.
+    leaves : ndarray, shape (L, H)
+        Leaf vectors, one row per index.
+    W : ndarray, shape (2H, H)
+    b : ndarray, shape (H,)
+
+    Returns
+    -------
+    TreeResult
+        ``root`` (H,) and ``nodes``, the internal node vectors in post-order
+        (each node after its children; the root last). A bare leaf index has no
+        internal nodes and is its own root.
+
+    Examples
+    --------
+    >>> res = recursive_forward(((0, 1), (2, 3)), np.ones((4, 2)), np.ones((4, 2)), np.zeros(2))
+    >>> res.root.shape, len(res.nodes)
+    ((2,), 3)
+    """
+    sizes = {}
+    leaves = as_array("leaves", leaves, ("L", "H"), sizes)
+    W = as_array("W", W, (2 * sizes["H"], "H"), sizes)
+    b = as_array("b", b, ("H",), sizes)
+    _check_tree(tree, sizes["L"])
+    nodes = []
+    return TreeResult(_node(tree, leaves, W, b, nodes), nodes)
+
+
+def left_leaning_tree(L):
+    """The chain-shaped tree ``((...((0, 1), 2), ...), L - 1)`` over ``L`` leaves.
+
+    Examples
+    --------
+    >>> left_leaning_tree(4)
+    (((0, 1), 2), 3)
+    """
+    tree = 0
+    for i in range(1, as_int("L", L, 1)):
+        tree = (tree, i)
+    return tree

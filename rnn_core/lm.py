@@ -1,0 +1,434 @@
+"""A word-level RNN language model trained by truncated backpropagation through time.
+
+The model reads token ids ``w_1, w_2, ...`` and predicts the next one,
+
+    x_t = E[w_t],    h_t = tanh(x_t Wx + h_{t-1} Wh + b),
+    p(w_{t+1} | w_1..w_t) = softmax(h_t Wy + by),
+
+built from ``layers.embedding_forward``, ``cell.rnn_forward``,
+``layers.temporal_affine_forward`` and ``layers.temporal_softmax_loss`` (and
+their backward passes). Training cuts a long id stream into ``batch`` parallel
+streams and windows of ``k`` steps: the hidden state is carried from one window
+to the next, the gradient is not (truncated BPTT). Losses are mean
+cross-entropies per predicted token in nats, so ``exp(loss)`` is a perplexity.
+Bad input raises ``ValueError`` naming the argument.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from rnn_core._checks import as_array, as_int, as_scalar
+from rnn_core.cell import rnn_backward, rnn_forward
+from rnn_core.layers import (
+    _as_index,
+    embedding_backward,
+    embedding_forward,
+    softmax,
+    temporal_affine_backward,
+    temporal_affine_forward,
+    temporal_softmax_loss,
+)
+from rnn_core.optim import Adam, clip_grad_norm
+
+__all__ = [
+    "LMResult",
+    "TrainResult",
+    "bigram_perplexity",
+    "init_lm",
+    "lm_loss",
+    "perplexity",
+    "sample",
+    "train_lm",
+    "uniform_perplexity",
+]
+
+# Shape of every parameter, in the named sizes V (vocabulary), D (embedding), H (hidden).
+_SPECS = {
+    "E": ("V", "D"),
+    "Wx": ("D", "H"),
+    "Wh": ("H", "H"),
+    "b": ("H",),
+    "Wy": ("H", "V"),
+    "by": ("V",),
+}
+
+
+class LMResult(NamedTuple):
+    """Loss on one window, its gradients and the state to carry into the next window."""
+
+    loss: float  # mean cross-entropy per target token, nats
+    grads: dict  # same keys and shapes as params
+    h_last: np.ndarray  # (N, H)
+
+
+class TrainResult(NamedTuple):
+    """Trained parameters, the mean training loss and held-out perplexity of every epoch."""
+
+    params: dict
+    losses: np.ndarray  # (epochs,)
+    valid_perplexity: np.ndarray | None = None  # (epochs,), with valid_ids
+
+
+class _Forward(NamedTuple):
+    logits: np.ndarray  # (N, T, V)
+    h: np.ndarray  # (N, T, H)
+    caches: tuple  # (EmbeddingCache, RNNCache, AffineCache)
+
+
+def _positive(name, value):
+    """Return ``value`` as a finite float > 0."""
+    value = as_scalar(name, value)
+    if value <= 0:
+        raise ValueError(f"{name}: expected a finite real scalar > 0, got {value!r}")
+    return value
+
+
+def _check_params(params):
+    """Validate the parameter dict; return float64 arrays and the sizes (V, D, H)."""
+    if not isinstance(params, dict) or params.keys() != _SPECS.keys():
+        got = sorted(params) if isinstance(params, dict) else type(params).__name__
+        raise ValueError(f"params: expected a dict with keys {sorted(_SPECS)}, got {got}")
+    sizes = {}
+    p = {k: as_array(f"params[{k!r}]", params[k], spec, sizes) for k, spec in _SPECS.items()}
+    return p, (sizes["V"], sizes["D"], sizes["H"])
+
+
+def _as_stream(name, ids, V, min_len, why):
+    """Return ``ids`` as a 1-d integer array of at least ``min_len`` ids in ``[0, V)``."""
+    ids = np.asarray(ids)
+    if ids.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-d id stream of shape (n,), got shape {ids.shape}")
+    if ids.size < min_len:
+        raise ValueError(f"{name}: expected at least {min_len} ids ({why}), got {ids.size}")
+    if not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"{name}: expected integer ids, got dtype {ids.dtype}")
+    if ids.min() < 0 or ids.max() >= V:
+        raise ValueError(
+            f"{name}: expected ids in [0, {V - 1}], got values in [{ids.min()}, {ids.max()}]"
+        )
+    return ids
+
+
+def init_lm(V, D, H, seed=0):
+    """Random parameters of the language model.
+
+    Every weight is Gaussian with variance 1 / fan-in (LeCun), so the
+    pre-activations ``x_t Wx`` and ``h_{t-1} Wh`` start with variance about 1
+    and about ``mean(h**2) < 1``, in the responsive range of tanh. The embedding
+    has unit-variance entries, the biases start at zero, and ``Wy`` is drawn a
+    further 10 times smaller so that the first predictions are nearly uniform:
+    the initial loss is close to ``log V``.
+
+    Parameters
+    ----------
+    V, D, H : int
+        Vocabulary size, embedding size and hidden size, each >= 1.
+    seed : int
+        Seed for ``np.random.default_rng``.
+
+    Returns
+    -------
+    params : dict of str to ndarray
+        ``E`` (V, D), ``Wx`` (D, H), ``Wh`` (H, H), ``b`` (H,), ``Wy`` (H, V), ``by`` (V,).
+
+    Examples
+    --------
+    >>> params = init_lm(V=5, D=3, H=4)
+    >>> {k: v.shape for k, v in params.items()}
+    {'E': (5, 3), 'Wx': (3, 4), 'Wh': (4, 4), 'b': (4,), 'Wy': (4, 5), 'by': (5,)}
+    """
+    V, D, H = as_int("V", V, 1), as_int("D", D, 1), as_int("H", H, 1)
+    rng = np.random.default_rng(as_int("seed", seed, 0))
+    return {
+        "E": rng.standard_normal((V, D)),
+        "Wx": rng.standard_normal((D, H)) / np.sqrt(D),
+        "Wh": rng.standard_normal((H, H)) / np.sqrt(H),
+        "b": np.zeros(H),
+        "Wy": 0.1 * rng.standard_normal((H, V)) / np.sqrt(H),
+        "by": np.zeros(V),
+    }
+
+
+def _forward(p, inputs, h0):
+    """Embedding -> RNN -> output layer on validated arrays."""
+    x, e_cache = embedding_forward(inputs, p["E"])  # (N, T, D)
+    h, r_cache = rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"])  # (N, T, H)
+    logits, a_cache = temporal_affine_forward(h, p["Wy"], p["by"])  # (N, T, V)
+    return _Forward(logits, h, (e_cache, r_cache, a_cache))
+
+
+def lm_loss(params, inputs, targets, h0=None):
+    """Mean next-token cross-entropy on one window, and its gradients by full BPTT.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        As returned by ``init_lm``.
+    inputs : ndarray of int, shape (N, T)
+        Token ids fed to the model, in ``[0, V)``.
+    targets : ndarray of int, shape (N, T)
+        The id to predict at every step (``inputs`` shifted by one).
+    h0 : ndarray, shape (N, H), optional
+        State entering the window (default zeros); treated as a constant.
+
+    Returns
+    -------
+    LMResult
+        ``loss`` (nats per token), ``grads`` (same keys as ``params``) and
+        ``h_last`` (N, H), the state after the last step.
+
+    Examples
+    --------
+    >>> params = init_lm(V=5, D=3, H=4)
+    >>> res = lm_loss(params, np.array([[0, 1, 2]]), np.array([[1, 2, 3]]))
+    >>> bool(abs(res.loss - np.log(5)) < 0.1), res.grads["Wh"].shape, res.h_last.shape
+    (True, (4, 4), (1, 4))
+    """
+    p, (V, _, H) = _check_params(params)
+    inputs = _as_index("inputs", inputs, V)
+    targets = _as_index("targets", targets, V)
+    if targets.shape != inputs.shape:
+        raise ValueError(f"targets: expected shape {inputs.shape}, got shape {targets.shape}")
+    h0 = np.zeros((inputs.shape[0], H)) if h0 is None else h0
+    h0 = as_array("h0", h0, (inputs.shape[0], H))
+    fwd = _forward(p, inputs, h0)
+    e_cache, r_cache, a_cache = fwd.caches
+    loss, dlogits = temporal_softmax_loss(fwd.logits, targets)
+    dh, dWy, dby = temporal_affine_backward(dlogits, a_cache)
+    dx, _, dWx, dWh, db = rnn_backward(dh, r_cache)
+    grads = {"E": embedding_backward(dx, e_cache), "Wx": dWx, "Wh": dWh, "b": db,
+             "Wy": dWy, "by": dby}
+    return LMResult(loss, grads, fwd.h[:, -1].copy())
+
+
+def _batchify(ids, batch, k):
+    """Cut a stream into ``batch`` contiguous rows of inputs and targets, shape (batch, L).
+
+    Row ``n`` holds ``ids[n L : (n + 1) L]`` and its targets are the same
+    positions shifted by one; the last ``(len(ids) - 1) % batch`` ids are dropped.
+    """
+    L = (ids.size - 1) // batch
+    if k > L:  # too short: not even one window per stream
+        raise ValueError(
+            f"ids: expected at least batch * k + 1 = {batch * k + 1} ids, got {ids.size}"
+        )
+    return ids[: batch * L].reshape(batch, L), ids[1 : batch * L + 1].reshape(batch, L)
+
+
+def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=None):
+    """Train the language model on one id stream with truncated BPTT and Adam.
+
+    The stream is cut into ``batch`` contiguous streams read in parallel; each
+    epoch walks them in windows of ``k`` steps (the last window may be shorter),
+    starting from a zero state. The state at the end of a window enters the
+    next one, but no gradient crosses the boundary. Every window takes one Adam
+    step on gradients clipped to global norm ``max_norm``. Nothing is shuffled,
+    so the result depends only on the arguments.
+
+    Parameters
+    ----------
+    ids : ndarray of int, shape (n,)
+        Training stream, ids in ``[0, V)``, ``n >= batch * k + 1``.
+    V, D, H : int
+        Vocabulary, embedding and hidden sizes.
+    k : int
+        Truncation window (steps per update).
+    batch : int
+        Number of parallel streams.
+    epochs : int
+        Passes over the stream.
+    lr : float
+        Adam learning rate, > 0.
+    max_norm : float
+        Gradient clipping threshold, > 0.
+    seed : int
+        Seed of ``init_lm``.
+    valid_ids : ndarray of int, shape (m,), optional
+        A held-out stream whose perplexity is measured after every epoch.
+
+    Returns
+    -------
+    TrainResult
+        ``params``; ``losses`` (epochs,), the token-weighted mean training
+        loss of each epoch, measured before each window's update; and
+        ``valid_perplexity`` (epochs,), or None without ``valid_ids``.
+
+    Examples
+    --------
+    >>> ids = np.tile([0, 1, 2, 1], 10)
+    >>> res = train_lm(ids, 3, D=4, H=8, k=5, batch=2, epochs=20, lr=0.05, max_norm=5.0)
+    >>> res.losses.shape, bool(res.losses[-1] < 0.5 * res.losses[0])
+    ((20,), True)
+    """
+    V = as_int("V", V, 1)
+    ids = _as_stream("ids", ids, V, 2, "one input and one target")
+    D, H, k = as_int("D", D, 1), as_int("H", H, 1), as_int("k", k, 1)
+    batch, epochs = as_int("batch", batch, 1), as_int("epochs", epochs, 1)
+    lr, max_norm = _positive("lr", lr), _positive("max_norm", max_norm)
+    inputs, targets = _batchify(ids, batch, k)
+    params, opt = init_lm(V, D, H, seed), Adam(lr=lr)
+    losses = np.empty(epochs)
+    valid = None if valid_ids is None else np.empty(epochs)
+    for epoch in range(epochs):
+        h, total = np.zeros((batch, H)), 0.0
+        for s in range(0, inputs.shape[1], k):
+            res = lm_loss(params, inputs[:, s : s + k], targets[:, s : s + k], h)
+            opt.step(params, clip_grad_norm(res.grads, max_norm)[0])
+            h = res.h_last  # carried forward as a constant: truncation at the window edge
+            total += res.loss * inputs[:, s : s + k].size
+        losses[epoch] = total / inputs.size
+        if valid is not None:
+            valid[epoch] = perplexity(params, valid_ids)
+    return TrainResult(params, losses, valid)
+
+
+def perplexity(params, ids, k=100):
+    """Perplexity ``exp(mean cross-entropy)`` of the model on a held-out id stream.
+
+    The model reads the stream from a zero state, carrying its state across
+    chunks of ``k`` steps (the chunking only bounds memory: the result does not
+    depend on ``k``), and predicts each of the ``n - 1`` ids after the first.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    ids : ndarray of int, shape (n,)
+        ``n >= 2``, ids in ``[0, V)``.
+    k : int
+        Chunk length, >= 1.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> params = init_lm(V=6, D=3, H=4)
+    >>> bool(abs(perplexity(params, np.array([0, 3, 5, 1, 2])) - 6) < 0.5)
+    True
+    """
+    p, (V, _, H) = _check_params(params)
+    ids = _as_stream("ids", ids, V, 2, "one input and one target")
+    k = as_int("k", k, 1)
+    h, total = np.zeros((1, H)), 0.0
+    for s in range(0, ids.size - 1, k):
+        inputs, targets = ids[None, s : s + k], ids[None, s + 1 : s + k + 1]
+        inputs = inputs[:, : targets.shape[1]]  # the last chunk has no target past the end
+        fwd = _forward(p, inputs, h)
+        total += temporal_softmax_loss(fwd.logits, targets)[0] * targets.size
+        h = fwd.h[:, -1]
+    return float(np.exp(total / (ids.size - 1)))
+
+
+def sample(params, start_ids, n, seed=0, temperature=1.0):
+    """Generate ``n`` ids by ancestral sampling, each fed back as the next input.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    start_ids : ndarray of int, shape (m,)
+        Prompt, ``m >= 1``; the model reads it from a zero state.
+    n : int
+        Number of ids to generate, >= 1.
+    seed : int
+        Seed for ``np.random.default_rng``.
+    temperature : float
+        > 0; the logits are divided by it (< 1 sharpens, > 1 flattens).
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        The generated ids (the prompt is not included).
+
+    Examples
+    --------
+    >>> params = init_lm(V=5, D=3, H=4)
+    >>> out = sample(params, np.array([0, 1]), n=6, seed=1)
+    >>> out.shape, bool(np.array_equal(out, sample(params, np.array([0, 1]), n=6, seed=1)))
+    ((6,), True)
+    """
+    p, (V, _, H) = _check_params(params)
+    start_ids = _as_stream("start_ids", start_ids, V, 1, "a prompt to condition on")
+    n = as_int("n", n, 1)
+    temperature = _positive("temperature", temperature)
+    rng = np.random.default_rng(as_int("seed", seed, 0))
+    fwd = _forward(p, start_ids[None], np.zeros((1, H)))
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        out[i] = rng.choice(V, p=softmax(fwd.logits[0, -1] / temperature))
+        fwd = _forward(p, out[None, i : i + 1], fwd.h[:, -1])  # carry the state
+    return out
+
+
+def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
+    """Perplexity of the add-``alpha`` smoothed bigram model, the baseline to beat.
+
+    ``P(b | a) = (C[a, b] + alpha) / (sum_c C[a, c] + alpha V)`` with ``C``
+    the bigram counts of ``train_ids``; the perplexity is
+    ``exp(-mean log P(test[t + 1] | test[t]))`` over the ``n - 1`` test bigrams.
+
+    Parameters
+    ----------
+    train_ids, test_ids : ndarray of int, shape (n,)
+        At least 2 ids each, in ``[0, V)``.
+    V : int
+        Vocabulary size, >= 1.
+    alpha : float
+        Pseudo-count, > 0 (so no test bigram has probability zero).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(bigram_perplexity(np.array([0, 1, 0, 1, 1]), np.array([0, 1, 1]), V=2), 6)
+    1.632993
+    """
+    V = as_int("V", V, 1)
+    train_ids = _as_stream("train_ids", train_ids, V, 2, "one bigram")
+    test_ids = _as_stream("test_ids", test_ids, V, 2, "one bigram")
+    alpha = _positive("alpha", alpha)
+    counts = np.zeros((V, V))
+    np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)  # repeated bigrams accumulate
+    probs = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
+    return float(np.exp(-np.log(probs[test_ids[:-1], test_ids[1:]]).mean()))
+
+
+def uniform_perplexity(V):
+    """Perplexity of the uniform distribution over ``V`` words, which is ``V``.
+
+    Examples
+    --------
+    >>> uniform_perplexity(10)
+    10.0
+    """
+    return float(as_int("V", V, 1))
+
+
+def read_sequence(params, ids):
+    """Read one id sequence from a zero state: the hidden states and the next-word distributions.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    ids : ndarray of int, shape (T,)
+
+    Returns
+    -------
+    h : ndarray, shape (T, H)
+        ``h[t]`` is the state after reading ``ids[t]``.
+    probs : ndarray, shape (T, V)
+        ``probs[t]`` is the model's distribution of the id after ``ids[t]``.
+
+    Examples
+    --------
+    >>> h, probs = read_sequence(init_lm(V=5, D=2, H=3), np.array([0, 4, 2]))
+    >>> h.shape, probs.shape, bool(np.allclose(probs.sum(axis=1), 1.0))
+    ((3, 3), (3, 5), True)
+    """
+    p, (V, _, H) = _check_params(params)
+    ids = _as_stream("ids", ids, V, 1, "at least one id")
+    fwd = _forward(p, ids[None], np.zeros((1, H)))
+    return fwd.h[0], softmax(fwd.logits[0])
