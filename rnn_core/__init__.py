@@ -12,7 +12,10 @@ sequences, windows, tokens), ``ar`` (autoregressive models),
 ``conventions`` (column-vector and PyTorch notation), ``lm`` (a word-level
 language model), ``architectures`` (the four input/output shapes and a
 recursive network), ``interactive`` (slider figures), ``charts`` and
-``diagrams`` (the book's figures).
+``diagrams`` (the book's figures), ``rtrl`` (real-time recurrent learning),
+``truncation`` (truncated and randomized-truncation BPTT), ``cost`` (measured
+cost of BPTT and RTRL) and ``slips`` (deliberately wrong derivations that the
+tests show failing).
 """
 
 from .ar import (
@@ -57,9 +60,17 @@ from .layers import (
     temporal_affine_forward,
     temporal_softmax_loss,
 )
-from .linear import linear_grad_terms, linear_rnn, linear_rnn_grads
+from .linear import (
+    linear_grad_terms,
+    linear_rnn,
+    linear_rnn_bptt,
+    linear_rnn_grads,
+    linear_rnn_grads_every_step,
+)
 from .lm import bigram_perplexity, init_lm, lm_loss, perplexity, sample, train_lm
 from .optim import SGD, Adam, clip_grad_norm, global_norm
+from .rtrl import rtrl_gradients
+from .truncation import randomized_truncated_backward, sliding_truncated_backward
 
 __all__ = [
     "SGD",
@@ -84,7 +95,9 @@ __all__ = [
     "latent_states",
     "linear_grad_terms",
     "linear_rnn",
+    "linear_rnn_bptt",
     "linear_rnn_grads",
+    "linear_rnn_grads_every_step",
     "lm_loss",
     "make_windows",
     "markov_chain_joint",
@@ -94,16 +107,19 @@ __all__ = [
     "perplexity",
     "predict_one_step",
     "random_walk",
+    "randomized_truncated_backward",
     "rel_error",
     "rnn_backward",
     "rnn_forward",
     "rnn_step_backward",
     "rnn_step_forward",
     "rollout",
+    "rtrl_gradients",
     "sample",
     "select_tau",
     "shuffle_fraction",
     "sine_with_noise",
+    "sliding_truncated_backward",
     "softmax",
     "temporal_affine_backward",
     "temporal_affine_forward",

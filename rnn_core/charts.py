@@ -274,8 +274,9 @@ def training_curves(result, uniform, bigram):
     epochs = np.arange(1, len(result.losses) + 1)
     loss = Chart("training loss", "epoch", "cross-entropy (nats per word)",
                  [Line(epochs, result.losses, "training loss", color=0)])
-    ppl = Chart("held-out perplexity", "epoch", "perplexity", [
-        Line(epochs, result.valid_perplexity, "RNN", color=0),
+    ppl = Chart("perplexity", "epoch", "perplexity", [
+        Line(epochs, np.exp(result.losses), "RNN, training data", color=0, dash=True),
+        Line(epochs, result.valid_perplexity, "RNN, held out", color=0),
         HLine(uniform, f"uniform ({uniform:.0f})", color=1),
         HLine(bigram, f"bigram ({bigram:.1f})", color=2),
     ], ylog=True)
@@ -315,6 +316,105 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         return Panels([state, nxt])
 
     slider = Slider("t", "t", 1, T, 1, 1, description="words read")
-    alt = ("Hidden states of the trained RNN after reading {t} words of the sentence, as a "
-           "heat map of units by words, and the model's most likely next words as bars.")
+    alt = ("Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
+           "heat map of words by units, and the model's most likely next words as bars.")
     return Interactive([slider], chart, alt, height=340)
+
+
+# --- Chapter 4: backpropagation through time ---------------------------------
+
+
+def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
+    """Sliders N and w_H: the terms w_H^(i-1) h_(N-i) of dh_N/dw_H as bars, their sum and
+    the finite-difference derivative.
+
+    Parameters
+    ----------
+    x : ndarray, shape (max_N,)
+        The input sequence; the first N values are used.
+    w_x, h0 : float
+    max_N : int
+
+    Examples
+    --------
+    >>> fig = closed_form_terms_slider(np.ones(3), max_N=3)
+    >>> [s.name for s in fig.sliders]
+    ['N', 'w_h']
+    """
+
+    def chart(N, w_h):
+        terms, _ = linear.linear_grad_terms(x[:N], w_x, w_h, h0)  # (N,), i = 1..N
+        w = np.array([w_h])
+        fd = gradcheck.numerical_gradient(lambda: linear.linear_rnn(x[:N], w_x, w[0], h0)[-1],
+                                          w, eps=1e-6)[0]
+        colors = [0 if v >= 0 else 1 for v in terms]
+        title = f"N = {N}, w_H = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}"
+        return Chart(title, "term i (it has travelled i - 1 recurrent steps)",
+                     "w_H^(i-1) h_(N-i)", [Bars(np.arange(1, N + 1), terms, color=colors),
+                                          HLine(0.0, color="#999999", dash=False)],
+                     xlim=(0.3, max_N + 0.7), legend=False)
+
+    sliders = [Slider("N", "N", 1, max_N, 1, 8, description="sequence length"),
+               Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight")]
+    alt = ("Bars of the N = {N} terms of the closed-form derivative of h_N with respect to "
+           "w_H, for w_H = {w_h}; the title gives their sum and the finite-difference value.")
+    return Interactive(sliders, chart, alt)
+
+
+def _scaled_recurrence(rng, H, radius):
+    """A random W_hh rescaled to spectral radius ``radius`` (largest |eigenvalue|)."""
+    W = rng.standard_normal((H, H))
+    return radius * W / np.max(np.abs(np.linalg.eigvals(W)))
+
+
+def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
+    """Relative error of truncated dW_hh against full BPTT, against the horizon k.
+
+    Solid lines: every loss term backpropagated at most k steps (sliding);
+    dashed: the sequence cut into windows of k steps. One pair per spectral
+    radius of W_hh; inputs and upstream gradients are seeded.
+
+    Examples
+    --------
+    >>> c = truncation_bias_chart(T=6, scales=(0.5,), H=2)
+    >>> float(c.marks[0].y[-1])
+    0.0
+    """
+    from .truncation import truncation_bias
+
+    rng = np.random.default_rng(seed)
+    x, dh = rng.standard_normal((1, T, 2)), rng.standard_normal((1, T, H))
+    Wx, ks = rng.standard_normal((2, H)), np.arange(1, T + 1)
+    marks = []
+    for i, radius in enumerate(scales):
+        Wh = _scaled_recurrence(rng, H, radius)
+        for kind, dash in (("sliding", False), ("window", True)):
+            bias = truncation_bias(x, np.zeros((1, H)), Wx, Wh, np.zeros(H), dh, ks, kind)
+            marks.append(Line(ks, np.maximum(bias, 1e-16), f"radius {radius}, {kind}",
+                              color=i, dash=dash))
+    return Chart(f"bias of truncated BPTT (T = {T})", "truncation horizon k",
+                 "relative error of dW_hh", marks, ylog=True, ylim=(1e-16, 10.0))
+
+
+def cost_chart(records):
+    """Panels: measured time and peak memory of BPTT and RTRL against H, one line per (method, T).
+
+    Examples
+    --------
+    >>> from rnn_core.cost import CostRecord
+    >>> recs = [CostRecord("bptt", 10, H, 1e-3 * H, 1e3 * H) for H in (2, 4)]
+    >>> len(cost_chart(recs).charts)
+    2
+    """
+    groups = sorted({(r.method, r.T) for r in records})
+    time_marks, mem_marks = [], []
+    for i, (method, T) in enumerate(groups):
+        rs = sorted((r for r in records if (r.method, r.T) == (method, T)), key=lambda r: r.H)
+        Hs = np.array([r.H for r in rs], dtype=float)
+        # blues for BPTT, oranges for RTRL; the darker shade is the shorter sequence
+        label = f"{method.upper()} T={T}"
+        color = {"bptt": (0, 5), "rtrl": (1, 4)}[method][i % 2]
+        time_marks.append(Line(np.log2(Hs), [r.seconds for r in rs], label, color, False, True))
+        mem_marks.append(Line(np.log2(Hs), [r.peak_bytes for r in rs], label, color, False, True))
+    return Panels([Chart("time", "log2 H (hidden units)", "seconds", time_marks, ylog=True),
+                   Chart("peak memory", "log2 H (hidden units)", "bytes", mem_marks, ylog=True)])

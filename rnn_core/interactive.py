@@ -674,7 +674,10 @@ def _mpl_chart(ax, c):
         ax.set_axisbelow(True)
     n = len(handles) if c["legend"] else 0
     # The legend sits above the plot, under the title, so it never covers data.
-    ncol = max(1, min(n, 4))
+    # As many columns as fit the axes' width (about 6 px a character at 9 pt).
+    width_px = ax.get_position().width * ax.figure.get_figwidth() * ax.figure.dpi
+    longest = max((len(m["label"]) for m in c["marks"] if m.get("label")), default=0)
+    ncol = max(1, min(n, 4, int(width_px // (6 * longest + 36))))
     rows = -(-n // ncol)
     if n:
         ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=ncol,

@@ -137,3 +137,89 @@ def _check_overflow(what, values, w_h):
             f"{err}: the linear cell overflowed float64 with w_h = {w_h} over "
             f"{values.shape[0]} values; |w_h| > 1 grows like |w_h|**N"
         ) from None
+
+
+def linear_rnn_grads_every_step(x, w_x, w_h, h0, g):
+    """Gradients of a loss on every state of the scalar linear cell, in O(N).
+
+    With ``g[t-1] = dL_t/dh_t`` for ``t = 1..N`` and ``L = sum_t L_t``, the
+    closed forms become double sums,
+
+        dL/dw_h = sum_{t=1}^{N} g_t sum_{i=1}^{t} w_h^{i-1} h_{t-i}
+        dL/dw_x = sum_{t=1}^{N} g_t sum_{i=0}^{t-1} w_h^{i} x_{t-i},
+
+    O(N^2) as written. The inner sums are the forward-mode sensitivities
+    ``s_t = dh_t/dw_h``, which obey ``s_t = h_{t-1} + w_h s_{t-1}`` (and
+    ``x_t + w_h s_{t-1}`` for ``w_x``) from ``s_0 = 0``: one first-order filter
+    each, as in ``linear_rnn``, then one dot product with ``g``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N,)
+        Inputs ``x_1..x_N``.
+    w_x, w_h, h0 : float
+        The cell's weights and initial state.
+    g : ndarray, shape (N,)
+        ``g[t-1] = dL_t/dh_t``, the loss's gradient at every state.
+
+    Returns
+    -------
+    dL_dw_h, dL_dw_x : float
+
+    Raises
+    ------
+    ValueError
+        On bad input, or if a sum overflows float64.
+
+    Examples
+    --------
+    >>> linear_rnn_grads_every_step(np.array([1.0, 2.0]), w_x=1.0, w_h=0.5, h0=0.0,
+    ...                             g=np.array([1.0, 1.0]))
+    (1.0, 3.5)
+    """
+    h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates x and the scalars
+    g = as_array("g", g, ("N",), {"N": h.shape[0] - 1})
+    with np.errstate(over="ignore", invalid="ignore"):
+        s_h = lfilter([1.0], [1.0, -w_h], h[:-1])  # (N,), s_h[t-1] = dh_t/dw_h
+        s_x = lfilter([1.0], [1.0, -w_h], x)  # (N,), s_x[t-1] = dh_t/dw_x
+        grads = np.array([g @ s_h, g @ s_x])
+    _check_overflow("gradient", np.concatenate([s_h, s_x, grads]), w_h)
+    return float(grads[0]), float(grads[1])
+
+
+def linear_rnn_bptt(x, w_x, w_h, h0, g):
+    """The same gradients as :func:`linear_rnn_grads_every_step`, by the backward recursion.
+
+    Exchanging the order of the double sums collects, for every state, the
+    gradient arriving from all later losses, ``delta_k = g_k + w_h delta_{k+1}``
+    with ``delta_{N+1} = 0``; then ``dL/dw_h = sum_k delta_k h_{k-1}`` and
+    ``dL/dw_x = sum_k delta_k x_k``. This is backpropagation through time for the
+    scalar cell: one pass backwards, O(N).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N,)
+    w_x, w_h, h0 : float
+    g : ndarray, shape (N,)
+        ``g[k-1] = dL_k/dh_k``.
+
+    Returns
+    -------
+    dL_dw_h, dL_dw_x : float
+
+    Examples
+    --------
+    >>> linear_rnn_bptt(np.array([1.0, 2.0]), w_x=1.0, w_h=0.5, h0=0.0,
+    ...                 g=np.array([1.0, 1.0]))
+    (1.0, 3.5)
+    """
+    h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates x and the scalars
+    g = as_array("g", g, ("N",), {"N": h.shape[0] - 1})
+    delta = np.empty_like(g)  # delta[k-1] = total dL/dh_k
+    carry = 0.0  # delta_{N+1}
+    for k in range(g.shape[0] - 1, -1, -1):
+        carry = delta[k] = g[k] + w_h * carry
+    with np.errstate(over="ignore", invalid="ignore"):
+        grads = np.array([delta @ h[:-1], delta @ x])  # h[:-1] holds h_0..h_{N-1}
+    _check_overflow("gradient", np.concatenate([delta, grads]), w_h)
+    return float(grads[0]), float(grads[1])

@@ -432,3 +432,84 @@ def read_sequence(params, ids):
     ids = _as_stream("ids", ids, V, 1, "at least one id")
     fwd = _forward(p, ids[None], np.zeros((1, H)))
     return fwd.h[0], softmax(fwd.logits[0])
+
+
+def unigram_perplexity(train_ids, test_ids, V, alpha=1.0):
+    """Perplexity of the add-``alpha`` smoothed unigram model: word frequencies, no context.
+
+    Scored on the same ``n - 1`` test targets as the bigram and the RNN (the
+    first test id is context only).
+
+    Examples
+    --------
+    >>> round(unigram_perplexity(np.array([0, 0, 1]), np.array([1, 0, 0]), V=2), 4)
+    1.6667
+    """
+    V = as_int("V", V, 1)
+    train_ids = _as_stream("train_ids", train_ids, V, 1, "at least one id")
+    test_ids = _as_stream("test_ids", test_ids, V, 2, "one target")
+    alpha = _positive("alpha", alpha)
+    probs = (np.bincount(train_ids, minlength=V) + alpha) / (train_ids.size + alpha * V)
+    return float(np.exp(-np.log(probs[test_ids[1:]]).mean()))
+
+
+class FoldResult(NamedTuple):
+    """Held-out perplexities of one cross-validation fold."""
+
+    fold: int
+    rnn: np.ndarray  # (seeds,), one trained model per seed
+    bigram: float  # add-alpha bigram with alpha tuned on validation data
+    alpha: float
+    unigram: float
+    unk_share: float  # share of <unk> among the test targets
+
+
+def _fold_ids(tokens, lo, hi, min_count):
+    """Closed vocabulary from the training part; train = tokens outside [lo, hi)."""
+    from .data import build_vocab, encode
+
+    train_tokens = tokens[:lo] + tokens[hi:]
+    vocab = build_vocab(train_tokens, unk=True, min_count=min_count)
+    return encode(vocab, train_tokens), encode(vocab, tokens[lo:hi]), len(vocab.itos)
+
+
+def _tuned_bigram(train, test, V, alphas):
+    """Choose alpha on the last 10% of the training ids, then score the test ids."""
+    cut = int(0.9 * train.size)
+    valid = [bigram_perplexity(train[:cut], train[cut:], V, a) for a in alphas]
+    alpha = float(alphas[int(np.argmin(valid))])
+    return bigram_perplexity(train, test, V, alpha), alpha
+
+
+def cross_validate(tokens, folds=5, seeds=(0, 1, 2, 3, 4), min_count=2,
+                   alphas=(0.01, 0.03, 0.1, 0.3, 1.0), **train_kwargs):
+    """Contiguous k-fold comparison of the RNN language model with n-gram baselines.
+
+    Fold ``f`` holds out the ``f``-th contiguous block of tokens; the rest
+    (joined) is the training part, from which the vocabulary is built (words
+    seen at least ``min_count`` times, others ``<unk>``). The RNN is trained
+    once per seed with ``train_kwargs`` (as for :func:`train_lm`).
+
+    Returns
+    -------
+    list of FoldResult
+
+    Examples
+    --------
+    >>> toks = ("a b a c " * 30).split()
+    >>> res = cross_validate(toks, folds=2, seeds=(0,), D=2, H=4, k=4, batch=1,
+    ...                      epochs=3, lr=0.05, max_norm=5.0)
+    >>> len(res), res[0].rnn.shape
+    (2, (1,))
+    """
+    folds = as_int("folds", folds, 2)
+    edges = np.linspace(0, len(tokens), folds + 1).round().astype(int)
+    results = []
+    for f in range(folds):
+        train, test, V = _fold_ids(list(tokens), edges[f], edges[f + 1], min_count)
+        rnn = np.array([perplexity(train_lm(train, V, seed=s, **train_kwargs).params, test)
+                        for s in seeds])
+        bigram, alpha = _tuned_bigram(train, test, V, alphas)
+        results.append(FoldResult(f + 1, rnn, bigram, alpha, unigram_perplexity(train, test, V),
+                                  float(np.mean(test[1:] == 0))))
+    return results

@@ -31,6 +31,7 @@ All symbols come from :func:`symbols`; ``X``, ``h`` and ``g`` are
 ``t`` and for a symbolic index inside a ``Sum``.
 """
 
+import re
 from functools import partial
 from typing import NamedTuple
 
@@ -49,6 +50,7 @@ __all__ = [
     "closed_form_dwx",
     "closed_form_sum",
     "induction_proof",
+    "latex",
     "latex_table",
     "offbyone_wh",
     "offbyone_wx",
@@ -65,6 +67,35 @@ __all__ = [
     "verify_every_step_loss",
     "verify_unrolled_state",
 ]
+
+
+def latex(expr, per_line=None):
+    """LaTeX of a sympy expression, tidied the way the book writes it.
+
+    sympy prints indexed symbols as ``{h}_{0}`` and shifted indices in its own
+    term order, ``{h}_{- i + n}``; the book writes ``h_{0}`` and ``h_{n - i}``.
+    With ``per_line``, a long sum is broken after every ``per_line`` terms with
+    a line break (\\\\ &\\quad), for display inside an ``aligned`` environment.
+
+    Examples
+    --------
+    >>> s = symbols()
+    >>> latex(s.h[s.n - s.i] * s.w_H)
+    'w_{H} h_{n - i}'
+    >>> print(latex(s.X[1] + s.X[2] + s.X[3], per_line=2))
+    X_{1} + X_{2} \\\\ &\\quad + X_{3}
+    """
+    if per_line is not None and isinstance(expr, sp.Add):
+        terms = [latex(t) for t in expr.as_ordered_terms()]
+        joined = ""
+        for k, term in enumerate(terms):
+            sign = "" if k == 0 else (" - " if term.startswith("-") else " + ")
+            brk = r" \\ &\quad" if k and k % per_line == 0 else ""
+            joined += brk + sign + (term[1:] if k and term.startswith("-") else term)
+        return joined
+    text = re.sub(r"\{([A-Za-z])\}_", r"\1_", sp.latex(expr))
+    text = re.sub(r"- i \+ n \+ 1", "n + 1 - i", text)
+    return re.sub(r"- i \+ n", "n - i", text)
 
 
 class RNNSymbols(NamedTuple):
@@ -681,7 +712,7 @@ def induction_proof(wrt, closed_form=None):
     rewritten = step_rhs if rewritten is None else rewritten
     sides = (base_lhs, base_rhs, step_lhs, step_rhs, rewritten)
     return InductionProof(
-        wrt, *sides[:2], base_holds, *sides[2:], step_holds, ProofLatex(*map(sp.latex, sides))
+        wrt, *sides[:2], base_holds, *sides[2:], step_holds, ProofLatex(*map(latex, sides))
     )
 
 
@@ -695,13 +726,15 @@ class LatexRow(NamedTuple):
     difference: str  #: expanded difference after unrolling the states ("0")
 
 
-def latex_table(N_max=8):
+def latex_table(N_max=8, per_line=None):
     """Build, for ``N = 1..N_max`` and both weights, the LaTeX the book displays.
 
     Parameters
     ----------
     N_max : int, optional
         Largest ``N``, ``>= 1``.
+    per_line : int or None
+        Break long sums after this many terms (see :func:`latex`).
 
     Returns
     -------
@@ -717,7 +750,7 @@ def latex_table(N_max=8):
     --------
     >>> row = latex_table(2)[3]
     >>> row.N, row.wrt, row.closed_form, row.difference
-    (2, 'w_X', 'w_{H} {X}_{1} + {X}_{2}', '0')
+    (2, 'w_X', 'w_{H} X_{1} + X_{2}', '0')
     """
     N_max = as_int("N_max", N_max, 1)
     rows = []
@@ -727,7 +760,8 @@ def latex_table(N_max=8):
         for wrt, closed in (("w_H", closed_form_dwh), ("w_X", closed_form_dwx)):
             derivative, claim = sp.diff(states[N], _check_wrt(wrt)), closed(N)
             difference = sp.expand(derivative - claim.xreplace(unroll))
-            rows.append(LatexRow(N, wrt, *(sp.latex(e) for e in (derivative, claim, difference))))
+            rows.append(LatexRow(N, wrt, *(latex(e, per_line) for e in
+                                           (derivative, claim, difference))))
     return rows
 
 

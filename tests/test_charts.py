@@ -82,3 +82,30 @@ def test_markov_property_check_places_each_conditional_by_its_transition():
     points = charts.markov_property_check(conditional, transition).marks[1]
     np.testing.assert_array_equal(points.x, transition)
     np.testing.assert_array_equal(points.y, conditional)
+
+
+def test_closed_form_terms_slider_sums_to_the_finite_difference_derivative():
+    x = np.random.default_rng(0).standard_normal(20)
+    fig = charts.closed_form_terms_slider(x, w_x=1.0, h0=0.5)
+    chart = fig.chart_fn(N=12, w_h=0.9)
+    bars = chart.marks[0]
+    assert len(bars.y) == 12
+    want = rnn_core.linear_rnn_grads(x[:12], 1.0, 0.9, 0.5, 1.0)[0]
+    assert bars.y.sum() == pytest.approx(want, rel=1e-12)
+    assert f"sum {want:.4g}, finite differences {want:.4g}" in chart.title
+
+
+def test_truncation_bias_chart_sliding_reaches_zero_and_windows_stay_biased():
+    chart = charts.truncation_bias_chart(T=30, scales=(0.5,), H=4, seed=0)
+    sliding, window = (m for m in chart.marks if isinstance(m, Line))
+    assert sliding.y[-1] <= 1e-15 and window.y[-1] <= 1e-15
+    assert sliding.y[20] < 1e-6 < window.y[20]
+
+
+def test_cost_chart_has_one_line_per_method_and_length():
+    from rnn_core.cost import CostRecord
+
+    recs = [CostRecord(m, T, H, 1e-3 * H, 1e3 * H) for m in ("bptt", "rtrl")
+            for T in (10, 20) for H in (2, 4)]
+    time_chart, memory_chart = charts.cost_chart(recs).charts
+    assert len(time_chart.marks) == 4 and len(memory_chart.marks) == 4

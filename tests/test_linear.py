@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnn_core import linear_grad_terms, linear_rnn, linear_rnn_grads, numerical_gradient, rel_error
+from rnn_core.linear import linear_rnn_bptt
 
 
 def _loop_states(x, w_x, w_h, h0):
@@ -128,3 +129,110 @@ def test_influence_of_old_inputs_is_w_x_times_a_power_of_w_h():
     numeric = numerical_gradient(lambda: linear_rnn(x, w_x, w_h, 0.3)[-1], x)
     s = np.arange(1, N + 1)
     np.testing.assert_allclose(numeric, w_x * w_h ** (N - s), rtol=1e-8)
+
+
+# --- linear_rnn_grads_every_step: a loss on every state -------------------------------
+
+
+def _every_step(*args, **kwargs):
+    from rnn_core.linear import linear_rnn_grads_every_step  # not (yet) re-exported
+
+    return linear_rnn_grads_every_step(*args, **kwargs)
+
+
+def _double_sums(x, w_x, w_h, h0, g):
+    """The book's double sums evaluated literally, O(N^2), as the reference."""
+    h = _loop_states(x, w_x, w_h, h0)  # h[t] is h_t, h[0] = h0
+    d_wh = sum(g[t - 1] * sum(w_h ** (i - 1) * h[t - i] for i in range(1, t + 1))
+               for t in range(1, len(x) + 1))
+    d_wx = sum(g[t - 1] * sum(w_h**i * x[t - 1 - i] for i in range(t))
+               for t in range(1, len(x) + 1))
+    return d_wh, d_wx
+
+
+def test_every_step_fixed_values():
+    # x = (1, 2, -1), w_x = 2, w_h = 0.5, h = (4, 4, 6, 1):
+    # dh_t/dw_h = 4, 4 + 0.5*4 = 6, 6 + 0.5*6 = 9; dh_t/dw_x = 1, 2 + 0.5 = 2.5, -1 + 1.25 = 0.25
+    # g = (1, -1, 2): dL/dw_h = 4 - 6 + 18 = 16, dL/dw_x = 1 - 2.5 + 0.5 = -1
+    d_wh, d_wx = _every_step(np.array([1.0, 2.0, -1.0]), 2.0, 0.5, 4.0, np.array([1.0, -1.0, 2.0]))
+    assert d_wh == pytest.approx(16.0, rel=1e-15)
+    assert d_wx == pytest.approx(-1.0, rel=1e-15)
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 12),
+       w_h=st.floats(-1.2, 1.2), w_x=st.floats(-2, 2), h0=st.floats(-2, 2))
+def test_every_step_equals_literal_double_sums(seed, N, w_h, w_x, h0):
+    rng = np.random.default_rng(seed)
+    x, g = rng.standard_normal(N), rng.standard_normal(N)
+    got = np.array(_every_step(x, w_x, w_h, h0, g))
+    want = np.array(_double_sums(x, w_x, w_h, h0, g))
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10 * (1 + np.abs(want).max()))
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 40),
+       w_h=st.floats(-1.05, 1.05), w_x=st.floats(-2, 2), h0=st.floats(-2, 2))
+def test_every_step_matches_finite_differences(seed, N, w_h, w_x, h0):
+    rng = np.random.default_rng(seed)
+    x, g = rng.standard_normal(N), rng.standard_normal(N)
+    w = np.array([w_h, w_x])
+
+    def loss():  # sum_t g_t h_t: its gradient at h_t is g_t
+        return float(g @ linear_rnn(x, w[1], w[0], h0)[1:])
+
+    # As above: h_t has degree t in w_h, so eps below the default 1e-5.
+    numeric = numerical_gradient(loss, w, eps=1e-6)
+    analytic = np.array(_every_step(x, w_x, w_h, h0, g))
+    assert rel_error(analytic, numeric) < 1e-7
+
+
+def test_every_step_with_loss_only_at_the_end_is_linear_rnn_grads():
+    x = np.random.default_rng(3).standard_normal(25)
+    g = np.zeros(25)
+    g[-1] = 1.7
+    np.testing.assert_allclose(_every_step(x, 0.4, 0.9, -0.3, g),
+                               linear_rnn_grads(x, 0.4, 0.9, -0.3, 1.7), rtol=1e-12)
+
+
+def test_every_step_is_linear_in_g_and_the_sum_of_last_step_losses():
+    # sum_t g_t dh_t/dw = sum_t linear_rnn_grads on the prefix x_1..x_t with gradout g_t.
+    rng = np.random.default_rng(4)
+    x, g = rng.standard_normal(8), rng.standard_normal(8)
+    parts = [linear_rnn_grads(x[:t], 0.7, -0.8, 0.2, g[t - 1]) for t in range(1, 9)]
+    np.testing.assert_allclose(_every_step(x, 0.7, -0.8, 0.2, g), np.sum(parts, axis=0),
+                               rtol=1e-12)
+
+
+def test_every_step_long_sequence_is_finite_and_overflow_is_reported():
+    x = np.random.default_rng(5).standard_normal(100_000)
+    assert np.isfinite(_every_step(x, 0.3, 0.999, 0.5, np.ones(100_000))).all()
+    with pytest.raises(ValueError, match=r"overflowed float64 with w_h = 1.5"):
+        _every_step(np.ones(5000), 1.0, 1.5, 0.0, np.ones(5000))
+
+
+@pytest.mark.parametrize("args, match", [
+    ((np.ones(3), 1.0, 0.5, 0.0, np.ones(4)), r"g: expected shape \(N,\) with N = 3, got shape"),
+    ((np.ones(3), 1.0, 0.5, 0.0, np.ones((3, 1))), r"g: expected 1-d array"),
+    ((np.ones(3), 1.0, 0.5, 0.0, np.array([1.0, np.inf, 0.0])), r"g: expected finite"),
+    ((np.ones((3, 1)), 1.0, 0.5, 0.0, np.ones(3)), r"x: expected 1-d array"),
+    ((np.ones(3), 1.0, None, 0.0, np.ones(3)), r"w_h: expected a finite real scalar"),
+])
+def test_every_step_bad_input_is_named(args, match):
+    with pytest.raises(ValueError, match=match):
+        _every_step(*args)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 25), w_h=st.floats(-1.2, 1.2))
+def test_bptt_recursion_equals_the_double_sum(seed, N, w_h):
+    # eq-adjoint against eq-double-sum evaluated literally, term by term.
+    rng = np.random.default_rng(seed)
+    x, g, w_x, h0 = rng.standard_normal(N), rng.standard_normal(N), 0.7, 0.3
+    h = linear_rnn(x, w_x, w_h, h0)
+    double_h = sum(g[t - 1] * sum(w_h ** (i - 1) * h[t - i] for i in range(1, t + 1))
+                   for t in range(1, N + 1))
+    double_x = sum(g[t - 1] * sum(w_h**i * x[t - i - 1] for i in range(t))
+                   for t in range(1, N + 1))
+    np.testing.assert_allclose(linear_rnn_bptt(x, w_x, w_h, h0, g), [double_h, double_x],
+                               rtol=1e-9, atol=1e-12)

@@ -12,6 +12,7 @@ from rnn_core.cell import rnn_forward
 from rnn_core.data import zen_of_python
 from rnn_core.lm import (
     bigram_perplexity,
+    cross_validate,
     init_lm,
     lm_loss,
     perplexity,
@@ -19,6 +20,7 @@ from rnn_core.lm import (
     sample,
     train_lm,
     uniform_perplexity,
+    unigram_perplexity,
 )
 
 TOL = 1e-7  # relative error of analytic against central-difference gradients
@@ -287,3 +289,23 @@ def test_read_sequence_matches_the_layers_it_is_made_of():
     logits = h @ params["Wy"] + params["by"]
     np.testing.assert_allclose(probs, np.exp(logits) / np.exp(logits).sum(1, keepdims=True),
                                rtol=1e-12)
+
+
+def test_rnn_beats_tuned_bigram_and_unigram_in_every_fold_of_the_zen():
+    # The chapter's claim: 5 contiguous folds x 5 seeds, bigram smoothing tuned on
+    # validation data from the training part. Measured mean RNN perplexity per
+    # fold 4.91, 5.48, 8.43, 6.41, 5.72 against tuned bigram 5.44, 5.66, 9.36,
+    # 6.68, 7.71; the margin is modest, so the test checks the means, fold by fold.
+    tokens = tokenize(zen_of_python())
+    results = cross_validate(tokens, D=16, H=32, k=10, batch=2, epochs=20, lr=0.003,
+                             max_norm=5.0)
+    assert len(results) == 5
+    for r in results:
+        assert r.rnn.mean() < r.bigram, r
+        assert r.rnn.mean() < r.unigram, r
+
+
+def test_unigram_perplexity_by_hand():
+    # counts: 0 twice, 1 once; add-one over V = 2: P(0) = 3/5, P(1) = 2/5.
+    # targets (after the first test id) are 0 and 0: perplexity 5/3.
+    assert unigram_perplexity(np.array([0, 0, 1]), np.array([1, 0, 0]), 2) == pytest.approx(5 / 3)

@@ -1,0 +1,55 @@
+"""Deliberately wrong versions of the book's derivations, kept so that the tests
+and the chapters can show each one failing its check.
+
+Nothing here is used to train anything. Each function mirrors a correct one in
+the package and differs from it in exactly the way a known slip does.
+"""
+
+import numpy as np
+
+from ._checks import as_array
+
+
+def delta_recursion_forward_in_time(dh, cache):
+    """BPTT with the delta recursion read as ``delta_t = (dh_t + delta_t' Wh^T) * (1 - h_t**2)``
+    where ``delta_t'`` is the delta of the step computed just before, running forward in time.
+
+    The source notes write the recurrent term with ``delta`` at time ``t`` on the
+    right-hand side. A loop can only evaluate that with a delta it already has;
+    run from ``t = 1`` upwards, that is ``delta_{t-1}``, so gradient flows from
+    the past into the future. The correct recursion carries ``delta_{t+1}``
+    backwards, as in :func:`rnn_core.cell.rnn_backward`.
+
+    Parameters
+    ----------
+    dh : ndarray, shape (N, T, H)
+    cache : RNNCache
+        From ``rnn_forward``.
+
+    Returns
+    -------
+    dx, dh0, dWx, dWh, db
+        Same shapes as ``rnn_backward``; wrong values whenever ``T > 1``.
+
+    Examples
+    --------
+    >>> from rnn_core.cell import rnn_backward, rnn_forward
+    >>> _, cache = rnn_forward(np.ones((1, 1, 1)), np.zeros((1, 1)), np.ones((1, 1)),
+    ...                        np.ones((1, 1)), np.zeros(1))
+    >>> g = np.ones((1, 1, 1))
+    >>> [bool(np.allclose(a, b)) for a, b in
+    ...  zip(delta_recursion_forward_in_time(g, cache), rnn_backward(g, cache))]
+    [True, True, True, True, True]
+    """
+    x, h0, Wx, Wh, h = cache
+    N, T, H = h.shape
+    dh = as_array("dh", dh, (N, T, H))
+    delta = np.empty_like(dh)  # (N, T, H)
+    carry = np.zeros((N, H))
+    for t in range(T):  # the slip: forward in time, carrying delta_{t-1}
+        delta[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] ** 2)
+        carry = delta[:, t] @ Wh.T
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
+    dWx = x.reshape(N * T, -1).T @ delta.reshape(N * T, H)
+    dWh = h_prev.reshape(N * T, H).T @ delta.reshape(N * T, H)
+    return delta @ Wx.T, delta[:, 0] @ Wh.T, dWx, dWh, delta.sum(axis=(0, 1))

@@ -1,0 +1,59 @@
+"""The chapters show rnn_core's source with literalinclude; the line ranges must stay right.
+
+A chapter that writes ``:pyobject: f`` with ``:lines: 1, K-`` means "the def line,
+then the body after the docstring". When the docstring grows or shrinks, K goes
+stale and the page would show half a docstring, or skip code. This test finds
+every such include and checks that line K is the first line after the docstring.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from book_toc import toc_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+_INCLUDE = re.compile(
+    r"^```\{literalinclude\}\s+(\S+)\n((?::\S+:.*\n)*)", re.MULTILINE
+)
+
+
+def _includes():
+    found = []
+    for page in toc_pages():
+        if page.suffix != ".md" or not page.is_file():
+            continue
+        for match in _INCLUDE.finditer(page.read_text()):
+            options = dict(re.findall(r"^:(\S+):\s*(.*)$", match.group(2), re.MULTILINE))
+            found.append((page, (page.parent / match.group(1)).resolve(), options))
+    return found
+
+
+INCLUDES = _includes()
+
+
+def test_chapters_show_package_source():
+    assert INCLUDES, "no literalinclude found in the book"
+    assert all(path.is_file() and ROOT / "rnn_core" in path.parents for _, path, _ in INCLUDES)
+
+
+@pytest.mark.parametrize("page, path, options", INCLUDES,
+                         ids=lambda v: v.stem if isinstance(v, Path) else None)
+def test_included_lines_skip_exactly_the_docstring(page, path, options):
+    tree = ast.parse(path.read_text())
+    name = options["pyobject"]
+    node = next(n for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
+    if "lines" not in options:
+        return
+    ranges = [part.strip() for part in options["lines"].split(",")]
+    assert ranges[0] == "1", f"{page.name}: {name} should start with its def line"
+    body_start = int(ranges[1].rstrip("-").split("-")[0])
+    first_code = node.body[1] if isinstance(node.body[0], ast.Expr) else node.body[0]
+    # Line numbers relative to the object, as literalinclude counts them (1 = def line).
+    expected = first_code.lineno - node.lineno + 1
+    assert body_start == expected, (
+        f"{page.name}: {name} body starts at line {expected} of the object, "
+        f"but :lines: says {body_start}"
+    )
