@@ -354,7 +354,7 @@ def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
                                           HLine(0.0, color="#999999", dash=False)],
                      xlim=(0.3, max_N + 0.7), legend=False)
 
-    sliders = [Slider("N", "N", 1, max_N, 1, 8, description="sequence length"),
+    sliders = [Slider("N", "N", 1, max_N, 1, min(8, max_N), description="sequence length"),
                Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight")]
     alt = ("Bars of the N = {N} terms of the closed-form derivative of h_N with respect to "
            "w_H, for w_H = {w_h}; the title gives their sum and the finite-difference value.")
@@ -377,8 +377,8 @@ def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
     Examples
     --------
     >>> c = truncation_bias_chart(T=6, scales=(0.5,), H=2)
-    >>> float(c.marks[0].y[-1])
-    0.0
+    >>> bool(c.marks[0].y[-1] < 1e-12)  # k = T: no truncation, only rounding
+    True
     """
     from .truncation import truncation_bias
 
