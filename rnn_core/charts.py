@@ -324,6 +324,22 @@ def hidden_state_slider(params, vocab, tokens, top=6):
 # --- Chapter 4: backpropagation through time ---------------------------------
 
 
+def _terms_chart(x, N, w_h, w_x, h0, max_N, short=False):
+    """Bars of the terms w_H^(i-1) h_(N-i) of dh_N/dw_H, with their sum and the FD value."""
+    terms, _ = linear.linear_grad_terms(x[:N], w_x, w_h, h0)  # (N,), i = 1..N
+    w = np.array([w_h])
+    fd = gradcheck.numerical_gradient(lambda: linear.linear_rnn(x[:N], w_x, w[0], h0)[-1],
+                                      w, eps=1e-6)[0]
+    colors = [0 if v >= 0 else 1 for v in terms]
+    title = (f"w_H = {w_h:.1f}: sum {terms.sum():.3g}" if short else
+             f"N = {N}, w_H = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}")
+    xlabel = "term i" if short else "term i (it has travelled i - 1 recurrent steps)"
+    return Chart(title, xlabel, "w_H^(i-1) h_(N-i)",
+                 [Bars(np.arange(1, N + 1), terms, color=colors),
+                  HLine(0.0, color="#999999", dash=False)],
+                 xlim=(0.3, max_N + 0.7), legend=False)
+
+
 def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
     """Sliders N and w_H: the terms w_H^(i-1) h_(N-i) of dh_N/dw_H as bars, their sum and
     the finite-difference derivative.
@@ -343,22 +359,25 @@ def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
     """
 
     def chart(N, w_h):
-        terms, _ = linear.linear_grad_terms(x[:N], w_x, w_h, h0)  # (N,), i = 1..N
-        w = np.array([w_h])
-        fd = gradcheck.numerical_gradient(lambda: linear.linear_rnn(x[:N], w_x, w[0], h0)[-1],
-                                          w, eps=1e-6)[0]
-        colors = [0 if v >= 0 else 1 for v in terms]
-        title = f"N = {N}, w_H = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}"
-        return Chart(title, "term i (it has travelled i - 1 recurrent steps)",
-                     "w_H^(i-1) h_(N-i)", [Bars(np.arange(1, N + 1), terms, color=colors),
-                                          HLine(0.0, color="#999999", dash=False)],
-                     xlim=(0.3, max_N + 0.7), legend=False)
+        return _terms_chart(x, N, w_h, w_x, h0, max_N)
 
     sliders = [Slider("N", "N", 1, max_N, 1, min(8, max_N), description="sequence length"),
                Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight")]
     alt = ("Bars of the N = {N} terms of the closed-form derivative of h_N with respect to "
            "w_H, for w_H = {w_h}; the title gives their sum and the finite-difference value.")
     return Interactive(sliders, chart, alt)
+
+
+def closed_form_terms_panels(x, w_hs=(0.5, 1.0, 1.2), w_x=1.0, h0=0.5):
+    """Static: the terms of dh_N/dw_H for N = len(x) at three values of w_H side by side.
+
+    Examples
+    --------
+    >>> len(closed_form_terms_panels(np.ones(4)).charts)
+    3
+    """
+    N = len(x)
+    return Panels([_terms_chart(x, N, w_h, w_x, h0, N, short=True) for w_h in w_hs])
 
 
 def _scaled_recurrence(rng, H, radius):
