@@ -41,26 +41,31 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 # sha256) and are copied to _vendor/extra/_static/vendor/. _config.yml lists
 # _vendor/extra in html_extra_path, so Sphinx copies it into _build/html as is.
 # (Not the source _static/ folder: Jupyter Book 1 would load every .js found
-# there on every page.) `npm pack` fetches just the package tarballs and runs
-# no install scripts.
+# there on every page.) axe-core, which only the browser tests inject into the
+# pages, goes to _vendor/test/, outside the book. `npm pack` fetches just the
+# package tarballs and runs no install scripts.
 MATHJAX      := mathjax@3.2.2
 MATHJAX_SHA  := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 WIDGETS      := @jupyter-widgets/html-manager@1.0.15
 WIDGETS_SHA  := 2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638
+AXE          := axe-core@4.14.1
+AXE_SHA      := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
 VENDOR_OUT   := _vendor/extra/_static/vendor
 
 vendor: _vendor/.stamp
 
 _vendor/.stamp: Makefile
-	rm -rf _vendor && mkdir -p _vendor/npm $(VENDOR_OUT)/mathjax $(VENDOR_OUT)/jupyter-widgets
-	cd _vendor/npm && npm pack --silent $(MATHJAX) $(WIDGETS) >/dev/null
+	rm -rf _vendor && mkdir -p _vendor/npm _vendor/test $(VENDOR_OUT)/mathjax $(VENDOR_OUT)/jupyter-widgets
+	cd _vendor/npm && npm pack --silent $(MATHJAX) $(WIDGETS) $(AXE) >/dev/null
 	echo "$(MATHJAX_SHA)  _vendor/npm/mathjax-3.2.2.tgz" | sha256sum --check --quiet
 	echo "$(WIDGETS_SHA)  _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz" | sha256sum --check --quiet
+	echo "$(AXE_SHA)  _vendor/npm/axe-core-4.14.1.tgz" | sha256sum --check --quiet
 	tar -xzf _vendor/npm/mathjax-3.2.2.tgz -C $(VENDOR_OUT)/mathjax --strip-components=2 \
 	    package/es5/tex-svg-full.js
 	tar -xzf _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz -C $(VENDOR_OUT)/jupyter-widgets \
 	    --strip-components=2 --wildcards 'package/dist/embed.js*' 'package/dist/*.woff*' \
 	    'package/dist/*.ttf' 'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
+	tar -xzf _vendor/npm/axe-core-4.14.1.tgz -C _vendor/test --strip-components=1 package/axe.min.js
 	touch $@
 
 # --- Browser for the smoke test -----------------------------------------------
@@ -90,11 +95,18 @@ test: setup chromium
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 # --- Notebooks for readers ---------------------------------------------------
+# Every MyST notebook page of _toc.yml (all in book/) as a plain .ipynb without
+# outputs, converted by jupytext as the book's download links are
+# (book/_ext/notebook_download.py). NB_DIR lets the tests write elsewhere.
+NB_DIR ?= notebooks
+
 notebooks: $(VENV)/.stamp
-	mkdir -p notebooks
-	for f in $$($(PY) tests/book_toc.py --notebooks); do \
-	    $(VENV)/bin/jupytext --quiet --to ipynb -o notebooks/$$(basename $$f .md).ipynb $$f; \
-	done
+	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$($(PY) tests/book_toc.py --notebooks \
+	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
+
+$(NB_DIR)/%.ipynb: book/%.md | $(VENV)/.stamp
+	@mkdir -p $(@D)
+	$(VENV)/bin/jupytext --quiet --to ipynb -o $@ $<
 
 bench: $(VENV)/.stamp
 	$(PY) benchmarks/run.py

@@ -126,3 +126,66 @@ def test_built_pages_load_nothing_from_other_hosts(request):
     assert not problems, "built pages fetch from outside hosts:\n" + "\n".join(problems)
     mathjax = HTML / "_static" / "vendor" / "mathjax" / "tex-svg-full.js"
     assert mathjax.is_file(), "vendored MathJax missing from _build/html (run `make vendor`)"
+    # axe-core is for the browser tests only (_vendor/test/): the book must not ship it.
+    shipped = [str(p.relative_to(HTML)) for p in HTML.rglob("axe*.js")]
+    assert not shipped, f"test-only axe-core copied into the book: {shipped}"
+
+
+class _Links(HTMLParser):
+    """Every <a>: its href and attributes, and the text inside it."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self._open = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open.append({**dict(attrs), "text": ""})
+
+    def handle_data(self, data):
+        for link in self._open:
+            link["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open:
+            self.links.append(self._open.pop())
+
+
+NOTEBOOK_LINK_TEXT = "Download this chapter as a Jupyter notebook (.ipynb)"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+def test_every_notebook_page_links_its_ipynb_with_the_sources_code(request):
+    import jupytext
+    import nbformat
+    from book_toc import is_notebook
+
+    notebooks = [p for p in toc_pages() if p.suffix == ".md" and is_notebook(p)]
+    assert notebooks, "no page in _toc.yml is a MyST notebook"
+    if not (HTML / "index.html").is_file():
+        if any(BUILD_TEST in item.nodeid for item in request.session.items):
+            pytest.fail("the build test ran in this session but left no _build/html")
+        pytest.skip("no _build/html yet: run `make book` (make test builds it first)")
+    for source in notebooks:
+        page = HTML / source.relative_to(ROOT).with_suffix(".html")
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf8"))
+        visible = [
+            a
+            for a in parser.links
+            if a.get("href", "").endswith(".ipynb")
+            and " ".join(a["text"].split()) == NOTEBOOK_LINK_TEXT
+        ]
+        assert visible, f"{page.name}: no link '{NOTEBOOK_LINK_TEXT}'"
+        for link in visible:
+            target = (page.parent / link["href"]).resolve()
+            where = f"{page.name}: {link['href']}"
+            assert target.is_relative_to(HTML.resolve()), f"{where} leaves the site"
+            assert target.is_file(), f"{where} does not exist"
+            nb = nbformat.read(target, as_version=4)
+            nbformat.validate(nb)
+            expected = [c.source for c in jupytext.read(source).cells if c.cell_type == "code"]
+            got = [c.source for c in nb.cells if c.cell_type == "code"]
+            assert got == expected, f"{target.name}: code cells differ from {source.name}"
+            assert nb.metadata.get("kernelspec"), f"{target.name}: no kernelspec"

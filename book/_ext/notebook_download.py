@@ -1,0 +1,92 @@
+"""Offer every notebook page of the book as an .ipynb download.
+
+sphinx-book-theme links a page's .ipynb only when a launch provider (Binder,
+JupyterHub, Colab, ...) is configured, and the book has none. So, for every page
+whose source is a MyST Markdown notebook (front matter with a kernelspec, the
+rule tests/book_toc.py applies too), this extension
+
+- converts the source .md to .ipynb with jupytext, as `make notebooks` does,
+  without outputs, into ``_build/html/_notebooks/<page>.ipynb``;
+- puts a visible link to it under the page title, with the text in LINK_TEXT;
+- adds the same file to the theme's download menu in the page header.
+
+The conversion reads only the source, so it needs no executed outputs and stays
+the same whether or not the build cache is used.
+"""
+
+import html
+from pathlib import Path, PurePosixPath
+
+import jupytext
+
+LINK_TEXT = "Download this chapter as a Jupyter notebook (.ipynb)"
+FOLDER = "_notebooks"  # inside the HTML output
+
+
+def notebook_source(app, pagename):
+    """The page's source if it is a MyST Markdown notebook, else None."""
+    if pagename not in app.env.all_docs:
+        return None  # genindex, search and other generated pages
+    source = Path(app.env.doc2path(pagename))
+    if source.suffix != ".md" or not source.is_file():
+        return None
+    text = source.read_text(encoding="utf8")
+    if not text.startswith("---\n"):
+        return None
+    notebook = jupytext.reads(text, fmt="md:myst")
+    return source if "kernelspec" in notebook.metadata else None
+
+
+def _write_notebook(app, pagename, context, source):
+    relative = PurePosixPath(FOLDER, pagename + ".ipynb")
+    target = Path(app.outdir, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(jupytext.read(source), target, fmt="ipynb")
+    return context["pathto"](relative.as_posix(), 1)
+
+
+def _link_html(url, filename):
+    # The theme draws a download icon before every a.download (pydata-sphinx-theme).
+    return (
+        '<p class="rnn-notebook-download">'
+        f'<a class="reference download" href="{html.escape(url)}" '
+        f'download="{html.escape(filename)}">'
+        f"{html.escape(LINK_TEXT)}</a></p>"
+    )
+
+
+def add_download(app, pagename, templatename, context, doctree):
+    if app.builder.format != "html" or doctree is None:
+        return
+    source = notebook_source(app, pagename)
+    if source is None:
+        return
+    url = _write_notebook(app, pagename, context, source)
+    filename = PurePosixPath(pagename).name + ".ipynb"
+
+    # 1. The visible link, just below the page's <h1> (or at the top of the body).
+    body = context.get("body", "")
+    link = _link_html(url, filename)
+    end = body.find("</h1>")
+    context["body"] = body[: end + 5] + link + body[end + 5 :] if end >= 0 else link + body
+
+    # 2. The theme's download menu (built by sphinx-book-theme at priority 501).
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].insert(
+                0,
+                {
+                    "type": "link",
+                    "url": url,
+                    "text": ".ipynb",
+                    "tooltip": LINK_TEXT,
+                    "icon": "fas fa-code",
+                    "label": "download-notebook-button",
+                },
+            )
+
+
+def setup(app):
+    # After sphinx-book-theme's header buttons (priority 501), so its menu exists.
+    app.connect("html-page-context", add_download, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
