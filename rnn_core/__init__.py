@@ -15,7 +15,9 @@ recursive network), ``interactive`` (slider figures), ``charts`` and
 ``diagrams`` (the book's figures), ``rtrl`` (real-time recurrent learning),
 ``truncation`` (truncated and randomized-truncation BPTT), ``cost`` (measured
 cost of BPTT and RTRL) and ``slips`` (deliberately wrong derivations that the
-tests show failing).
+tests show failing), ``lstm`` (a minimal LSTM), ``tasks`` (the memory-at-lag
+recall task and the adding problem) and ``cliff`` (the single-unit network of
+Pascanu et al.'s error cliff).
 """
 
 from .ar import (
@@ -68,6 +70,7 @@ from .linear import (
     linear_rnn_grads_every_step,
 )
 from .lm import bigram_perplexity, init_lm, lm_loss, perplexity, sample, train_lm
+from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
 from .optim import SGD, Adam, clip_grad_norm, global_norm
 from .rtrl import rtrl_gradients
 from .truncation import randomized_truncated_backward, sliding_truncated_backward
@@ -99,6 +102,10 @@ __all__ = [
     "linear_rnn_grads",
     "linear_rnn_grads_every_step",
     "lm_loss",
+    "lstm_backward",
+    "lstm_forward",
+    "lstm_step_backward",
+    "lstm_step_forward",
     "make_windows",
     "markov_chain_joint",
     "markov_conditionals",
