@@ -91,6 +91,21 @@ EQUATION_TESTS = {
     "eq-bptt-grads": ["test_cell.py::test_rnn_backward_matches_finite_differences",
                       "test_cell.py::test_rnn_backward_with_loss_on_last_step_only"],
     "eq-rtrl": ["test_rtrl.py::test_rtrl_equals_bptt"],
+    # chapter 5
+    "eq-decay-linear": ["test_vanishing.py::test_decay_left_panel_is_the_floored_power",
+                        "test_linear.py::test_influence_of_old_inputs_is_w_x_times_a_power_of_w_h"],
+    "eq-decay-tanh": ["test_vanishing.py::test_tanh_product_matches_finite_differences"],
+    "eq-tanh-bound": [
+        "test_vanishing.py::test_saturation_slope_falls_and_product_stays_under_the_bound"],
+    "eq-jacobian-product": [
+        "test_vanishing.py::test_state_gradient_norms_match_finite_differences"],
+    "eq-pascanu-bound": ["test_vanishing.py::test_gradient_norms_obey_the_singular_value_bound"],
+    "eq-eigen": ["test_vanishing.py::test_eigendecomposition_powers_need_a_symmetric_matrix"],
+    "eq-clip": ["test_optim.py::test_clipping_bounds_the_norm_and_keeps_the_direction"],
+    "eq-lstm": ["test_lstm.py::test_step_forward_matches_hand_computed_values",
+                "test_lstm.py::test_lstm_backward_matches_finite_differences"],
+    "eq-forget-path": ["test_lstm.py::test_cell_path_gradient_equals_explicit_product",
+                       "test_lstm.py::test_cell_path_gradient_is_dc_prev_of_chained_steps_with_no_loss_on_h"],
     "eq-ema": ["test_ar.py::test_latent_states_fixed_values",
                "test_ar.py::test_latent_state_forecast_is_honest_and_the_leak_is_not"],
 }
