@@ -26,7 +26,7 @@ def state_gradient_norms(x, h0, Wx, Wh, b):
     """Norm of the gradient of a loss on the last state reaching each earlier state.
 
     The loss is ``L = g . h_T`` with ``g = ones(H) / sqrt(H)`` (so ``||dL/dh_T|| = 1``).
-    Going back one step multiplies by the cell's Jacobian transposed:
+    Going back one step multiplies the gradient row vector on the right by the Jacobian:
     ``dL/dh_(t-1) = (dL/dh_t * (1 - h_t**2)) Wh^T``.
 
     Parameters
