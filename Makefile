@@ -108,8 +108,20 @@ $(NB_DIR)/%.ipynb: book/%.md | $(VENV)/.stamp
 	@mkdir -p $(@D)
 	$(VENV)/bin/jupytext --quiet --to ipynb -o $@ $<
 
-bench: $(VENV)/.stamp
-	$(PY) benchmarks/run.py
+# --- Benchmarks ---------------------------------------------------------------
+# torch is the reference for the RNN cases: its CPU build, pinned (an unpinned
+# `torch` would pull the CUDA wheels), goes into .venv from this target only; the
+# book's requirements never include it. run.py times every case (the RNN against
+# torch, the book build and rebuild, a live slider step), writes _build/bench.json
+# and rewrites the table in README.md's Performance section.
+BENCH_TORCH := torch==2.13.0
+
+bench: setup $(VENV)/.bench-stamp
+	$(PY) benchmarks/run.py --readme README.md
+
+$(VENV)/.bench-stamp: $(VENV)/.stamp
+	$(PY) -m pip install --quiet $(BENCH_TORCH)
+	touch $@
 
 clean:
 	rm -rf _build _vendor notebooks .pytest_cache .hypothesis .ruff_cache .jupyter_cache

@@ -1,130 +1,486 @@
-"""Time rnn_core on the book's sizes and write the results to _build/bench.json.
+"""Time rnn_core, the book build and a live slider; write _build/bench.json and print a table.
 
-Each case is the median of repeated runs. Where PyTorch is installed (``make
-bench`` installs it into the virtualenv), ``torch.nn.RNN`` runs on the same
-float64 inputs in the same process as the reference; otherwise the reference
-fields are null. Run with ``make bench``; nothing here is part of ``make test``.
+Run with ``make bench``, which first installs the CPU build of torch==2.13.0 into the
+virtualenv (torch is the reference for the RNN cases; the book never needs it).
+Nothing here is part of ``make test``.
+
+Every timed value is the median of repeated runs. Where a case has a reference, both
+sides run on the same float64 inputs in the same process, in turns (ours, theirs,
+ours, ...), so that both see the same machine load; the results are checked to agree
+before they are timed. BLAS threads are the machine's defaults, and torch is set to
+the number of threads numpy's OpenBLAS uses; both numbers are printed.
+
+Output: ``_build/bench.json`` (a list of records {case, value, unit, reference,
+reference_value}), ``_build/bench_env.json`` (machine, threads, peak memory), the
+table on stdout, and with ``--readme README.md`` the same table written between the
+``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers of the README.
 """
 
+import argparse
+import ctypes
 import json
+import os
+import platform
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+import rnn_sides
+import yaml
 
 import rnn_core
-from rnn_core import symbolic
 
-try:
-    import torch
-except ImportError:  # the book does not depend on torch; the comparison is optional
-    torch = None
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+RNN_SIZES = [
+    (1, 50, 1, 1),
+    (1, 1000, 1, 1),
+    (32, 100, 64, 64),
+    (32, 200, 128, 128),
+    (8, 500, 16, 32),
+]
+LARGE = (32, 200, 128, 128)
+BOOK_FLAGS = ["--all", "-W", "-n", "--keep-going"]  # as `make book`
 
-RNN_SIZES = [(1, 50, 1, 1), (1, 1000, 1, 1), (32, 100, 64, 64), (32, 200, 128, 128),
-             (8, 500, 16, 32)]
+# case (prefix) -> (target as text, check(value, reference_value) -> bool)
+TARGETS = {
+    "rnn_fwd_bwd_": ("ratio <= 0.7", lambda v, r: v / r <= 0.7),
+    "rnn_large_gflops": (">= 0.5 x peak", lambda v, r: v / r >= 0.5),
+    "linear_grads_1e5": (">= 20x faster", lambda v, r: r / v >= 20),
+    "sympy_verify_1_to_12_s": ("<= 5 s", lambda v, r: v <= 5),
+    "book_build_s": ("<= 120 s", lambda v, r: v <= 120),
+    "book_rebuild_s": ("<= 10 s", lambda v, r: v <= 10),
+    "slider_update_s": ("<= 0.05 s", lambda v, r: v <= 0.05),
+}
 
 
-def median_time(fn, repeats=7, min_seconds=0.2):
-    """Median wall time of ``fn()``, after one warm-up call."""
-    fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < repeats or time.perf_counter() - start < min_seconds:
-        t0 = time.perf_counter()
+def median_times(fns, repeats=7, min_seconds=0.5):
+    """Median wall time of each ``fn`` in ``fns``, called in turns after one warm-up call each."""
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    times = [[] for _ in fns]
+    start = time.perf_counter()
+    while len(times[0]) < repeats or time.perf_counter() - start < min_seconds:
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) for ts in times]
 
 
 def record(case, value, unit, reference=None, reference_value=None):
-    return {"case": case, "value": value, "unit": unit, "reference": reference,
-            "reference_value": reference_value}
+    return {
+        "case": case,
+        "value": value,
+        "unit": unit,
+        "reference": reference,
+        "reference_value": reference_value,
+    }
 
 
-def rnn_case(N, T, D, H):
-    rng = np.random.default_rng(0)
-    x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
-    Wx, Wh = rng.standard_normal((D, H)) / np.sqrt(D), rng.standard_normal((H, H)) / np.sqrt(H)
-    b, dh = np.zeros(H), rng.standard_normal((N, T, H))
-
-    def ours():
-        _, cache = rnn_core.rnn_forward(x, h0, Wx, Wh, b)
-        rnn_core.rnn_backward(dh, cache)
-
-    value = median_time(ours)
-    ref = torch_rnn_time(x, h0, Wx, Wh, b, dh) if torch is not None else None
-    return record(f"rnn_fwd_bwd_{N}x{T}x{D}x{H}", value, "s", "torch" if ref else None, ref)
+# --- threads and machine -------------------------------------------------------------------
 
 
-def torch_rnn_time(x, h0, Wx, Wh, b, dh):
-    torch.set_num_threads(2)
-    D, H = Wx.shape
-    rnn = torch.nn.RNN(D, H, batch_first=True, dtype=torch.float64)
-    with torch.no_grad():
-        rnn.weight_ih_l0.copy_(torch.from_numpy(Wx.T.copy()))
-        rnn.weight_hh_l0.copy_(torch.from_numpy(Wh.T.copy()))
-        rnn.bias_ih_l0.copy_(torch.from_numpy(b))
-        rnn.bias_hh_l0.zero_()
-    xt, h0t, dht = (torch.from_numpy(a) for a in (x, h0[None], dh))
-
-    def theirs():
-        xg = xt.clone().requires_grad_(True)
-        h, _ = rnn(xg, h0t)
-        h.backward(dht)
-
-    return median_time(theirs)
+def openblas_threads():
+    """Threads numpy's OpenBLAS uses (its own get_num_threads, found in the loaded library)."""
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "openblas" in line.lower()}
+    for lib in sorted(libs):
+        so = ctypes.CDLL(lib)
+        for name in (
+            "scipy_openblas_get_num_threads64_",
+            "openblas_get_num_threads64_",
+            "openblas_get_num_threads",
+        ):
+            if hasattr(so, name):
+                return int(getattr(so, name)())
+    return None
 
 
-def gemm_peak():
-    a = np.random.default_rng(0).standard_normal((2048, 2048))
-    seconds = median_time(lambda: a @ a, repeats=5)
-    return record("gemm_peak_gflops", 2 * 2048**3 / seconds / 1e9, "GFLOP/s")
+def machine():
+    info = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")),
+        platform.processor(),
+    )
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem = next(int(ln.split()[1]) for ln in meminfo if ln.startswith("MemTotal"))
+    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 2**20, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": f"{config['name']} {config['version']}",
+        "env": {
+            k: os.environ.get(k, "unset")
+            for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+        },
+        "openblas_threads": openblas_threads(),
+        "load_average_at_start": os.getloadavg(),
+    }
 
 
-def rnn_gflops(N=32, T=200, D=128, H=128):
-    rec = rnn_case(N, T, D, H)
-    # multiply-adds: forward x@Wx and h@Wh; backward delta@Wx^T, delta@Wh^T, dWx, dWh
-    flops = 2 * N * T * (D * H + H * H) * 3
-    return record("rnn_large_gflops", flops / rec["value"] / 1e9, "GFLOP/s")
+# --- cases -----------------------------------------------------------------------------------
+
+
+def rnn_case(N, T, D, H, torch_threads, also=()):
+    """Ours against torch (if installed); ``also`` are more calls timed in the same turns.
+
+    Returns the record and the median times of ``also``.
+    """
+    inputs = rnn_sides.make_inputs(N, T, D, H)
+    ours = rnn_sides.ours(*inputs)
+    case = f"rnn_fwd_bwd_{N}x{T}x{D}x{H}"
+    if torch_threads is None:
+        value, *rest = median_times([ours, *also], min_seconds=2.0)
+        return record(case, value, "s"), rest
+    theirs = rnn_sides.theirs(*inputs, threads=torch_threads)
+    rnn_sides.check_agree(ours(), theirs())
+    value, ref, *rest = median_times([ours, theirs, *also], min_seconds=2.0)
+    return record(case, value, "s", "torch", ref), rest
+
+
+def gemm(n=2048):
+    """A large float64 matrix product and its flop count."""
+    a = np.random.default_rng(0).standard_normal((n, n))
+    out = np.empty_like(a)
+    return (lambda: np.matmul(a, a, out=out)), 2 * n**3
+
+
+def rnn_gflops(large, peak):
+    """The large case's rate: forward x Wx and h Wh; backward dx, dh (delta Wh^T), dWx, dWh."""
+    N, T, D, H = LARGE
+    flops = 3 * 2 * N * T * (D * H + H * H)
+    return record(
+        "rnn_large_gflops",
+        flops / large["value"] / 1e9,
+        "GFLOP/s",
+        "gemm_peak_gflops",
+        peak["value"],
+    )
 
 
 def linear_grads_case(n=100_000):
     x = np.random.default_rng(0).standard_normal(n)
     xs = x.tolist()
+    w_x, w_h = 0.5, 0.999
 
-    def python_loop():  # forward-mode recurrence, one Python step per element
+    def python_loop():  # forward-mode recurrence: s_t = dh_t/dw_h, r_t = dh_t/dw_x
         h, s_h, s_x = 0.0, 0.0, 0.0
         for x_t in xs:
-            s_h, s_x = h + 0.999 * s_h, x_t + 0.999 * s_x
-            h = 0.5 * x_t + 0.999 * h
+            s_h, s_x = h + w_h * s_h, x_t + w_h * s_x
+            h = w_x * x_t + w_h * h
         return s_h, s_x
 
-    value = median_time(lambda: rnn_core.linear_rnn_grads(x, 0.5, 0.999, 0.0, 1.0))
-    return record("linear_grads_1e5", value, "s", "python-loop", median_time(python_loop, 3))
+    ours = rnn_core.linear_rnn_grads(x, w_x, w_h, 0.0, 1.0)
+    assert np.allclose(ours, python_loop(), rtol=1e-9), (ours, python_loop())
+    value, ref = median_times(
+        [lambda: rnn_core.linear_rnn_grads(x, w_x, w_h, 0.0, 1.0), python_loop], repeats=5
+    )
+    return record("linear_grads_1e5", value, "s", "python-loop", ref)
 
 
-def sympy_case():
+SYMPY = """\
+import time
+from rnn_core import symbolic
+t0 = time.perf_counter()
+assert all(symbolic.verify_closed_forms(n) for n in range(1, 13))
+print(time.perf_counter() - t0)
+"""
+
+
+def sympy_case(repeats=3):
+    """Each run in a fresh interpreter: sympy's caches are cold, as in a fresh kernel."""
+    times = [float(subprocess.run([sys.executable, "-c", SYMPY], capture_output=True,
+                                  text=True, check=True).stdout)
+             for _ in range(repeats)]  # fmt: skip
+    return record("sympy_verify_1_to_12_s", statistics.median(times), "s")
+
+
+def peak_memory(N, T, D, H, sides):
+    """Peak RSS one run adds, each side in a fresh process (see peak_memory.py)."""
+    out = {}
+    for side in sides:
+        res = subprocess.run(
+            [sys.executable, str(HERE / "peak_memory.py"), side, *map(str, (N, T, D, H))],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out[side] = json.loads(res.stdout)
+    return out
+
+
+# --- the book --------------------------------------------------------------------------------
+
+
+def _jupyter_book(out, log, config=None):
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(out),
+        *BOOK_FLAGS,
+    ]
+    if config:
+        cmd += ["--config", str(config)]
     t0 = time.perf_counter()
-    assert all(symbolic.verify_closed_forms(n) for n in range(1, 13))
-    return record("sympy_verify_1_to_12_s", time.perf_counter() - t0, "s")
+    with open(log, "w") as f:
+        res = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - t0
+    if res.returncode:
+        raise RuntimeError(f"book build failed ({' '.join(cmd)}); see {log}")
+    return seconds
 
 
-def main():
-    records = [sympy_case()]  # first, so sympy's cache is cold as in a fresh kernel
-    records += [rnn_case(*size) for size in RNN_SIZES]
-    records += [gemm_peak(), rnn_gflops(), linear_grads_case()]
-    out = Path("_build/bench.json")
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(records, indent=2) + "\n")
-    print(f"{'case':32} {'value':>12} {'unit':8} {'reference':>12} {'ratio':>7}")
+def cache_config(path):
+    """_config.yml with ``execute_notebooks: cache``, written to ``path`` (outside the repo).
+
+    jupyter-book resolves ``local_extensions`` against the config file's folder, so
+    those paths are made absolute; everything else is read relative to the book root.
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "cache"
+    ext = config["sphinx"]["local_extensions"]
+    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in ext.items()}
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def book_cases(tmp, logs, repeats=3):
+    """Clean builds as `make book` does them, then no-change rebuilds from the execution cache.
+
+    Each time is the median of ``repeats`` builds.
+
+    1. book_build_s: `jupyter-book build . --path-output <empty dir> --all -W -n --keep-going`
+       with the repository's _config.yml (execute_notebooks: force): every chapter runs;
+       each build goes into a new empty folder.
+    2. A build into the same output with a copy of the config that says
+       execute_notebooks: cache: it runs every chapter once more and fills the
+       jupyter-cache in <out>/_build/.jupyter_cache (not timed: force mode keeps no cache).
+    3. book_rebuild_s: the same cache-mode command again, nothing changed: every page is
+       re-read (--all) but no chapter is executed.
+    """
+    builds = [_jupyter_book(tmp / f"book{i}", logs / f"book_build{i}.log")
+              for i in range(repeats)]  # fmt: skip
+    out = tmp / f"book{repeats - 1}"
+    config = cache_config(tmp / "_config_cache.yml")
+    prime = _jupyter_book(out, logs / "book_cache_prime.log", config)
+    rebuilds = []
+    for i in range(repeats):
+        log = logs / f"book_rebuild{i}.log"
+        rebuilds.append(_jupyter_book(out, log, config))
+        if "Executing notebook" in log.read_text():
+            raise RuntimeError(f"the rebuild executed a notebook (cache miss); see {log}")
+    return [record("book_build_s", statistics.median(builds), "s"),
+            record("book_rebuild_s", statistics.median(rebuilds), "s")], prime  # fmt: skip
+
+
+# --- the live slider -------------------------------------------------------------------------
+
+SLIDER_CELLS = [
+    """\
+from wh_decay import wh_decay_figure
+fig = wh_decay_figure()
+fig""",
+    """\
+import json, time
+slider = fig.sliders[0]
+walk = list(slider.values[slider.index:0:-1]) + list(slider.values)  # down, then all the way up
+steps, redraws = [], []
+for v in walk[1:]:
+    start = time.perf_counter()
+    fig.controls["w_h"].value = v  # what one slider step in the browser does
+    steps.append(time.perf_counter() - start)
+    redraws.append(fig.redraw_seconds)
+print(json.dumps({"steps": steps, "redraws": redraws,
+                  "continuous": fig.controls["w_h"].continuous_update,
+                  "image": "image/png" in fig.output.outputs[0]["data"]}))""",
+]
+
+
+def slider_case():
+    """One live slider step of the w_H decay stand-in, in a real kernel with live widgets."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    env = os.environ.pop("RNN_CORE_STATIC", None)  # the kernel must create the widgets
+    try:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in SLIDER_CELLS])
+        NotebookClient(
+            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}
+        ).execute()
+    finally:
+        if env is not None:
+            os.environ["RNN_CORE_STATIC"] = env
+    result = json.loads(nb.cells[1].outputs[0]["text"])
+    assert result["image"], "the slider step did not leave a figure in the Output widget"
+    info = {
+        "steps": len(result["steps"]),
+        "continuous_update": result["continuous"],
+        "median_redraw_seconds": statistics.median(result["redraws"]),
+    }
+    return record("slider_update_s", statistics.median(result["steps"]), "s"), info
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def target_of(case):
+    return next((t for prefix, t in TARGETS.items() if case.startswith(prefix)), None)
+
+
+def rows(records):
+    """(case, value, unit, reference, ref. value, ratio, target, met) as strings."""
+    out = []
     for r in records:
         ref = r["reference_value"]
-        ratio = f"{r['value'] / ref:7.3f}" if ref else ""
-        ref_s = f"{ref:12.4g}" if ref else ""
-        print(f"{r['case']:32} {r['value']:12.4g} {r['unit']:8} {ref_s:>12} {ratio:>7}")
-    print(f"wrote {out}", file=sys.stderr)
+        ratio = f"{r['value'] / ref:.3f}" if ref else ""
+        target = target_of(r["case"])
+        met = (
+            ""
+            if target is None or (r["reference"] and ref is None)
+            else ("yes" if target[1](r["value"], ref) else "NO")
+        )
+        out.append(
+            (
+                r["case"],
+                f"{r['value']:.4g}",
+                r["unit"],
+                r["reference"] or "",
+                f"{ref:.4g}" if ref else "",
+                ratio,
+                target[0] if target else "",
+                met,
+            )
+        )
+    return out
+
+
+HEAD = ("case", "value", "unit", "reference", "ref. value", "ratio", "target", "met")
+
+
+def text_table(records):
+    table = [HEAD, *rows(records)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEAD))]
+    return "\n".join(
+        "  ".join(
+            c.ljust(w) if i in (0, 2, 3, 6) else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths))
+        )
+        for row in table
+    )
+
+
+def markdown(records, env):
+    m = env["machine"]
+    lines = ["| " + " | ".join(HEAD) + " |", "|" + " --- |" * len(HEAD)]
+    lines += [
+        "| " + " | ".join(c.replace("<=", "≤").replace(">=", "≥") for c in row) + " |"
+        for row in rows(records)
+    ]
+    mem = env.get("peak_memory_mib")
+    threads = ", ".join(f"{k}={v}" for k, v in m["env"].items())
+    lines += [
+        "",
+        f"Measured by `make bench` on {env['date']}: {m['cpu']}, {m['cores']} cores, "
+        f"{m['memory_gib']} GiB, {m['os']}; Python {m['python']}, numpy {m['numpy']} "
+        f"({m['blas']}, {m['openblas_threads']} threads), torch {env.get('torch') or 'absent'} "
+        f"({env.get('torch_threads')} threads). Thread settings: {threads}. "
+        f"Load average (1 min) at the start and end of the run: "
+        f"{m['load_average_at_start'][0]:.1f}, {m.get('load_average_at_end', [0])[0]:.1f} "
+        "(other jobs on the machine slow the multi-threaded cases most).",
+    ]
+    if mem:
+        lines += [
+            "",
+            f"Peak memory of one forward + backward pass at (N, T, D, H) = "
+            f"{LARGE}, resident memory added over the inputs (fresh process each): "
+            + ", ".join(f"{side} {v:.1f} MiB" for side, v in mem.items())
+            + ".",
+        ]
+    if "slider" in env:
+        lines += [
+            "",
+            f"slider_update_s is a stand-in until chapter 5's w_H slider exists "
+            f"(`benchmarks/wh_decay.py`): median of {env['slider']['steps']} steps; the "
+            f"redraw alone (`Interactive.redraw_seconds`) took "
+            f"{env['slider']['median_redraw_seconds']:.4f} s.",
+        ]
+    return "\n".join(lines)
+
+
+def write_readme(path, records, env):
+    text = path.read_text()
+    pattern = re.compile(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", re.DOTALL)
+    if not pattern.search(text):
+        raise SystemExit(f"{path}: no <!-- bench:start --> ... <!-- bench:end --> markers")
+    path.write_text(
+        pattern.sub(lambda mt: mt.group(1) + markdown(records, env) + "\n" + mt.group(2), text)
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--readme", type=Path, help="rewrite this README's bench table")
+    parser.add_argument("--skip-book", action="store_true", help="no book builds")
+    parser.add_argument("--skip-slider", action="store_true", help="no live-kernel slider case")
+    args = parser.parse_args(argv)
+
+    env = {"date": time.strftime("%Y-%m-%d"), "machine": machine()}
+    try:
+        import torch
+    except ImportError:  # the book does not depend on torch; the comparison is optional
+        torch = None
+    threads = env["machine"]["openblas_threads"] or os.cpu_count()
+    env["torch"] = torch.__version__ if torch else None
+    env["torch_threads"] = threads if torch else None
+
+    records = [sympy_case()]
+    for size in RNN_SIZES:
+        if size != LARGE:
+            records.append(rnn_case(*size, threads if torch else None)[0])
+            continue
+        # The peak GEMM is timed in the same turns as the largest case, so the two
+        # rates that rnn_large_gflops compares saw the same machine load.
+        gemm_call, gemm_flops = gemm()
+        large, (gemm_seconds,) = rnn_case(*size, threads if torch else None, also=[gemm_call])
+        records.append(large)
+        peak = record("gemm_peak_gflops", gemm_flops / gemm_seconds / 1e9, "GFLOP/s")
+    records += [peak, rnn_gflops(large, peak), linear_grads_case()]
+    env["peak_memory_mib"] = {
+        side: res["peak_rss_added_mib"]
+        for side, res in peak_memory(*LARGE, ["ours", "torch"] if torch else ["ours"]).items()
+    }
+    if not args.skip_slider:
+        rec, env["slider"] = slider_case()
+        records.append(rec)
+    if not args.skip_book:
+        logs = ROOT / "_build" / "bench_logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
+            book, env["book_cache_prime_s"] = book_cases(Path(tmp), logs)
+        records += book
+
+    env["machine"]["load_average_at_end"] = os.getloadavg()
+    out = ROOT / "_build" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(records, indent=2) + "\n")
+    (ROOT / "_build" / "bench_env.json").write_text(json.dumps(env, indent=2) + "\n")
+    print(text_table(records))
+    print("\n" + markdown(records, env).split("\n\n", 1)[1])
+    if args.readme:
+        write_readme(args.readme, records, env)
+    print(f"wrote {out}" + (f" and {args.readme}" if args.readme else ""), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -153,13 +153,17 @@ def rnn_forward(x, h0, Wx, Wh, b):
     x = as_array("x", x, ("N", "T", "D"), sizes)
     h0 = as_array("h0", h0, ("N", "H"), sizes)
     Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
-    h = x @ Wx  # (N, T, H): every step's input projection in one product
+    N, T, D = x.shape
+    # Every step's input projection x_t Wx + b in one (N*T, D) x (D, H) product,
+    # before the loop; the loop then turns h[:, t] into h_t in place.
+    h = (x.reshape(N * T, D) @ Wx).reshape(N, T, -1)
     h += b
+    rec = np.empty_like(h0)  # h_{t-1} Wh, one buffer reused by every step
     h_prev = h0
-    for t in range(h.shape[1]):
+    for t in range(T):
         # Only the recurrent product must wait for the previous step.
         h_t = h[:, t]
-        h_t += h_prev @ Wh
+        h_t += np.matmul(h_prev, Wh, out=rec)
         np.tanh(h_t, out=h_t)
         h_prev = h_t
     return h, RNNCache(x, h0, Wx, Wh, h)
@@ -203,27 +207,35 @@ def rnn_backward(dh, cache, truncate=None):
     dh = as_array("dh", dh, (N, T, H))
     k = T if truncate is None else as_int("truncate", truncate, 1)
     delta = _deltas(dh, h, Wh, k)  # (N, T, H)
-    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
     # With every delta known, the weight gradients are single matrix products
-    # summed over batch and time at once.
-    dWx = x.reshape(N * T, -1).T @ delta.reshape(N * T, H)
-    dWh = h_prev.reshape(N * T, H).T @ delta.reshape(N * T, H)
-    return delta @ Wx.T, delta[:, 0] @ Wh.T, dWx, dWh, delta.sum(axis=(0, 1))
+    # summed over batch and time at once: (N, T) flattened into N*T rows.
+    rows = delta.reshape(N * T, H)
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # h_{t-1}: (N,T,H)
+    dWh = h_prev.reshape(N * T, H).T @ rows
+    del h_prev  # freed before dx exists: a lower peak of memory
+    dWx = x.reshape(N * T, -1).T @ rows
+    dx = (rows @ Wx.T).reshape(x.shape)
+    return dx, delta[:, 0] @ Wh.T, dWx, dWh, rows.sum(axis=0)
 
 
 def _deltas(dh, h, Wh, k):
-    """Run ``delta_t = (dh_t + delta_{t+1} Wh^T) * (1 - h_t**2)`` from t = T-1 down to 0.
+    """Run the delta recursion from the last step back to the first:
+
+    ``delta_t = (dh_t + delta_{t+1} Wh^T) * (1 - h_t**2)``, t = T-1, ..., 0.
 
     ``k`` is the truncation window: the recurrent term is dropped where step
     ``t + 1`` starts a new window.
     """
-    delta = np.empty_like(dh)  # (N, T, H)
+    # tanh'(a_t) = 1 - h_t**2 for every step at once, in place (a bare
+    # 1.0 - h * h allocates twice); the loop multiplies each slice into delta_t.
+    delta = h * h  # (N, T, H)
+    np.subtract(1.0, delta, out=delta)
     carry = np.zeros_like(dh[:, 0])  # delta_{t+1} Wh^T, zero after the last step
     for t in range(dh.shape[1] - 1, -1, -1):
+        carry += dh[:, t]  # carry is now dL/dh_t = dh_t + delta_{t+1} Wh^T
         d_t = delta[:, t]
-        np.add(dh[:, t], carry, out=d_t)
-        d_t *= 1.0 - h[:, t] ** 2
-        if t % k == 0:  # step t opens a window: nothing flows into h_{t-1} inside it
+        d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
+        if t % k == 0:  # step t opens a window: no gradient flows into h_{t-1}
             carry.fill(0.0)
         else:
             np.matmul(d_t, Wh.T, out=carry)
