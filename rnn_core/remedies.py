@@ -27,13 +27,13 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_int, as_scalar
-from .cell import rnn_backward, rnn_forward
+from .cell import rnn_forward
 from .cliff import cliff_error, cliff_gradient, descend
 from .interactive import Chart, Heatmap, HLine, Line
 from .layers import temporal_affine_backward, temporal_affine_forward, temporal_softmax_loss
 from .lstm import cell_path_gradient, lstm_forward
-from .optim import Adam, clip_grad_norm
-from .tasks import RecallResult, init_recall, recall_accuracy, recall_loss, recall_task
+from .optim import clip_grad_norm
+from .tasks import init_recall, recall_task, train_recall_from
 
 __all__ = [
     "STEPS",
@@ -106,69 +106,6 @@ def _options(kwargs):
 
 
 # --- training from given parameters ---------------------------------------------------------
-
-
-def _rnn_truncated_loss(params, x, y, truncate):
-    """``recall_loss`` for the RNN, with BPTT cut into windows of ``truncate`` steps."""
-    h, cache = rnn_forward(x, np.zeros((x.shape[0], params["Wh"].shape[0])),
-                           params["Wx"], params["Wh"], params["b"])
-    logits, out_cache = temporal_affine_forward(h[:, -1:], params["Wy"], params["by"])
-    loss, dlogits = temporal_softmax_loss(logits, np.asarray(y).reshape(-1, 1))
-    dh_last, dWy, dby = temporal_affine_backward(dlogits, out_cache)
-    dh = np.zeros(h.shape)
-    dh[:, -1:] = dh_last
-    _, _, dWx, dWh, db = rnn_backward(dh, cache, truncate=truncate)
-    return loss, {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
-
-
-def train_recall_from(params, cell, k, *, V=4, steps=STEPS, lr=0.05, max_norm=1.0, batch=32,
-                      seed=0, n_train=500, n_test=200, truncate=None):
-    """``tasks.train_recall`` from given initial parameters, optionally with truncated BPTT.
-
-    The same loop as ``train_recall`` (data, batches and test set from
-    ``seed``, Adam, clipping by global norm): started from
-    ``init_recall(cell, V + 1, H, V, seed)`` it returns the same result.
-
-    Parameters
-    ----------
-    params : dict of str to ndarray
-        Initial parameters as from ``init_recall``; copied, not modified.
-    cell : {"rnn", "lstm"}
-    k : int
-        Lag of the task.
-    V, steps, lr, max_norm, batch, seed, n_train, n_test
-        As in ``train_recall``.
-    truncate : int or None
-        Window of truncated BPTT (``rnn_backward(..., truncate=truncate)``;
-        RNN only); None for full BPTT.
-
-    Returns
-    -------
-    RecallResult
-
-    Examples
-    --------
-    >>> p = init_recall("rnn", 5, 8, 4, seed=0)
-    >>> res = train_recall_from(p, "rnn", k=2, steps=60, n_train=64, n_test=64)
-    >>> res.losses.shape, res.test_accuracy
-    ((60,), 1.0)
-    """
-    if truncate is not None and cell != "rnn":
-        raise ValueError(f"truncate: only the 'rnn' cell supports truncation, got cell {cell!r}")
-    k, steps, seed = as_int("k", k, 0), as_int("steps", steps, 1), as_int("seed", seed, 0)
-    x, y = recall_task(as_int("n_train", n_train, 1), k, V, seed)
-    rng = np.random.default_rng(seed)
-    params, opt = {name: p.copy() for name, p in params.items()}, Adam(lr=lr)
-    losses = np.empty(steps)
-    for s in range(steps):
-        rows = rng.integers(0, x.shape[0], size=batch)
-        if truncate is None:
-            losses[s], grads = recall_loss(cell, params, x[rows], y[rows])
-        else:
-            losses[s], grads = _rnn_truncated_loss(params, x[rows], y[rows], truncate)
-        opt.step(params, clip_grad_norm(grads, max_norm)[0])
-    x_test, y_test = recall_task(as_int("n_test", n_test, 1), k, V, seed + 1)
-    return RecallResult(recall_accuracy(cell, params, x_test, y_test), losses, params)
 
 
 @lru_cache(maxsize=64)

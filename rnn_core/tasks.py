@@ -33,6 +33,7 @@ __all__ = [
     "recall_loss",
     "recall_task",
     "train_recall",
+    "train_recall_from",
 ]
 
 # The two cells behind one interface: forward (x, h0, Wx, Wh, b) -> (h, cache),
@@ -205,8 +206,8 @@ def _logits(cell, params, x):
     return logits, (h.shape, cell_cache, out_cache)
 
 
-def recall_loss(cell, params, x, y):
-    """Cross-entropy of the prediction at the last step, and its gradients by full BPTT.
+def recall_loss(cell, params, x, y, truncate=None):
+    """Cross-entropy of the prediction at the last step, and its gradients by BPTT.
 
     Parameters
     ----------
@@ -215,6 +216,9 @@ def recall_loss(cell, params, x, y):
         As from ``init_recall``.
     x : ndarray, shape (N, T, D)
     y : ndarray of int, shape (N,)
+    truncate : int or None
+        Window of truncated BPTT, passed to ``rnn_backward`` (``"rnn"`` only);
+        None for full BPTT.
 
     Returns
     -------
@@ -231,13 +235,17 @@ def recall_loss(cell, params, x, y):
     (True, (6, 6))
     """
     _cell(cell)
+    if truncate is not None and cell != "rnn":
+        raise ValueError(f"truncate: only the 'rnn' cell supports truncation, got cell {cell!r}")
     x = as_array("x", x, ("N", "T", "D"))
     logits, (h_shape, cell_cache, out_cache) = _logits(cell, params, x)
     loss, dlogits = temporal_softmax_loss(logits, np.asarray(y).reshape(-1, 1))
     dh_last, dWy, dby = temporal_affine_backward(dlogits, out_cache)
     dh = np.zeros(h_shape)  # (N, T, H): the loss reads only the last step
     dh[:, -1:] = dh_last
-    _, _, dWx, dWh, db = _CELLS[cell][1](dh, cell_cache)
+    backward = _CELLS[cell][1]
+    truncation = {} if truncate is None else {"truncate": truncate}
+    _, _, dWx, dWh, db = backward(dh, cell_cache, **truncation)
     return loss, {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
 
 
@@ -298,17 +306,50 @@ def train_recall(cell, k, *, V=4, H=16, steps=400, lr=0.05, max_norm=1.0, batch=
     ((60,), 1.0)
     """
     _cell(cell)
-    k, V, H = as_int("k", k, 0), as_int("V", V, 2), as_int("H", H, 1)
+    V, H, seed = as_int("V", V, 2), as_int("H", H, 1), as_int("seed", seed, 0)
+    params = init_recall(cell, V + 1, H, V, seed, forget_bias)
+    return train_recall_from(params, cell, k, V=V, steps=steps, lr=lr, max_norm=max_norm,
+                             batch=batch, seed=seed, n_train=n_train, n_test=n_test)
+
+
+def train_recall_from(params, cell, k, *, V=4, steps=400, lr=0.05, max_norm=1.0, batch=32,
+                      seed=0, n_train=500, n_test=200, truncate=None):
+    """The training loop of :func:`train_recall`, from given initial parameters.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Initial parameters as from ``init_recall``; copied, not modified.
+    cell : {"rnn", "lstm"}
+    k : int
+        Lag of the task.
+    V, steps, lr, max_norm, batch, seed, n_train, n_test
+        As in ``train_recall``.
+    truncate : int or None
+        Window of truncated BPTT (RNN only, see ``recall_loss``); None for full BPTT.
+
+    Returns
+    -------
+    RecallResult
+
+    Examples
+    --------
+    >>> p = init_recall("rnn", 5, 8, 4, seed=0)
+    >>> res = train_recall_from(p, "rnn", k=2, steps=60, n_train=64, n_test=64)
+    >>> res.losses.shape, res.test_accuracy
+    ((60,), 1.0)
+    """
+    _cell(cell)
+    k, V, seed = as_int("k", k, 0), as_int("V", V, 2), as_int("seed", seed, 0)
     steps, batch = as_int("steps", steps, 1), as_int("batch", batch, 1)
     lr, max_norm = _positive("lr", lr), _positive("max_norm", max_norm)
-    seed = as_int("seed", seed, 0)
     x, y = recall_task(as_int("n_train", n_train, 1), k, V, seed)
     rng = np.random.default_rng(seed)
-    params, opt = init_recall(cell, V + 1, H, V, seed, forget_bias), Adam(lr=lr)
+    params, opt = {name: p.copy() for name, p in params.items()}, Adam(lr=lr)
     losses = np.empty(steps)
     for s in range(steps):
         rows = rng.integers(0, x.shape[0], size=batch)
-        losses[s], grads = recall_loss(cell, params, x[rows], y[rows])
+        losses[s], grads = recall_loss(cell, params, x[rows], y[rows], truncate)
         opt.step(params, clip_grad_norm(grads, max_norm)[0])
     x_test, y_test = recall_task(as_int("n_test", n_test, 1), k, V, seed + 1)
     return RecallResult(recall_accuracy(cell, params, x_test, y_test), losses, params)
