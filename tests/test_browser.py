@@ -12,20 +12,17 @@ _build/screenshots/. Then, on every page:
   injected only here: the book does not ship it) finds no serious or critical violation.
 """
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from book_toc import toc_pages
+from serving import serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "_vendor" / "test" / "axe.min.js"
 BLOCKING = ("serious", "critical")  # axe impacts that fail the test
 MINUS = "\N{MINUS SIGN}"
@@ -37,39 +34,18 @@ PAGES += ["index.html", "genindex.html", "search.html"]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]  # after the build
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(request):
     if not (HTML / "index.html").is_file():
         if any(BUILD_TEST in item.nodeid for item in request.session.items):
             pytest.fail("the build test ran in this session but left no _build/html")
         pytest.skip("no _build/html: run `make book` first (make test builds it before this)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve_directory(HTML)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run `make chromium`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 class _Visit:

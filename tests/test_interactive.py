@@ -6,8 +6,6 @@ throwaway Jupyter Book that shows an Interactive.
 """
 
 import base64
-import functools
-import http.server
 import io
 import json
 import os
@@ -15,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from serving import serve_directory
 
 import rnn_core.interactive as ia
 from rnn_core.interactive import (
@@ -45,7 +43,6 @@ from rnn_core.interactive import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 T = np.arange(40)
 
 
@@ -408,32 +405,6 @@ def _pixels(png):
 # --- browser ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run `make chromium`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _serve(directory):
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def _open(browser, url):
@@ -484,7 +455,7 @@ def _moves_every_slider(page):
 @pytest.mark.slow
 def test_static_page_works_offline_in_chromium(browser, tmp_path):
     html_snapshot([decay_fig(), grad_fig()], tmp_path / "index.html")
-    server = _serve(tmp_path)
+    server = serve_directory(tmp_path)
     try:
         page, problems = _open(browser, f"http://127.0.0.1:{server.server_address[1]}/index.html")
         assert page.locator("svg[role=img] polyline").count() >= 1
@@ -621,7 +592,7 @@ def test_book_page_shows_working_static_figures(browser, tmp_path):
     assert html.count('class="rnnfig"') == 2
     assert "widget-state+json" not in html and "embed.js" not in html  # no widget state
     assert len(html.encode()) < 3_000_000 - 2_300_000  # leaves room for MathJax (2.2 MB)
-    server = _serve(root / "_build" / "html")
+    server = serve_directory(root / "_build" / "html")
     try:
         page, problems = _open(
             browser, f"http://127.0.0.1:{server.server_address[1]}/book/figs.html"
