@@ -43,7 +43,10 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 # (Not the source _static/ folder: Jupyter Book 1 would load every .js found
 # there on every page.) axe-core, which only the browser tests inject into the
 # pages, goes to _vendor/test/, outside the book. `npm pack` fetches just the
-# package tarballs and runs no install scripts.
+# package tarballs and runs no install scripts. MathJax is tex-chtml.js (1.16 MB;
+# tex-svg-full.js is 2.28 MB and would push a page past 3 MB) with the web fonts
+# it fetches, plus what it loads on demand: TeX extensions that \require or
+# autoload pulls in, and the menu's accessibility and speech modules.
 MATHJAX      := mathjax@3.2.2
 MATHJAX_SHA  := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 WIDGETS      := @jupyter-widgets/html-manager@1.0.15
@@ -61,7 +64,8 @@ _vendor/.stamp: Makefile
 	echo "$(WIDGETS_SHA)  _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz" | sha256sum --check --quiet
 	echo "$(AXE_SHA)  _vendor/npm/axe-core-4.14.1.tgz" | sha256sum --check --quiet
 	tar -xzf _vendor/npm/mathjax-3.2.2.tgz -C $(VENDOR_OUT)/mathjax --strip-components=2 \
-	    package/es5/tex-svg-full.js
+	    package/es5/tex-chtml.js package/es5/output/chtml/fonts/woff-v2 \
+	    package/es5/input/tex/extensions package/es5/a11y package/es5/sre package/es5/ui
 	tar -xzf _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz -C $(VENDOR_OUT)/jupyter-widgets \
 	    --strip-components=2 --wildcards 'package/dist/embed.js*' 'package/dist/*.woff*' \
 	    'package/dist/*.ttf' 'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'

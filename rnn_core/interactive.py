@@ -953,8 +953,19 @@ class Slider:
 
 
 def _num(v):
-    """A JSON number with DIGITS significant digits ("-0" becomes "0")."""
+    """A JSON number with DIGITS significant digits, in its shortest spelling.
+
+    ``"-0"`` becomes ``"0"``, and exponents lose their ``+`` and leading zeros
+    (``7.658e-05`` is written ``7.658e-5``): log-axis data is mostly exponents, and
+    the two bytes per number add up to tens of kilobytes on a slider page.
+
+    >>> [_num(v) for v in (-0.0, 7.6581e-5, 2.4512e10, 1e100, 0.25)]
+    ['0', '7.658e-5', '2.451e10', '1e100', '0.25']
+    """
     s = format(float(v), f".{DIGITS}g")
+    if "e" in s:
+        mantissa, exponent = s.split("e")
+        s = f"{mantissa}e{int(exponent)}"
     return "0" if s == "-0" else s
 
 

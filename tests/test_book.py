@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+import yaml
 from book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,8 +125,13 @@ def test_built_pages_load_nothing_from_other_hosts(request):
         for match in _CSS_OFF_SITE.finditer(text):
             problems.append(f"{css.relative_to(HTML)}: {match.group(0)}")
     assert not problems, "built pages fetch from outside hosts:\n" + "\n".join(problems)
-    mathjax = HTML / "_static" / "vendor" / "mathjax" / "tex-svg-full.js"
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
+    mathjax = HTML / "_static" / config["sphinx"]["config"]["mathjax_path"]
     assert mathjax.is_file(), "vendored MathJax missing from _build/html (run `make vendor`)"
+    # CommonHTML output draws with web fonts that MathJax fetches from beside itself.
+    assert list((mathjax.parent / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    # The theme's 1.5 MB icon script is not loaded (book/_ext/lean_pages.py).
+    assert not [p for p in pages if "fontawesome.js" in p.read_text(encoding="utf8")]
     # axe-core is for the browser tests only (_vendor/test/): the book must not ship it.
     shipped = [str(p.relative_to(HTML)) for p in HTML.rglob("axe*.js")]
     assert not shipped, f"test-only axe-core copied into the book: {shipped}"

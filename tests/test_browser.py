@@ -2,8 +2,8 @@
 
 Serves _build/html on 127.0.0.1 and opens every page. Each page must load, fetch
 nothing from another host, log no JavaScript error and render its math with no
-MathJax error; every image in the article has alt text and every slider figure's
-SVG is a labelled image. A full-page screenshot of each page goes to
+MathJax error, and load under 3 MB in all; every image in the article has alt text and
+every slider figure's SVG is a labelled image. A full-page screenshot of each page goes to
 _build/screenshots/. Then, on every page:
 
 - every slider (any ``input[type=range]``) is moved with the keyboard, and its figure,
@@ -54,6 +54,7 @@ class _Visit:
     def __init__(self, site, browser, page_path):
         here = urlsplit(site).netloc
         self.path, self.off_site, self.failed, self.errors = page_path, [], [], []
+        self.loaded = {}  # url -> bytes of the response body (its Content-Length)
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
 
         def guard(route):
@@ -68,10 +69,7 @@ class _Visit:
         page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"),
-        )
+        page.on("response", self._on_response)
         response = page.goto(f"{site}/{page_path}", wait_until="load")
         assert response is not None and response.status == 200, f"{page_path}: {response}"
         page.wait_for_load_state("networkidle")
@@ -79,6 +77,11 @@ class _Visit:
             "async () => { if (!window.MathJax?.startup?.promise) return false;"
             " await MathJax.startup.promise; return true; }"
         )
+
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+        self.loaded[response.url] = int(response.headers.get("content-length", -1))
 
     def mark(self):
         """How many problems of each kind are recorded so far."""
@@ -143,6 +146,21 @@ def test_page_loads_offline_without_errors(visit, page_path):
         f"{page_path}: slider figures without role=img and aria-label: {labels['svgs']}"
     )
     v.assert_clean()
+
+
+PAGE_BUDGET = 3_000_000  # bytes a page may load, everything included (issue 7)
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_under_3_mb(visit, page_path):
+    v = visit(page_path)
+    v.page.evaluate("() => document.fonts.ready.then(() => true)")  # web fonts, once used
+    unsized = [url for url, n in v.loaded.items() if n < 0]
+    assert not unsized, f"{page_path}: responses without a Content-Length: {unsized}"
+    total = sum(v.loaded.values())
+    largest = sorted(v.loaded.items(), key=lambda kv: -kv[1])[:5]
+    listing = "\n".join(f"{n / 1e3:8.1f} kB  {url}" for url, n in largest)
+    assert total < PAGE_BUDGET, f"{page_path} loads {total / 1e6:.2f} MB; largest:\n{listing}"
 
 
 # --- sliders ------------------------------------------------------------------------------

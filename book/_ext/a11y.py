@@ -12,7 +12,8 @@ Each fix names the axe rule it answers:
   each icon's ``title`` ("Light", "Dark", ...) into visible SVG text that the button's
   ``aria-label="Color mode"`` does not contain. The icons are decorative here (the button
   is named by its aria-label), so they lose their titles and get ``aria-hidden``.
-  Template override of ``theme-switcher.html``.
+  Template override of ``theme-switcher.html``. (Since ``lean_pages.py`` removed
+  fontawesome.js the icons are font glyphs, but decorative icons stay hidden.)
 - ``aria-required-children`` (critical) on the references page: docutils writes a
   ``role="list"`` citation list whose entries have the deprecated role
   ``doc-biblioentry``, which is not a list item. They become ``role="listitem"``.
