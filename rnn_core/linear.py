@@ -11,6 +11,8 @@ Arrays are 0-based while the mathematics counts from 1: ``x[t-1]`` holds
 ``x_t`` and ``h[t]`` holds ``h_t`` (so ``h`` has one more entry than ``x``).
 """
 
+import math
+
 import numpy as np
 from scipy.signal import lfilter
 
@@ -51,7 +53,7 @@ def linear_rnn(x, w_x, w_h, h0=0.0):
     with np.errstate(over="ignore", invalid="ignore"):
         states, _ = lfilter([w_x], [1.0, -w_h], x, zi=[w_h * h0])
     h = np.concatenate([[h0], states])
-    _check_overflow("h", h, w_h)
+    _check_overflow("h", h, w_h, x.shape[0])
     return h
 
 
@@ -87,15 +89,60 @@ def linear_grad_terms(x, w_x, w_h, h0=0.0):
     with np.errstate(over="ignore", invalid="ignore"):
         terms_h = powers * h[N - 1 :: -1]  # h_{N-1}, h_{N-2}, ..., h_0
         terms_x = powers * x[::-1]  # x_N, x_{N-1}, ..., x_1
-    _check_overflow("terms", np.concatenate([terms_h, terms_x]), w_h)
+    _check_overflow("terms", np.concatenate([terms_h, terms_x]), w_h, N)
     return terms_h, terms_x
+
+
+def poly_and_slope(c, w):
+    """A long polynomial ``P(w) = sum_i c[i] w**i`` and its derivative, in O(n).
+
+    Each exponent is split as ``i = b q + r`` with ``b = ceil(sqrt(n))``, so that
+    ``w**i = w**(b q) * w**r``: 2 sqrt(n) powers, each computed directly (no running
+    product, whose rounding error would grow with i), and the n multiply-adds are
+    one matrix product of the coefficients laid out as a (q, r) table.
+
+    Parameters
+    ----------
+    c : ndarray, shape (n,)
+        Coefficients, ``c[i]`` multiplying ``w**i``.
+    w : float
+        Where to evaluate.
+
+    Returns
+    -------
+    value, slope : float
+        ``P(w)`` and ``P'(w) = sum_i i c[i] w**(i-1)``; inf or nan if they overflow.
+
+    Examples
+    --------
+    >>> poly_and_slope(np.array([1.0, 2.0, 3.0]), 2.0)  # 1 + 2w + 3w^2, 2 + 6w
+    (17.0, 14.0)
+    """
+    c, w = as_array("c", c, ("n",)), as_scalar("w", w)
+    n = c.shape[0]
+    b = math.isqrt(n - 1) + 1  # b * b >= n
+    table = np.zeros((-(-n // b), b))  # (rows, b), zero-padded
+    table.reshape(-1)[:n] = c  # table[q, r] = c[b q + r]
+    r = np.arange(b, dtype=np.float64)
+    q = b * np.arange(table.shape[0], dtype=np.float64)  # b q, as exponents
+    with np.errstate(over="ignore", invalid="ignore"):
+        # d/dw w**k = k w**(k-1), the exponent floored at 0: k = 0 gives
+        # 0 * w**0 = 0, not 0 * 0.0**-1 = nan, at w = 0.
+        w_r = np.stack([w**r, r * w ** np.maximum(r - 1, 0)], axis=1)  # (b, 2)
+        w_q, dw_q = w**q, q * w ** np.maximum(q - 1, 0)  # (rows,) each
+        inner = table @ w_r  # (rows, 2): sums over r of c w**r, c d(w**r)/dw
+        value = w_q @ inner[:, 0]
+        slope = dw_q @ inner[:, 0] + w_q @ inner[:, 1]  # product rule
+    return float(value), float(slope)
 
 
 def linear_rnn_grads(x, w_x, w_h, h0, gradout):
     """Gradients of a loss on the last state of the scalar linear cell.
 
     Evaluates the closed forms ``gradout * sum_{i=1}^{N} w_h^{i-1} h_{N-i}`` and
-    ``gradout * sum_{i=0}^{N-1} w_h^i x_{N-i}`` in O(N); no autodiff is involved.
+    ``gradout * sum_{i=0}^{N-1} w_h^i x_{N-i}`` in O(N) without running the cell:
+    unrolled, ``h_N = w_h^N h0 + w_x P(w_h)`` with ``P(w) = sum_i x_{N-i} w^i``, so
+    the second sum is ``P(w_h)`` and the first is ``w_x P'(w_h) + N w_h^(N-1) h0``.
 
     Parameters
     ----------
@@ -120,22 +167,24 @@ def linear_rnn_grads(x, w_x, w_h, h0, gradout):
     >>> linear_rnn_grads(np.array([1.0, 2.0]), w_x=1.0, w_h=0.5, h0=0.0, gradout=1.0)
     (1.0, 2.5)
     """
-    gradout = as_scalar("gradout", gradout)
-    terms_h, terms_x = linear_grad_terms(x, w_x, w_h, h0)
+    x = as_array("x", x, ("N",))
+    w_x, w_h, h0 = as_scalar("w_x", w_x), as_scalar("w_h", w_h), as_scalar("h0", h0)
+    gradout, N = as_scalar("gradout", gradout), x.shape[0]
+    p, slope = poly_and_slope(x[::-1], w_h)  # coefficient of w_h**i is x_{N-i}
     with np.errstate(over="ignore", invalid="ignore"):
-        grads = gradout * np.array([terms_h.sum(), terms_x.sum()])
-    _check_overflow("gradient", grads, w_h)
+        grads = gradout * np.array([w_x * slope + N * np.power(w_h, N - 1.0) * h0, p])
+    _check_overflow("gradient", grads, w_h, N)
     return float(grads[0]), float(grads[1])
 
 
-def _check_overflow(what, values, w_h):
+def _check_overflow(what, values, w_h, steps):
     """Turn float64 overflow into a ValueError that says why it happened."""
     try:
         check_finite(what, values)
     except ValueError as err:
         raise ValueError(
             f"{err}: the linear cell overflowed float64 with w_h = {w_h} over "
-            f"{values.shape[0]} values; |w_h| > 1 grows like |w_h|**N"
+            f"N = {steps} steps; |w_h| > 1 grows like |w_h|**N"
         ) from None
 
 
@@ -183,7 +232,7 @@ def linear_rnn_grads_every_step(x, w_x, w_h, h0, g):
         s_h = lfilter([1.0], [1.0, -w_h], h[:-1])  # (N,), s_h[t-1] = dh_t/dw_h
         s_x = lfilter([1.0], [1.0, -w_h], x)  # (N,), s_x[t-1] = dh_t/dw_x
         grads = np.array([g @ s_h, g @ s_x])
-    _check_overflow("gradient", np.concatenate([s_h, s_x, grads]), w_h)
+    _check_overflow("gradient", np.concatenate([s_h, s_x, grads]), w_h, g.shape[0])
     return float(grads[0]), float(grads[1])
 
 
@@ -221,5 +270,5 @@ def linear_rnn_bptt(x, w_x, w_h, h0, g):
         carry = delta[k] = g[k] + w_h * carry
     with np.errstate(over="ignore", invalid="ignore"):
         grads = np.array([delta @ h[:-1], delta @ x])  # h[:-1] holds h_0..h_{N-1}
-    _check_overflow("gradient", np.concatenate([delta, grads]), w_h)
+    _check_overflow("gradient", np.concatenate([delta, grads]), w_h, g.shape[0])
     return float(grads[0]), float(grads[1])

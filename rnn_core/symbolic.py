@@ -54,6 +54,7 @@ __all__ = [
     "latex_table",
     "offbyone_wh",
     "offbyone_wx",
+    "polynomial_form_dwh",
     "recursion_step",
     "recursive_derivatives",
     "sine_ar2_identity",
@@ -277,6 +278,40 @@ def closed_form_dwx(N):
     N = as_int("N", N, 1)
     s = _SYMBOLS
     return sp.Add(*(s.w_H**i * s.X[N - i] for i in range(N)))
+
+
+def polynomial_form_dwh(N):
+    """Return ``dh_N/dw_H`` written in the inputs, as ``linear.linear_rnn_grads`` computes it.
+
+    With ``P(w) = sum_{i=0}^{N-1} X_{N-i} w^i`` the unrolled state is
+    ``h_N = w_H^N h_0 + w_X P(w_H)``, so its derivative is
+    :math:`w_X \\sum_{i=1}^{N-1} i\\, w_H^{i-1} X_{N-i} + N w_H^{N-1} h_0`. The sum is
+    written out term by term here, not obtained with ``sp.diff``, so that
+    :func:`check_closed_form` has something independent to check.
+
+    Parameters
+    ----------
+    N : int
+        Number of steps, ``N >= 1``.
+
+    Returns
+    -------
+    sympy.Expr
+
+    Raises
+    ------
+    ValueError
+        If ``N`` is not an integer ``>= 1``.
+
+    Examples
+    --------
+    >>> polynomial_form_dwh(3)
+    3*w_H**2*h[0] + w_X*(2*w_H*X[1] + X[2])
+    """
+    N = as_int("N", N, 1)
+    s = _SYMBOLS
+    slope = sp.Add(*(i * s.w_H ** (i - 1) * s.X[N - i] for i in range(1, N)))
+    return s.w_X * slope + N * s.w_H ** (N - 1) * s.h[0]
 
 
 def offbyone_wh(N):

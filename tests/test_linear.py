@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnn_core import linear_grad_terms, linear_rnn, linear_rnn_grads, numerical_gradient, rel_error
-from rnn_core.linear import linear_rnn_bptt
+from rnn_core.linear import linear_rnn_bptt, poly_and_slope
 
 
 def _loop_states(x, w_x, w_h, h0):
@@ -82,6 +82,50 @@ def test_long_sequence_is_finite_and_matches_forward_mode():
     assert d_wh == pytest.approx(fd, rel=1e-6)
 
 
+def test_poly_and_slope_fixed_values():
+    # 1 + 2w + 3w^2 + 4w^3 at w = -2: 1 - 4 + 12 - 32 = -23; 2 + 6w + 12w^2 = 2 - 12 + 48 = 38
+    assert poly_and_slope(np.array([1.0, 2.0, 3.0, 4.0]), -2.0) == (-23.0, 38.0)
+    assert poly_and_slope(np.array([5.0]), 3.0) == (5.0, 0.0)  # n = 1: one block of one
+    assert poly_and_slope(np.array([1.0, 2.0, 3.0]), 0.0) == (1.0, 2.0)  # no 0 * 0**-1
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 3000), w=st.floats(-1.05, 1.05))
+def test_poly_and_slope_equals_horner(seed, n, w):
+    # Every n, so blocks that are full, padded, or a single entry are all drawn.
+    c = np.random.default_rng(seed).standard_normal(n)
+    value, slope = 0.0, 0.0
+    for c_i in c[::-1]:  # Horner for P and P' together
+        slope = slope * w + value
+        value = value * w + c_i
+    i = np.arange(n)
+    scale = np.abs(c) @ np.abs(w) ** i  # sum of |terms|: the sums' rounding scale
+    dscale = np.abs(c[1:]) @ (i[1:] * np.abs(w) ** (i[1:] - 1)) if n > 1 else 0.0
+    got = poly_and_slope(c, w)
+    assert abs(got[0] - value) <= 1e-13 * scale
+    assert abs(got[1] - slope) <= 1e-13 * (dscale + 1e-300)
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 400),
+       w_h=st.floats(-1.05, 1.05), w_x=st.floats(-2, 2), h0=st.floats(-2, 2))
+def test_grads_equal_the_sums_of_the_closed_form_terms(seed, N, w_h, w_x, h0):
+    # linear_rnn_grads uses the derivative of the unrolled polynomial; the book's sums
+    # are over the states. Same numbers, term sums computed the plain way.
+    x = np.random.default_rng(seed).standard_normal(N)
+    terms_h, terms_x = linear_grad_terms(x, w_x, w_h, h0)
+    d_wh, d_wx = linear_rnn_grads(x, w_x, w_h, h0, 1.0)
+    assert d_wh == pytest.approx(terms_h.sum(), rel=1e-10, abs=1e-10 * np.abs(terms_h).sum())
+    assert d_wx == pytest.approx(terms_x.sum(), rel=1e-10, abs=1e-10 * np.abs(terms_x).sum())
+
+
+def test_poly_and_slope_bad_input_is_named():
+    with pytest.raises(ValueError, match=r"c: expected 1-d array of shape \(n,\)"):
+        poly_and_slope(np.ones((2, 2)), 0.5)
+    with pytest.raises(ValueError, match=r"w: expected a finite real scalar"):
+        poly_and_slope(np.ones(2), np.nan)
+
+
 def test_terms_sum_to_gradients_and_decay_like_powers():
     x = np.ones(6)
     terms_h, terms_x = linear_grad_terms(x, w_x=1.0, w_h=0.5)
@@ -109,7 +153,7 @@ def test_regression_slip1_wx_recursion_with_dh_dwh_gives_wrong_gradient():
 
 
 @pytest.mark.parametrize("args, match", [
-    ((np.ones((2, 2)), 1.0, 0.5, 0.0, 1.0), r"x: expected 1-d array of shape \(T,\)"),
+    ((np.ones((2, 2)), 1.0, 0.5, 0.0, 1.0), r"x: expected 1-d array of shape \(N,\)"),
     ((np.array([]), 1.0, 0.5, 0.0, 1.0), r"x: expected non-empty"),
     ((np.array([1.0, np.nan]), 1.0, 0.5, 0.0, 1.0), r"x: expected finite"),
     ((np.ones(3), np.ones(2), 0.5, 0.0, 1.0), r"w_x: expected a finite real scalar"),

@@ -14,6 +14,7 @@ from rnn_core.symbolic import (
     latex_table,
     offbyone_wh,
     offbyone_wx,
+    polynomial_form_dwh,
     recursive_derivatives,
     sine_ar2_identity,
     slip_wx_recursion,
@@ -32,6 +33,28 @@ S = symbols()
 @pytest.mark.parametrize("N", range(1, 13))
 def test_verify_closed_forms(N):
     assert verify_closed_forms(N) is True
+
+
+@pytest.mark.parametrize("N", range(1, 13))
+def test_polynomial_form_equals_closed_form(N):
+    # What linear_rnn_grads evaluates: w_X P'(w_H) + N w_H^(N-1) h_0, P in the inputs.
+    assert check_closed_form(N, "w_H", polynomial_form_dwh) is True
+    assert sp.expand(unroll_states(closed_form_dwh(N), N) - polynomial_form_dwh(N)) == 0
+
+
+def _without_h0(n):
+    return polynomial_form_dwh(n).subs(S.h[0], 0)
+
+
+def _factor_i_minus_1(n):  # (i - 1) where differentiating w_H**i brings down i
+    slope = sp.Add(*((i - 1) * S.w_H ** (i - 1) * S.X[n - i] for i in range(1, n)))
+    return S.w_X * slope + n * S.w_H ** (n - 1) * S.h[0]
+
+
+@pytest.mark.parametrize("N", range(2, 7))
+def test_polynomial_form_slips_rejected(N):
+    assert check_closed_form(N, "w_H", _without_h0) is False
+    assert check_closed_form(N, "w_H", _factor_i_minus_1) is False
 
 
 @pytest.mark.parametrize("N", range(1, 9))
