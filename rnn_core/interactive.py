@@ -730,14 +730,21 @@ def _signature(charts):
     return tuple(sig)
 
 
+def _bar_verts(m):
+    """The rectangles of a bars mark, from 0 to each height: shape (n, 4, 2)."""
+    x, y, half = np.asarray(m["x"], float), np.asarray(m["y"], float), m["width"] / 2
+    zero = np.zeros_like(y)
+    corners = [(x - half, zero), (x - half, y), (x + half, y), (x + half, zero)]
+    return np.stack([np.stack(c, axis=-1) for c in corners], axis=1)
+
+
 def _mpl_update(artist, m):
     """Move one artist drawn by _mpl_mark to the data of mark ``m`` (same kind and size)."""
     t = m["t"]
     if t in ("line", "points"):
         artist.set_data(m["x"], m["y"])
-    elif t == "bars":
-        for patch, x, y in zip(artist.patches, m["x"], m["y"]):
-            patch.set_bounds(x - m["width"] / 2, 0.0, m["width"], y)
+    elif t == "bars":  # a PolyCollection in the live figure (see _LiveFigure._bars)
+        artist.set_verts(_bar_verts(m))
     elif t == "band":
         artist.set_data(m["x"], m["lo"], m["hi"])
     elif t == "hline":
@@ -757,39 +764,63 @@ class _LiveFigure:
 
     Rebuilding a figure and running constrained layout costs far more than drawing the
     few artists that change, so while the structure and the axis limits stay the same
-    (see ``_signature``) the layout is frozen and the axes, ticks, grid and legend are
-    restored from a cached bitmap; only marks, titles and axis labels are drawn again
-    (matplotlib's "blitting").
+    (see ``_signature``) the layout is frozen and everything else is restored from a
+    cached bitmap (matplotlib's "blitting"): the axes, ticks, grid, legend, and every
+    title or axis label that has not changed since the bitmap was taken. Only the marks
+    are drawn each time, plus the texts that have changed once (a title holding a slider
+    value); a text that changes for the first time gets the bitmap retaken without it.
+    Each bars mark is drawn as one PolyCollection, one draw call instead of one per bar.
     """
 
     def __init__(self, height):
         self.height, self.sig, self.fig, self.background = height, None, None, None
+        self.changing, self.drawn = [], {}  # texts drawn each time; the others' strings
 
-    def _dynamic(self):
-        """The artists redrawn every time: marks and the texts that may hold values."""
+    def _texts(self):
         for ax in self.fig.axes[: len(self.sig)]:  # colour bars come after the charts' axes
-            for artist in ax._rnn_artists:
-                yield from artist.patches if hasattr(artist, "patches") else (artist,)
             yield from (ax.title, ax.xaxis.label, ax.yaxis.label)
 
-    def _rebuild(self, spec, sig):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+    def _marks(self):
+        for ax in self.fig.axes[: len(self.sig)]:
+            yield from ax._rnn_artists
 
-        self.fig, self.sig = to_matplotlib(spec, self.height), sig
-        canvas = FigureCanvasAgg(self.fig)
-        canvas.draw()  # runs constrained layout once; keep its result
-        self.fig.set_layout_engine("none")
-        dynamic = list(self._dynamic())
+    def _bars(self, charts):
+        """Swap every bars mark's BarContainer for one PolyCollection of the same look."""
+        from matplotlib.collections import PolyCollection
+
+        for ax, c in zip(self.fig.axes, charts):
+            for k, (artist, m) in enumerate(zip(ax._rnn_artists, c["marks"])):
+                if m["t"] == "bars" and artist.patches:
+                    p = artist.patches[0]
+                    ax._rnn_artists[k] = ax.add_collection(PolyCollection(
+                        _bar_verts(m), facecolors=p.get_facecolor(), linewidths=0,
+                        zorder=p.get_zorder()), autolim=False)  # fmt: skip
+                    for patch in artist.patches:
+                        patch.set_visible(False)
+
+    def _capture(self):
+        """Draw all but the marks and the changing texts, and keep that bitmap."""
+        hidden = [*self._marks(), *self.changing]
         # Drawing with a hidden title moves it (Axes.draw re-places titles), so keep positions.
-        placed = [(a, a.get_position()) for a in dynamic if hasattr(a, "get_position")]
-        for artist in dynamic:
+        placed = [(a, a.get_position()) for a in hidden if hasattr(a, "get_position")]
+        for artist in hidden:
             artist.set_visible(False)
-        canvas.draw()
-        self.background = canvas.copy_from_bbox(self.fig.bbox)
-        for artist in dynamic:
+        self.fig.canvas.draw()
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        for artist in hidden:
             artist.set_visible(True)
         for artist, xy in placed:
             artist.set_position(xy)
+        self.drawn = {t: t.get_text() for t in self._texts() if t not in self.changing}
+
+    def _rebuild(self, spec, sig, charts):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig, self.sig, self.changing = to_matplotlib(spec, self.height), sig, []
+        FigureCanvasAgg(self.fig).draw()  # runs constrained layout once; keep its result
+        self.fig.set_layout_engine("none")
+        self._bars(charts)
+        self._capture()
 
     def png(self, spec):
         """Draw ``spec`` and return PNG bytes."""
@@ -798,16 +829,20 @@ class _LiveFigure:
         charts = chart_data(spec)
         sig = _signature(charts)
         if sig != self.sig:
-            self._rebuild(spec, sig)
+            self._rebuild(spec, sig, charts)
         for ax, c in zip(self.fig.axes, charts):
             for artist, m in zip(ax._rnn_artists, c["marks"]):
                 _mpl_update(artist, m)
             ax.title.set_text(c["title"])  # not set_title, which resets weight and pad
             ax.xaxis.label.set_text(c["xlabel"])
             ax.yaxis.label.set_text(c["ylabel"])
+        moved = [t for t, text in self.drawn.items() if t.get_text() != text]
+        if moved:  # these are in the bitmap with their old strings: retake it without them
+            self.changing += moved
+            self._capture()
         canvas = self.fig.canvas
         canvas.restore_region(self.background)
-        for artist in self._dynamic():
+        for artist in [*self._marks(), *self.changing]:
             self.fig.draw_artist(artist)
         buf = io.BytesIO()
         img = Image.frombuffer(
@@ -1249,26 +1284,23 @@ class Interactive:
             self._live = _LiveFigure(self.height)
             self.controls = {s.name: self._control(w, s) for s in self.sliders}
             self._draw()
-            steady = self._steady()
-            for c in self.controls.values():
+            for s in self.sliders:
+                c = self.controls[s.name]
                 # Redraw while dragging only when a step takes the fast, in-place path.
-                c.continuous_update = steady
+                c.continuous_update = self._steady(s)
                 c.observe(lambda _change: self._draw(), names="value")
             self._widget = w.VBox([*self.controls.values(), self.output])
         return self._widget
 
-    def _steady(self):
-        """True if one step of any slider keeps the figure's structure and axis limits."""
+    def _steady(self, s):
+        """True if one step of slider ``s`` keeps the figure's structure and axis limits."""
         base = self.defaults()
         sig = _signature(chart_data(self.spec(**base)))
-        for s in self.sliders:
-            for i in (s.index - 1, s.index + 1):
-                if (
-                    0 <= i < len(s.values)
-                    and _signature(chart_data(self.spec(**{**base, s.name: s.values[i]}))) != sig
-                ):
-                    return False
-        return True
+        return all(
+            _signature(chart_data(self.spec(**{**base, s.name: s.values[i]}))) == sig
+            for i in (s.index - 1, s.index + 1)
+            if 0 <= i < len(s.values)
+        )
 
     def _control(self, w, s):
         cls = w.IntSlider if isinstance(s.values[0], int) else w.FloatSlider
