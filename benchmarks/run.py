@@ -155,6 +155,38 @@ def gemm(n=2048):
     return (lambda: np.matmul(a, a, out=out)), 2 * n**3
 
 
+def serial_parts(N, T, D, H):
+    """Two parts of the large case that no rearrangement of rnn_core can speed up.
+
+    Returns calls timing (1) ``np.tanh`` over all N*T*H pre-activations of the forward
+    pass (numpy's float64 tanh is scalar libm code, and step t's tanh must finish before
+    step t+1), and (2) the T recurrent products (N, H) x (H, H) of one pass, which also
+    wait for each other, so each is a small GEMM on its own.
+    """
+    x, h0, Wx, Wh, b, _ = rnn_sides.make_inputs(N, T, D, H)
+    h, _ = rnn_core.rnn_forward(x, h0, Wx, Wh, b)
+    pre = np.arctanh(np.clip(h, -1 + 1e-15, 1 - 1e-15))  # the forward's pre-activations
+    out, rec = np.empty_like(pre), np.empty_like(h0)
+
+    def steps():
+        for t in range(T):
+            np.matmul(h[:, t], Wh, out=rec)
+
+    return (lambda: np.tanh(pre, out=out)), steps
+
+
+def rnn_bound(peak_gflops, tanh_s, steps_s):
+    """The best rate the large case could reach with numpy's tanh and per-step GEMMs:
+    tanh and the 2T recurrent products (forward and backward) as measured, and every
+    other multiply-add at the machine's GEMM peak, with nothing else costing time."""
+    N, T, D, H = LARGE
+    flops = 3 * 2 * N * T * (D * H + H * H)
+    big = flops - 2 * 2 * N * T * H * H  # the four products over all N*T rows at once
+    seconds = tanh_s + 2 * steps_s + big / (peak_gflops * 1e9)
+    return {"tanh_s": tanh_s, "recurrent_products_s": 2 * steps_s,
+            "bound_gflops": flops / seconds / 1e9}  # fmt: skip
+
+
 def rnn_gflops(large, peak):
     """The large case's rate: forward x Wx and h Wh; backward dx, dh (delta Wh^T), dWx, dWh."""
     N, T, D, H = LARGE
@@ -381,6 +413,10 @@ def text_table(records):
     )
 
 
+def peak_of(records):
+    return next(r["value"] for r in records if r["case"] == "gemm_peak_gflops")
+
+
 def markdown(records, env):
     m = env["machine"]
     lines = ["| " + " | ".join(HEAD) + " |", "|" + " --- |" * len(HEAD)]
@@ -407,6 +443,18 @@ def markdown(records, env):
             f"{LARGE}, resident memory added over the inputs (fresh process each): "
             + ", ".join(f"{side} {v:.1f} MiB" for side, v in mem.items())
             + ".",
+        ]
+    if "rnn_large_bound" in env:
+        b = env["rnn_large_bound"]
+        lines += [
+            "",
+            f"Bound on rnn_large_gflops, measured in the same turns: numpy's tanh over the "
+            f"{LARGE[0] * LARGE[1] * LARGE[3]:,} pre-activations takes {b['tanh_s'] * 1e3:.1f} ms "
+            f"and the {2 * LARGE[1]} recurrent (N, H) x (H, H) products, which must run one "
+            f"after another, {b['recurrent_products_s'] * 1e3:.1f} ms. With those as measured "
+            f"and every other multiply-add at the GEMM peak, the case could reach at most "
+            f"{b['bound_gflops']:.1f} GFLOP/s = {b['bound_gflops'] / peak_of(records):.2f} "
+            f"x peak.",
         ]
     if "slider" in env:
         lines += [
@@ -454,9 +502,12 @@ def main(argv=None):
         # The peak GEMM is timed in the same turns as the largest case, so the two
         # rates that rnn_large_gflops compares saw the same machine load.
         gemm_call, gemm_flops = gemm()
-        large, (gemm_seconds,) = rnn_case(*size, threads if torch else None, also=[gemm_call])
+        large, (gemm_seconds, tanh_s, steps_s) = rnn_case(
+            *size, threads if torch else None, also=[gemm_call, *serial_parts(*size)]
+        )
         records.append(large)
         peak = record("gemm_peak_gflops", gemm_flops / gemm_seconds / 1e9, "GFLOP/s")
+        env["rnn_large_bound"] = rnn_bound(peak["value"], tanh_s, steps_s)
     records += [peak, rnn_gflops(large, peak), linear_grads_case()]
     env["peak_memory_mib"] = {
         side: res["peak_rss_added_mib"]
