@@ -15,7 +15,7 @@ def _fmt(shape):
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def as_array(name, a, spec, sizes=None):
+def as_array(name, a, spec, sizes=None, finite=True):
     """Return ``a`` as a finite float64 array whose shape matches ``spec``.
 
     Parameters
@@ -29,6 +29,10 @@ def as_array(name, a, spec, sizes=None):
         (``"N"``, ``"T"``...) that must agree with every other use of that name.
     sizes : dict or None
         Named sizes fixed so far; updated in place with new names.
+    finite : bool
+        Check that every value is finite. A caller may pass False to save a pass
+        over a long array only if it checks its result instead and, when that is
+        not finite, calls :func:`check_finite` on ``a`` before reporting anything else.
 
     Returns
     -------
@@ -69,7 +73,8 @@ def as_array(name, a, spec, sizes=None):
                 )
         elif want != got:
             raise ValueError(f"{name}: expected shape {_fmt(spec)}, got shape {a.shape}")
-    check_finite(name, a)
+    if finite:
+        check_finite(name, a)
     return a
 
 

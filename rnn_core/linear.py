@@ -93,44 +93,49 @@ def linear_grad_terms(x, w_x, w_h, h0=0.0):
     return terms_h, terms_x
 
 
-def poly_and_slope(c, w):
-    """A long polynomial ``P(w) = sum_i c[i] w**i`` and its derivative, in O(n).
+def _polyval_and_slope(p, w):
+    """``numpy.polyval(p, w)`` and the polynomial's derivative at ``w``, in O(n).
 
-    Each exponent is split as ``i = b q + r`` with ``b = ceil(sqrt(n))``, so that
-    ``w**i = w**(b q) * w**r``: 2 sqrt(n) powers, each computed directly (no running
-    product, whose rounding error would grow with i), and the n multiply-adds are
-    one matrix product of the coefficients laid out as a (q, r) table.
+    As in ``numpy.polyval``, ``p[0]`` goes with the highest power:
+    ``P(w) = sum_k p[k] w**(n-1-k)``. Each exponent is split as ``e = b q + r`` with
+    ``b = ceil(sqrt(n))`` and ``0 <= r < b``, so ``w**e = w**(b q) * w**r``: about
+    2 sqrt(n) powers, each computed directly (no running product, whose rounding
+    error would grow with e). In rows of b, ``p`` is a (q, r) table, a view with
+    nothing copied, and the n multiply-adds are one matrix product.
 
     Parameters
     ----------
-    c : ndarray, shape (n,)
-        Coefficients, ``c[i]`` multiplying ``w**i``.
+    p : ndarray, shape (n,)
+        Coefficients, highest power first. Not checked here: the caller has
+        checked the shape, and checks the result (a NaN or inf in ``p`` makes it
+        NaN or inf) instead of reading all of ``p`` once more beforehand.
     w : float
         Where to evaluate.
 
     Returns
     -------
     value, slope : float
-        ``P(w)`` and ``P'(w) = sum_i i c[i] w**(i-1)``; inf or nan if they overflow.
+        ``P(w)`` and ``P'(w)``; inf or nan if ``p`` is not finite or they overflow.
 
     Examples
     --------
-    >>> poly_and_slope(np.array([1.0, 2.0, 3.0]), 2.0)  # 1 + 2w + 3w^2, 2 + 6w
+    >>> _polyval_and_slope(np.array([3.0, 2.0, 1.0]), 2.0)  # 3w^2 + 2w + 1, 6w + 2
     (17.0, 14.0)
     """
-    c, w = as_array("c", c, ("n",)), as_scalar("w", w)
-    n = c.shape[0]
-    b = math.isqrt(n - 1) + 1  # b * b >= n
-    table = np.zeros((-(-n // b), b))  # (rows, b), zero-padded
-    table.reshape(-1)[:n] = c  # table[q, r] = c[b q + r]
-    r = np.arange(b, dtype=np.float64)
-    q = b * np.arange(table.shape[0], dtype=np.float64)  # b q, as exponents
+    b = math.isqrt(p.shape[0] - 1) + 1  # b * b >= n
+    rows, head = divmod(p.shape[0], b)
+    # p[head:] is the table: entry [q, r] has exponent b (rows-1-q) + (b-1-r).
+    # p[:head] is a partial row above it, exponents b rows + (head-1), ..., b rows.
+    r = np.arange(b - 1, -1, -1, dtype=np.float64)  # b-1-r for r = 0..b-1
+    q = b * np.arange(rows, -1, -1, dtype=np.float64)  # partial row first
     with np.errstate(over="ignore", invalid="ignore"):
-        # d/dw w**k = k w**(k-1), the exponent floored at 0: k = 0 gives
+        # d/dw w**e = e w**(e-1), the exponent floored at 0: e = 0 gives
         # 0 * w**0 = 0, not 0 * 0.0**-1 = nan, at w = 0.
         w_r = np.stack([w**r, r * w ** np.maximum(r - 1, 0)], axis=1)  # (b, 2)
-        w_q, dw_q = w**q, q * w ** np.maximum(q - 1, 0)  # (rows,) each
-        inner = table @ w_r  # (rows, 2): sums over r of c w**r, c d(w**r)/dw
+        w_q, dw_q = w**q, q * w ** np.maximum(q - 1, 0)  # (rows + 1,) each
+        inner = np.empty((rows + 1, 2))  # per row: sums of p w**r, p d(w**r)/dw
+        inner[0] = p[:head] @ w_r[b - head :]
+        np.matmul(p[head:].reshape(rows, b), w_r, out=inner[1:])
         value = w_q @ inner[:, 0]
         slope = dw_q @ inner[:, 0] + w_q @ inner[:, 1]  # product rule
     return float(value), float(slope)
@@ -167,13 +172,16 @@ def linear_rnn_grads(x, w_x, w_h, h0, gradout):
     >>> linear_rnn_grads(np.array([1.0, 2.0]), w_x=1.0, w_h=0.5, h0=0.0, gradout=1.0)
     (1.0, 2.5)
     """
-    x = as_array("x", x, ("N",))
+    # x is read once: a NaN or inf in it makes the sums NaN or inf, checked below.
+    x = as_array("x", x, ("N",), finite=False)
     w_x, w_h, h0 = as_scalar("w_x", w_x), as_scalar("w_h", w_h), as_scalar("h0", h0)
     gradout, N = as_scalar("gradout", gradout), x.shape[0]
-    p, slope = poly_and_slope(x[::-1], w_h)  # coefficient of w_h**i is x_{N-i}
+    p, slope = _polyval_and_slope(x, w_h)  # x[0] = x_1 goes with w_h**(N-1)
     with np.errstate(over="ignore", invalid="ignore"):
         grads = gradout * np.array([w_x * slope + N * np.power(w_h, N - 1.0) * h0, p])
-    _check_overflow("gradient", grads, w_h, N)
+    if not np.isfinite(grads).all():
+        check_finite("x", x)  # bad input is named as such, before blaming overflow
+        _check_overflow("gradient", grads, w_h, N)
     return float(grads[0]), float(grads[1])
 
 

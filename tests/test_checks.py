@@ -42,3 +42,13 @@ def test_as_int_rejects_non_integers(value):
 
 def test_as_int_accepts_numpy_integers():
     assert as_int("k", np.int64(3), 1, 5) == 3
+
+
+def test_as_array_can_leave_the_finite_check_to_the_caller():
+    # linear_rnn_grads reads a long x once and checks its result instead (see as_array).
+    a = as_array("x", [1.0, np.nan], ("N",), finite=False)
+    assert np.isnan(a[1])
+    with pytest.raises(ValueError, match=r"x: expected finite values"):
+        as_array("x", [1.0, np.nan], ("N",))
+    with pytest.raises(ValueError, match=r"x: expected 1-d array"):
+        as_array("x", [[1.0]], ("N",), finite=False)  # the shape is still checked

@@ -81,7 +81,7 @@ EQUATION_TESTS = {
     "eq-closed-poly": ["test_symbolic.py::test_polynomial_form_equals_closed_form",
                        "test_symbolic.py::test_polynomial_form_slips_rejected",
                        "test_linear.py::test_grads_equal_the_sums_of_the_closed_form_terms",
-                       "test_linear.py::test_poly_and_slope_equals_horner"],
+                       "test_linear.py::test_polyval_and_slope_equals_horner"],
     "eq-double-sum": ["test_symbolic.py::test_verify_every_step_loss",
                       "test_linear.py::test_every_step_matches_finite_differences",
                       "test_linear.py::test_every_step_equals_literal_double_sums"],

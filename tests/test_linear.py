@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnn_core import linear_grad_terms, linear_rnn, linear_rnn_grads, numerical_gradient, rel_error
-from rnn_core.linear import linear_rnn_bptt, poly_and_slope
+from rnn_core.linear import _polyval_and_slope, linear_rnn_bptt
 
 
 def _loop_states(x, w_x, w_h, h0):
@@ -82,26 +82,29 @@ def test_long_sequence_is_finite_and_matches_forward_mode():
     assert d_wh == pytest.approx(fd, rel=1e-6)
 
 
-def test_poly_and_slope_fixed_values():
-    # 1 + 2w + 3w^2 + 4w^3 at w = -2: 1 - 4 + 12 - 32 = -23; 2 + 6w + 12w^2 = 2 - 12 + 48 = 38
-    assert poly_and_slope(np.array([1.0, 2.0, 3.0, 4.0]), -2.0) == (-23.0, 38.0)
-    assert poly_and_slope(np.array([5.0]), 3.0) == (5.0, 0.0)  # n = 1: one block of one
-    assert poly_and_slope(np.array([1.0, 2.0, 3.0]), 0.0) == (1.0, 2.0)  # no 0 * 0**-1
+def test_polyval_and_slope_fixed_values():
+    # 4w^3 + 3w^2 + 2w + 1 at w = -2: -32 + 12 - 4 + 1 = -23; 12w^2 + 6w + 2 = 48 - 12 + 2 = 38
+    assert _polyval_and_slope(np.array([4.0, 3.0, 2.0, 1.0]), -2.0) == (-23.0, 38.0)
+    assert _polyval_and_slope(np.array([5.0]), 3.0) == (5.0, 0.0)  # n = 1: one block of one
+    assert _polyval_and_slope(np.array([3.0, 2.0, 1.0]), 0.0) == (1.0, 2.0)  # no 0 * 0**-1
+    p = np.arange(1.0, 11.0)  # n = 10: b = 4, two full rows and a partial row of 2
+    assert _polyval_and_slope(p, 0.5) == pytest.approx(
+        (np.polyval(p, 0.5), np.polyval(np.polyder(p), 0.5)), rel=1e-15)
 
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 3000), w=st.floats(-1.05, 1.05))
-def test_poly_and_slope_equals_horner(seed, n, w):
-    # Every n, so blocks that are full, padded, or a single entry are all drawn.
-    c = np.random.default_rng(seed).standard_normal(n)
+def test_polyval_and_slope_equals_horner(seed, n, w):
+    # Every n, so tables with and without a partial row, and single entries, are drawn.
+    p = np.random.default_rng(seed).standard_normal(n)
     value, slope = 0.0, 0.0
-    for c_i in c[::-1]:  # Horner for P and P' together
+    for p_k in p:  # Horner for P and P' together, highest power first
         slope = slope * w + value
-        value = value * w + c_i
-    i = np.arange(n)
-    scale = np.abs(c) @ np.abs(w) ** i  # sum of |terms|: the sums' rounding scale
-    dscale = np.abs(c[1:]) @ (i[1:] * np.abs(w) ** (i[1:] - 1)) if n > 1 else 0.0
-    got = poly_and_slope(c, w)
+        value = value * w + p_k
+    e = np.arange(n - 1, -1, -1)  # the exponent of each p[k]
+    scale = np.abs(p) @ np.abs(w) ** e  # sum of |terms|: the sums' rounding scale
+    dscale = np.abs(p[:-1]) @ (e[:-1] * np.abs(w) ** (e[:-1] - 1)) if n > 1 else 0.0
+    got = _polyval_and_slope(p, w)
     assert abs(got[0] - value) <= 1e-13 * scale
     assert abs(got[1] - slope) <= 1e-13 * (dscale + 1e-300)
 
@@ -117,13 +120,6 @@ def test_grads_equal_the_sums_of_the_closed_form_terms(seed, N, w_h, w_x, h0):
     d_wh, d_wx = linear_rnn_grads(x, w_x, w_h, h0, 1.0)
     assert d_wh == pytest.approx(terms_h.sum(), rel=1e-10, abs=1e-10 * np.abs(terms_h).sum())
     assert d_wx == pytest.approx(terms_x.sum(), rel=1e-10, abs=1e-10 * np.abs(terms_x).sum())
-
-
-def test_poly_and_slope_bad_input_is_named():
-    with pytest.raises(ValueError, match=r"c: expected 1-d array of shape \(n,\)"):
-        poly_and_slope(np.ones((2, 2)), 0.5)
-    with pytest.raises(ValueError, match=r"w: expected a finite real scalar"):
-        poly_and_slope(np.ones(2), np.nan)
 
 
 def test_terms_sum_to_gradients_and_decay_like_powers():
@@ -156,6 +152,7 @@ def test_regression_slip1_wx_recursion_with_dh_dwh_gives_wrong_gradient():
     ((np.ones((2, 2)), 1.0, 0.5, 0.0, 1.0), r"x: expected 1-d array of shape \(N,\)"),
     ((np.array([]), 1.0, 0.5, 0.0, 1.0), r"x: expected non-empty"),
     ((np.array([1.0, np.nan]), 1.0, 0.5, 0.0, 1.0), r"x: expected finite"),
+    ((np.array([1.0, -np.inf]), 1.0, 1.5, 0.0, 1.0), r"x: expected finite"),  # not "overflow"
     ((np.ones(3), np.ones(2), 0.5, 0.0, 1.0), r"w_x: expected a finite real scalar"),
     ((np.ones(3), 1.0, np.inf, 0.0, 1.0), r"w_h: expected a finite real scalar, got inf"),
     ((np.ones(3), 1.0, 0.5, "0", 1.0), r"h0: expected a finite real scalar"),
