@@ -99,18 +99,18 @@ test: setup chromium
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 # --- Notebooks for readers ---------------------------------------------------
-# Every MyST notebook page of _toc.yml (all in book/) as a plain .ipynb without
-# outputs, converted by jupytext as the book's download links are
-# (book/_ext/notebook_download.py). NB_DIR lets the tests write elsewhere.
+# Every MyST notebook page of _toc.yml (all in book/) as an .ipynb without
+# outputs whose prose is plain Jupyter Markdown (numbered equations, included
+# code written out, exercises and solutions): book/_ext/plain_notebook.py, the
+# same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
 notebooks: $(VENV)/.stamp
 	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$($(PY) tests/book_toc.py --notebooks \
 	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
 
-$(NB_DIR)/%.ipynb: book/%.md | $(VENV)/.stamp
-	@mkdir -p $(@D)
-	$(VENV)/bin/jupytext --quiet --to ipynb -o $@ $<
+$(NB_DIR)/%.ipynb: book/%.md book/_ext/plain_notebook.py | $(VENV)/.stamp
+	$(PY) book/_ext/plain_notebook.py $< $@
 
 # --- Benchmarks ---------------------------------------------------------------
 # torch is the reference for the RNN cases: its CPU build, pinned (an unpinned

@@ -5,8 +5,9 @@ JupyterHub, Colab, ...) is configured, and the book has none. So, for every page
 whose source is a MyST Markdown notebook (front matter with a kernelspec, the
 rule tests/book_toc.py applies too), this extension
 
-- converts the source .md to .ipynb with jupytext, as `make notebooks` does,
-  without outputs, into ``_build/html/_notebooks/<page>.ipynb``;
+- converts the source .md to .ipynb without outputs, its prose in plain Jupyter
+  Markdown (plain_notebook.py, as `make notebooks` does), into
+  ``_build/html/_notebooks/<page>.ipynb``;
 - puts a visible link to it under the page title, with the text in LINK_TEXT;
 - adds the same file to the theme's download menu in the page header.
 
@@ -18,6 +19,8 @@ import html
 from pathlib import Path, PurePosixPath
 
 import jupytext
+import nbformat
+import plain_notebook  # beside this file: book/_ext is on sys.path for local extensions
 
 LINK_TEXT = "Download this chapter as a Jupyter notebook (.ipynb)"
 FOLDER = "_notebooks"  # inside the HTML output
@@ -41,7 +44,7 @@ def _write_notebook(app, pagename, context, source):
     relative = PurePosixPath(FOLDER, pagename + ".ipynb")
     target = Path(app.outdir, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
-    jupytext.write(jupytext.read(source), target, fmt="ipynb")
+    nbformat.write(plain_notebook.convert(source, Path(app.srcdir)), target)
     return context["pathto"](relative.as_posix(), 1)
 
 
