@@ -40,6 +40,7 @@ __all__ = [
     "perplexity",
     "sample",
     "train_lm",
+    "tuned_bigram_perplexity",
     "uniform_perplexity",
 ]
 
@@ -473,12 +474,46 @@ def _fold_ids(tokens, lo, hi, min_count):
     return encode(vocab, train_tokens), encode(vocab, tokens[lo:hi]), len(vocab.itos)
 
 
-def _tuned_bigram(train, test, V, alphas):
-    """Choose alpha on the last 10% of the training ids, then score the test ids."""
-    cut = int(0.9 * train.size)
-    valid = [bigram_perplexity(train[:cut], train[cut:], V, a) for a in alphas]
+def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
+    """The bigram baseline with its pseudo-count chosen on held-out training data.
+
+    Each ``alpha`` is scored by :func:`bigram_perplexity` with the first 90% of
+    ``train_ids`` as training data and the last 10% as validation data; the best
+    one is then used with all of ``train_ids`` on ``test_ids``. The test ids never
+    influence the choice.
+
+    Parameters
+    ----------
+    train_ids : ndarray of int, shape (n,)
+        At least 20 ids in ``[0, V)``, so that both parts hold a bigram.
+    test_ids : ndarray of int, shape (m,)
+        At least 2 ids in ``[0, V)``.
+    V : int
+        Vocabulary size, >= 1.
+    alphas : sequence of float
+        The candidates, each > 0.
+
+    Returns
+    -------
+    perplexity : float
+        Test perplexity with the chosen ``alpha``.
+    alpha : float
+        The chosen pseudo-count.
+
+    Examples
+    --------
+    >>> train = np.array([0, 1] * 11)  # strictly alternating: little smoothing is best
+    >>> ppl, alpha = tuned_bigram_perplexity(train, np.array([0, 1, 0]), 2, (0.1, 1.0))
+    >>> alpha, round(ppl, 4)
+    (0.1, 1.0095)
+    """
+    train_ids = _as_stream("train_ids", train_ids, as_int("V", V, 1), 20, "two bigrams")
+    if not isinstance(alphas, (list, tuple)) or not alphas:
+        raise ValueError(f"alphas: expected a non-empty list or tuple of floats, got {alphas!r}")
+    cut = int(0.9 * train_ids.size)
+    valid = [bigram_perplexity(train_ids[:cut], train_ids[cut:], V, a) for a in alphas]
     alpha = float(alphas[int(np.argmin(valid))])
-    return bigram_perplexity(train, test, V, alpha), alpha
+    return bigram_perplexity(train_ids, test_ids, V, alpha), alpha
 
 
 def cross_validate(tokens, folds=5, seeds=(0, 1, 2, 3, 4), min_count=2,
@@ -509,7 +544,7 @@ def cross_validate(tokens, folds=5, seeds=(0, 1, 2, 3, 4), min_count=2,
         train, test, V = _fold_ids(list(tokens), edges[f], edges[f + 1], min_count)
         rnn = np.array([perplexity(train_lm(train, V, seed=s, **train_kwargs).params, test)
                         for s in seeds])
-        bigram, alpha = _tuned_bigram(train, test, V, alphas)
+        bigram, alpha = tuned_bigram_perplexity(train, test, V, alphas)
         results.append(FoldResult(f + 1, rnn, bigram, alpha, unigram_perplexity(train, test, V),
                                   float(np.mean(test[1:] == 0))))
     return results

@@ -19,6 +19,7 @@ from rnn_core.lm import (
     read_sequence,
     sample,
     train_lm,
+    tuned_bigram_perplexity,
     uniform_perplexity,
     unigram_perplexity,
 )
@@ -114,6 +115,29 @@ def test_bigram_with_no_training_bigram_of_a_context_is_uniform():
     # Contexts 1 and 2 never start a training bigram: add-alpha gives them uniform rows.
     got = bigram_perplexity(np.array([0, 1]), np.array([2, 1, 2, 2, 1]), V=3)
     np.testing.assert_allclose(got, 3.0, rtol=1e-14)
+
+
+def test_tuned_bigram_chooses_alpha_on_the_training_tail_only():
+    rng = np.random.default_rng(3)
+    train, test = rng.integers(0, 5, 200), rng.integers(0, 5, 50)
+    alphas = (0.01, 0.1, 1.0, 10.0)
+    cut = 180  # 90% of 200
+    valid = [bigram_perplexity(train[:cut], train[cut:], 5, a) for a in alphas]
+    ppl, alpha = tuned_bigram_perplexity(train, test, 5, alphas)
+    assert alpha == alphas[int(np.argmin(valid))]
+    assert ppl == bigram_perplexity(train, test, 5, alpha)
+    # The test ids play no part: a test set that favours another alpha changes nothing.
+    assert tuned_bigram_perplexity(train, np.array([0, 0, 0, 0]), 5, alphas)[1] == alpha
+
+
+@pytest.mark.parametrize("args, match", [
+    ((np.arange(10) % 2, np.array([0, 1]), 2), r"train_ids: expected at least 20 ids"),
+    ((np.arange(20) % 2, np.array([0, 1]), 2, ()), r"alphas: expected a non-empty"),
+    ((np.arange(20) % 2, np.array([0, 1]), 2, (0.1, -1.0)), r"alpha: expected"),
+])
+def test_tuned_bigram_bad_input_is_named(args, match):
+    with pytest.raises(ValueError, match=match):
+        tuned_bigram_perplexity(*args)
 
 
 def _toy_ids():
