@@ -154,7 +154,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     h0 = as_array("h0", h0, ("N", "H"), sizes)
     Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
     N, T, D = x.shape
-    # Every step's input projection x_t Wx + b in one (N*T, D) x (D, H) product,
+    # All input projections x_t Wx + b as one (N*T, D) x (D, H) product
     # before the loop; the loop then turns h[:, t] into h_t in place.
     h = (x.reshape(N * T, D) @ Wx).reshape(N, T, -1)
     h += b
@@ -210,7 +210,7 @@ def rnn_backward(dh, cache, truncate=None):
     # With every delta known, the weight gradients are single matrix products
     # summed over batch and time at once: (N, T) flattened into N*T rows.
     rows = delta.reshape(N * T, H)
-    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # h_{t-1}: (N,T,H)
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
     dWh = h_prev.reshape(N * T, H).T @ rows
     del h_prev  # freed before dx exists: a lower peak of memory
     dWx = x.reshape(N * T, -1).T @ rows
@@ -226,16 +226,16 @@ def _deltas(dh, h, Wh, k):
     ``k`` is the truncation window: the recurrent term is dropped where step
     ``t + 1`` starts a new window.
     """
-    # tanh'(a_t) = 1 - h_t**2 for every step at once, in place (a bare
-    # 1.0 - h * h allocates twice); the loop multiplies each slice into delta_t.
+    # tanh'(a_t) = 1 - h_t**2 for all steps at once, in place (a bare
+    # 1.0 - h * h allocates twice); the loop multiplies it into delta_t.
     delta = h * h  # (N, T, H)
     np.subtract(1.0, delta, out=delta)
-    carry = np.zeros_like(dh[:, 0])  # delta_{t+1} Wh^T, zero after the last step
+    carry = np.zeros_like(dh[:, 0])  # delta_{t+1} Wh^T, 0 past the end
     for t in range(dh.shape[1] - 1, -1, -1):
         carry += dh[:, t]  # carry is now dL/dh_t = dh_t + delta_{t+1} Wh^T
         d_t = delta[:, t]
         d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
-        if t % k == 0:  # step t opens a window: no gradient flows into h_{t-1}
+        if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
             carry.fill(0.0)
         else:
             np.matmul(d_t, Wh.T, out=carry)

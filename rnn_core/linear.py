@@ -83,8 +83,8 @@ def linear_grad_terms(x, w_x, w_h, h0=0.0):
     """
     h = linear_rnn(x, w_x, w_h, h0)
     N = x.shape[0]
-    # w_h ** i for i = 0..N-1, each power computed directly (no running product
-    # whose rounding error would grow with i).
+    # w_h ** i for i = 0..N-1, each power computed directly (no running
+    # product, whose rounding error would grow with i).
     powers = w_h ** np.arange(N, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         terms_h = powers * h[N - 1 :: -1]  # h_{N-1}, h_{N-2}, ..., h_0
@@ -99,9 +99,11 @@ def _polyval_and_slope(p, w):
     As in ``numpy.polyval``, ``p[0]`` goes with the highest power:
     ``P(w) = sum_k p[k] w**(n-1-k)``. Each exponent is split as ``e = b q + r`` with
     ``b = ceil(sqrt(n))`` and ``0 <= r < b``, so ``w**e = w**(b q) * w**r``: about
-    2 sqrt(n) powers, each computed directly (no running product, whose rounding
-    error would grow with e). In rows of b, ``p`` is a (q, r) table, a view with
-    nothing copied, and the n multiply-adds are one matrix product.
+    4 sqrt(n) powers (value and slope), each computed directly (no running product,
+    whose rounding error would grow with e). In rows of b, ``p`` is a table with one
+    row per q and one column per r, a view with nothing copied, and the 2n
+    multiply-adds are one matrix product. When b does not divide n, the first
+    ``n mod b`` coefficients form a short row above the table.
 
     Parameters
     ----------
@@ -115,7 +117,9 @@ def _polyval_and_slope(p, w):
     Returns
     -------
     value, slope : float
-        ``P(w)`` and ``P'(w)``; inf or nan if ``p`` is not finite or they overflow.
+        ``P(w)`` and ``P'(w)``; inf or nan if ``p`` is not finite or they overflow,
+        and also when a single power ``w**(b q)`` overflows (|w| > 1, within a
+        factor of about ``|w|**b`` of the float64 limit) even if the sum would not.
 
     Examples
     --------
@@ -124,16 +128,18 @@ def _polyval_and_slope(p, w):
     """
     b = math.isqrt(p.shape[0] - 1) + 1  # b * b >= n
     rows, head = divmod(p.shape[0], b)
-    # p[head:] is the table: entry [q, r] has exponent b (rows-1-q) + (b-1-r).
-    # p[:head] is a partial row above it, exponents b rows + (head-1), ..., b rows.
-    r = np.arange(b - 1, -1, -1, dtype=np.float64)  # b-1-r for r = 0..b-1
-    q = b * np.arange(rows, -1, -1, dtype=np.float64)  # partial row first
+    # p[head:] is the table; entry [j, k] has exponent b(rows-1-j) + b-1-k.
+    # p[:head] is a short row above it, exponents b rows + head-1 ... b rows.
+    r = np.arange(b - 1, -1, -1, dtype=np.float64)  # r = b-1-k for column k
+    bq = b * np.arange(rows, -1, -1, dtype=np.float64)  # short row first
     with np.errstate(over="ignore", invalid="ignore"):
         # d/dw w**e = e w**(e-1), the exponent floored at 0: e = 0 gives
         # 0 * w**0 = 0, not 0 * 0.0**-1 = nan, at w = 0.
-        w_r = np.stack([w**r, r * w ** np.maximum(r - 1, 0)], axis=1)  # (b, 2)
-        w_q, dw_q = w**q, q * w ** np.maximum(q - 1, 0)  # (rows + 1,) each
-        inner = np.empty((rows + 1, 2))  # per row: sums of p w**r, p d(w**r)/dw
+        dw_r = r * w ** np.maximum(r - 1, 0)
+        w_r = np.stack([w**r, dw_r], axis=1)  # (b, 2)
+        w_q = w**bq  # (rows + 1,)
+        dw_q = bq * w ** np.maximum(bq - 1, 0)
+        inner = np.empty((rows + 1, 2))  # row sums: p w**r, p d(w**r)/dw
         inner[0] = p[:head] @ w_r[b - head :]
         np.matmul(p[head:].reshape(rows, b), w_r, out=inner[1:])
         value = w_q @ inner[:, 0]
@@ -277,6 +283,6 @@ def linear_rnn_bptt(x, w_x, w_h, h0, g):
     for k in range(g.shape[0] - 1, -1, -1):
         carry = delta[k] = g[k] + w_h * carry
     with np.errstate(over="ignore", invalid="ignore"):
-        grads = np.array([delta @ h[:-1], delta @ x])  # h[:-1] holds h_0..h_{N-1}
-    _check_overflow("gradient", np.concatenate([delta, grads]), w_h, g.shape[0])
+        grads = np.array([delta @ h[:-1], delta @ x])  # h[:-1]: h_0..h_{N-1}
+    _check_overflow("gradient", np.concatenate([delta, grads]), w_h, len(g))
     return float(grads[0]), float(grads[1])

@@ -163,6 +163,18 @@ def test_page_loads_under_3_mb(visit, page_path):
     assert total < PAGE_BUDGET, f"{page_path} loads {total / 1e6:.2f} MB; largest:\n{listing}"
 
 
+# Code and outputs in the article that need a horizontal scroll bar to be read whole.
+_SCROLLING_PRE = """() => [...document.querySelectorAll(".bd-article pre")]
+  .filter(p => p.scrollWidth > p.clientWidth + 1)
+  .map(p => p.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""))"""
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_code_and_outputs_fit_the_column(visit, page_path):
+    wide = visit(page_path).page.evaluate(_SCROLLING_PRE)
+    assert not wide, f"{page_path}: blocks that scroll sideways, longest lines: {wide}"
+
+
 # --- sliders ------------------------------------------------------------------------------
 
 # The state of slider k on the page: its value, the visible readout (an <output> for it),

@@ -57,3 +57,20 @@ def test_included_lines_skip_exactly_the_docstring(page, path, options):
         f"{page.name}: {name} body starts at line {expected} of the object, "
         f"but :lines: says {body_start}"
     )
+
+
+WIDTH = 77  # characters a code block on a chapter page shows without scrolling
+
+
+@pytest.mark.parametrize("page, path, options", INCLUDES,
+                         ids=lambda v: v.stem if isinstance(v, Path) else None)
+def test_included_code_fits_the_page_width(page, path, options):
+    tree = ast.parse(path.read_text())
+    node = next(n for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == options["pyobject"])
+    lines = path.read_text().splitlines()[node.lineno - 1 : node.end_lineno]
+    if "lines" in options:  # "1, K-": the def line, then from line K of the object on
+        start = int(options["lines"].split(",")[1].strip().rstrip("-"))
+        lines = lines[:1] + lines[start - 1 :]
+    wide = [f"{len(line)}: {line.strip()}" for line in lines if len(line) > WIDTH]
+    assert not wide, f"{page.name}: {options['pyobject']} shows lines wider than {WIDTH}: {wide}"

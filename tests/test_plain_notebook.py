@@ -1,5 +1,6 @@
 """book/_ext/plain_notebook.py: chapters as notebooks whose prose JupyterLab renders."""
 
+import ast
 import re
 import sys
 from html.parser import HTMLParser
@@ -37,7 +38,14 @@ def _convert_text(tmp_path, text):
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
+def _body_line(path, name):
+    """The line of ``name``'s first statement after its docstring, counted from its def."""
+    node = next(n for n in ast.walk(ast.parse(path.read_text())) if getattr(n, "name", 0) == name)
+    return node.body[1].lineno - node.lineno + 1
+
+
 def test_each_construct_becomes_plain_markdown(tmp_path):
+    first = _body_line(ROOT / "rnn_core" / "linear.py", "_polyval_and_slope")
     text = _convert_text(tmp_path, """\
 # T
 
@@ -52,12 +60,22 @@ and {cite}`werbos1990bptt,elman1990finding`; {doc}`the next chapter <ch05_vanish
 ```{admonition} Note
 :class: tip
 
-Body.
+Body with $a +
+b$ wrapped.
+
+- an item
+  continued
 ```
+
+## Sub
+
+### Subsub
+
+## Next
 
 ```{literalinclude} ../rnn_core/linear.py
 :pyobject: _polyval_and_slope
-:lines: 1, 30-
+:lines: 1, FIRST-
 ```
 
 ````{exercise}
@@ -71,11 +89,13 @@ Do it.
 
 Done.
 ```
-""")
+""".replace("FIRST", str(first)))
     assert "$$\na = b \\tag{4.1}\n$$" in text
     assert "See (4.1) and (3.2), after [Pascanu et al., 2013]" in text
-    assert "[Werbos, 1990; Elman, 1990]; the next chapter." in text
-    assert "> **Note**\n>\n> Body." in text
+    assert "[Werbos, 1990; Elman, 1990]; [the next chapter](ch05_vanishing.ipynb)." in text
+    # In a quote, math that wrapped would carry "> " into the TeX: lines are joined.
+    assert "> **Note**\n>\n> Body with $a + b$ wrapped.\n>\n> - an item continued" in text
+    assert "# 4. T\n" in text and "## 4.1. Sub\n\n### 4.1.1. Subsub\n\n## 4.2. Next" in text
     code = text.split("```python\n")[1].split("\n```")[0].split("\n")
     assert code[0] == "def _polyval_and_slope(p, w):"
     assert code[1].strip().startswith("b = math.isqrt")  # the docstring is skipped
@@ -96,6 +116,11 @@ def test_every_notebook_page_converts_without_myst_left(path):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert not _MYST.findall(text), f"{path.name}: MyST left in the Markdown cells"
     assert text.count("$$") == 2 * path.read_text(encoding="utf8").count("{math}")
+    links = re.findall(r"\]\(([^)]+\.ipynb)\)", text)
+    assert {link[: -len(".ipynb")] for link in links} <= {p.stem for p in NOTEBOOKS}
+    # "$...$" split over lines inside a quote would show a stray ">" in the formula.
+    quoted = [line for line in text.split("\n") if line.startswith(">")]
+    assert all(line.count("$") % 2 == 0 for line in quoted), path.name
 
 
 class _EquationNumbers(HTMLParser):
@@ -115,6 +140,34 @@ class _EquationNumbers(HTMLParser):
         if self.inside and self.label not in self.numbers:
             self.numbers[self.label] = data.strip("()")
             self.inside = False
+
+
+def _book_numbers(pattern):
+    """(page stem, number, text) for every match of ``pattern`` in the built chapters."""
+    found = []
+    for page in NOTEBOOKS:
+        html = (HTML / page.relative_to(ROOT).with_suffix(".html")).read_text("utf8")
+        found += [(page.stem, *m) for m in re.findall(pattern, html)]
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")  # after the build test
+def test_heading_and_figure_numbers_are_the_books():
+    if not (HTML / "index.html").is_file():
+        pytest.skip("no _build/html: run `make book` first (make test builds it before this)")
+    ours_h, ours_f = [], []
+    for page in NOTEBOOKS:
+        nb = plain_notebook.convert(page)
+        for cell in (c for c in nb.cells if c.cell_type == "markdown"):
+            ours_h += [(page.stem, n) for n in re.findall(r"^#+ (\d+(?:\.\d+)*)\. ",
+                                                           cell.source, re.MULTILINE)]
+            ours_f += [(page.stem, n) for n in re.findall(r"^\*\*Figure (\d+\.\d+)\.\*\*",
+                                                           cell.source)]
+    book_h = _book_numbers(r'<h[1-6]>\s*<span class="section-number">(\d+(?:\.\d+)*)\. </span>()')
+    book_f = _book_numbers(r'<span class="caption-number">Fig\. (\d+\.\d+) </span>()')
+    assert ours_h and ours_h == [(stem, n) for stem, n, _ in book_h]
+    assert ours_f and ours_f == [(stem, n) for stem, n, _ in book_f]
 
 
 @pytest.mark.slow

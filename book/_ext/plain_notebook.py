@@ -11,8 +11,10 @@ This module rewrites the Markdown cells into plain Jupyter Markdown:
   (``:pyobject:`` and ``:lines:`` as Sphinx reads them);
 - admonitions become block quotes; exercises become "**Exercise 5.1**" paragraphs,
   and their solutions ``<details>`` blocks that open on a click, like the book's dropdowns;
-- ``{cite}`key``` becomes [Authors, year] from references.bib, ``{doc}`text <page>```
-  its text.
+- headings are numbered as in the book (4.2.4.), and a figure's caption, which MyST
+  keeps in its code cell's metadata, follows the cell as "**Figure 3.3.** ...";
+- ``{cite}`key``` becomes [Authors, year] from references.bib, and
+  ``{doc}`text <page>``` a link to that page's notebook.
 
 Code cells are left exactly as they are. ``python plain_notebook.py SRC.md OUT.ipynb``
 is what ``make notebooks`` runs; book/_ext/notebook_download.py uses ``convert`` for the
@@ -97,11 +99,36 @@ def _included_code(path, options):
     return "\n".join(lines)
 
 
+_CODE_FENCE = re.compile(r"^(`{3,}|~{3,})(?![`~{])")  # a plain code block, no directive
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+_BLOCK_START = re.compile(r"^\s*([-*+] |\d+\. |#|>|\||`{3,}|~{3,}|\$\$)")
+
+
+def _unwrapped(text):
+    """``text`` with each paragraph and list item on one line (code blocks untouched).
+
+    Inside a block quote every line starts with "> ", and JupyterLab takes the math out
+    before it reads the quote: a formula that wrapped would carry a ">" into the TeX.
+    """
+    out, code = [], None
+    for line in text.split("\n"):
+        fence = _CODE_FENCE.match(line)
+        if code or fence:
+            out.append(line)
+            code = None if (code and line.strip() == code) else (code or fence.group(1))
+        elif line.strip() and out and out[-1].strip() and not _BLOCK_START.match(line):
+            out[-1] += " " + line.strip()  # a continuation line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 class _Converter:
     def __init__(self, source, root):
         self.source, self.root = source, root
         self.numbers, self.cites = equation_numbers(root), citations(root)
         self.chapter, self.exercises = _chapter_number(source, root), 0
+        self.sections, self.figures = [], 0  # heading counters; figures so far
 
     def roles(self, text):
         def role(m):
@@ -110,28 +137,50 @@ class _Converter:
                 return f"({self.numbers[arg]})"
             if kind == "cite":
                 return "[" + "; ".join(self.cites[k.strip()] for k in arg.split(",")) + "]"
-            named = re.match(r"(.*?)\s*<[^>]*>$", arg)  # {doc}`text <page>`
-            return named.group(1) if named else arg
+            named = re.match(r"(.*?)\s*<([^>]*)>$", arg)  # {doc}`text <page>`
+            text, page = named.groups() if named else (arg, arg)
+            return f"[{text}]({Path(page).name}.ipynb)"  # the notebooks share a folder
 
         return _ROLE.sub(role, text)
 
+    def heading(self, hashes, title):
+        """A heading numbered as the book numbers it: 4., 4.2., 4.2.4. ..."""
+        title = self.roles(title)
+        if not self.chapter:
+            return f"{hashes} {title}"
+        level = len(hashes) - 1  # 0: the chapter's title
+        if level:
+            self.sections = self.sections[:level]
+            self.sections += [0] * (level - len(self.sections))
+            self.sections[level - 1] += 1
+        number = ".".join(map(str, [self.chapter, *self.sections[:level]]))
+        return f"{hashes} {number}. {title}"
+
     def markdown(self, text):
         """Plain Jupyter Markdown for one MyST Markdown cell."""
-        lines, out, i = text.split("\n"), [], 0
+        lines, out, i, code = text.split("\n"), [], 0, None
         while i < len(lines):
-            m = _FENCE.match(lines[i])
-            if not m:
-                out.append(self.roles(lines[i]))
-                i += 1
+            line, i = lines[i], i + 1
+            fence = _CODE_FENCE.match(line)
+            if code or fence:  # a plain code block: copied as it is
+                out.append(line)
+                code = None if (code and line.strip() == code) else (code or fence.group(1))
                 continue
-            fence, name, argument = m.groups()
-            end = lines.index(fence, i + 1)  # the matching close has the same backticks
-            options, body = {}, lines[i + 1 : end]
-            while body and _OPTION.match(body[0]):
-                key, value = _OPTION.match(body.pop(0)).groups()
-                options[key] = value
-            out.append(self.directive(name, argument, options, "\n".join(body).strip("\n")))
-            i = end + 1
+            m = _FENCE.match(line)
+            heading = _HEADING.match(line)
+            if heading:
+                out.append(self.heading(*heading.groups()))
+            elif not m:
+                out.append(self.roles(line))
+            else:
+                name, argument = m.group(2), m.group(3)
+                end = lines.index(m.group(1), i)  # the close has the same backticks
+                options, body = {}, lines[i:end]
+                while body and _OPTION.match(body[0]):
+                    key, value = _OPTION.match(body.pop(0)).groups()
+                    options[key] = value
+                out.append(self.directive(name, argument, options, "\n".join(body).strip("\n")))
+                i = end + 1
         return "\n".join(out)
 
     def directive(self, name, argument, options, body):
@@ -143,7 +192,7 @@ class _Converter:
             return f"```python\n{code}\n```"
         inner = self.markdown(body)
         if name == "admonition":
-            quoted = "\n".join(f"> {line}".rstrip() for line in inner.split("\n"))
+            quoted = "\n".join(f"> {line}".rstrip() for line in _unwrapped(inner).split("\n"))
             return f"> **{self.roles(argument)}**\n>\n{quoted}"
         if name == "exercise":
             self.exercises += 1
@@ -154,15 +203,31 @@ class _Converter:
             return f"<details>\n<summary>Solution</summary>\n\n{inner}\n\n</details>"
         raise ValueError(f"{self.source.name}: no plain form for the directive {{{name}}}")
 
+    def caption(self, cell):
+        """A Markdown cell with the figure caption a code cell's metadata holds, or None."""
+        figure = cell.metadata.get("mystnb", {}).get("figure", {})
+        if "caption" not in figure:
+            return None
+        self.figures += 1
+        number = f"{self.chapter}.{self.figures}" if self.chapter else self.figures
+        return nbformat.v4.new_markdown_cell(
+            f"**Figure {number}.** {self.roles(figure['caption'])}"
+        )
+
 
 def convert(source, root=ROOT):
     """The MyST Markdown notebook ``source`` as an nbformat notebook in plain Markdown."""
     source = Path(source)
     notebook = jupytext.read(source, fmt="md:myst")
-    converter = _Converter(source, Path(root))
+    converter, cells = _Converter(source, Path(root)), []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = converter.markdown(cell.source)
+        cells.append(cell)
+        caption = converter.caption(cell) if cell.cell_type == "code" else None
+        if caption is not None:  # shown under the figure, as in the book
+            cells.append(caption)
+    notebook.cells = cells
     return notebook
 
 
