@@ -120,6 +120,24 @@ def as_scalar(name, value):
     return value
 
 
+def as_positive(name, value):
+    """Return ``value`` as a finite Python float > 0 (a rate, a threshold, a count).
+
+    Examples
+    --------
+    >>> as_positive("lr", 0.1)
+    0.1
+    >>> as_positive("lr", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr: expected a finite real scalar > 0, got 0.0
+    """
+    value = as_scalar(name, value)
+    if value <= 0:
+        raise ValueError(f"{name}: expected a finite real scalar > 0, got {value!r}")
+    return value
+
+
 def as_int(name, value, low, high=None):
     """Return ``value`` as an int in ``[low, high]`` (``high=None``: no upper bound).
 

@@ -19,7 +19,7 @@ one independent network per entry.
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_scalar, check_finite
+from ._checks import as_array, as_int, as_positive, as_scalar, check_finite
 from .lstm import sigmoid
 from .optim import clip_grad_norm
 
@@ -143,9 +143,7 @@ def descend(w0, b0, lr, steps, max_norm=None, T=50, x0=0.5, target=0.7):
     ((4, 2), True)
     """
     point = np.array([as_scalar("w0", w0), as_scalar("b0", b0)])
-    lr, steps = as_scalar("lr", lr), as_int("steps", steps, 0)
-    if lr <= 0:
-        raise ValueError(f"lr: expected a finite real scalar > 0, got {lr!r}")
+    lr, steps = as_positive("lr", lr), as_int("steps", steps, 0)
     path = np.empty((steps + 1, 2))
     path[0] = point
     for s in range(steps):

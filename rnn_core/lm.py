@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnn_core._checks import as_array, as_int, as_scalar
+from rnn_core._checks import as_array, as_int, as_positive
 from rnn_core.cell import rnn_backward, rnn_forward
 from rnn_core.layers import (
     _as_index,
@@ -75,14 +75,6 @@ class _Forward(NamedTuple):
     logits: np.ndarray  # (N, T, V)
     h: np.ndarray  # (N, T, H)
     caches: tuple  # (EmbeddingCache, RNNCache, AffineCache)
-
-
-def _positive(name, value):
-    """Return ``value`` as a finite float > 0."""
-    value = as_scalar(name, value)
-    if value <= 0:
-        raise ValueError(f"{name}: expected a finite real scalar > 0, got {value!r}")
-    return value
 
 
 def _check_params(params):
@@ -266,7 +258,7 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
     ids = _as_stream("ids", ids, V, 2, "one input and one target")
     D, H, k = as_int("D", D, 1), as_int("H", H, 1), as_int("k", k, 1)
     batch, epochs = as_int("batch", batch, 1), as_int("epochs", epochs, 1)
-    lr, max_norm = _positive("lr", lr), _positive("max_norm", max_norm)
+    lr, max_norm = as_positive("lr", lr), as_positive("max_norm", max_norm)
     inputs, targets = _batchify(ids, batch, k)
     params, opt = init_lm(V, D, H, seed), Adam(lr=lr)
     losses = np.empty(epochs)
@@ -352,7 +344,7 @@ def sample(params, start_ids, n, seed=0, temperature=1.0):
     p, (V, _, H) = _check_params(params)
     start_ids = _as_stream("start_ids", start_ids, V, 1, "a prompt to condition on")
     n = as_int("n", n, 1)
-    temperature = _positive("temperature", temperature)
+    temperature = as_positive("temperature", temperature)
     rng = np.random.default_rng(as_int("seed", seed, 0))
     fwd = _forward(p, start_ids[None], np.zeros((1, H)))
     out = np.empty(n, dtype=np.int64)
@@ -390,7 +382,7 @@ def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
     V = as_int("V", V, 1)
     train_ids = _as_stream("train_ids", train_ids, V, 2, "one bigram")
     test_ids = _as_stream("test_ids", test_ids, V, 2, "one bigram")
-    alpha = _positive("alpha", alpha)
+    alpha = as_positive("alpha", alpha)
     counts = np.zeros((V, V))
     np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)  # repeated bigrams accumulate
     probs = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
@@ -449,7 +441,7 @@ def unigram_perplexity(train_ids, test_ids, V, alpha=1.0):
     V = as_int("V", V, 1)
     train_ids = _as_stream("train_ids", train_ids, V, 1, "at least one id")
     test_ids = _as_stream("test_ids", test_ids, V, 2, "one target")
-    alpha = _positive("alpha", alpha)
+    alpha = as_positive("alpha", alpha)
     probs = (np.bincount(train_ids, minlength=V) + alpha) / (train_ids.size + alpha * V)
     return float(np.exp(-np.log(probs[test_ids[1:]]).mean()))
 

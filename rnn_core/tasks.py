@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_scalar
+from ._checks import as_array, as_int, as_positive, as_scalar
 from .cell import rnn_backward, rnn_forward
 from .layers import (
     softmax,
@@ -47,14 +47,6 @@ class RecallResult(NamedTuple):
     test_accuracy: float
     losses: np.ndarray  # (steps,), training cross-entropy in nats, before each update
     params: dict
-
-
-def _positive(name, value):
-    """Return ``value`` as a finite float > 0."""
-    value = as_scalar(name, value)
-    if value <= 0:
-        raise ValueError(f"{name}: expected a finite real scalar > 0, got {value!r}")
-    return value
 
 
 def _cell(cell):
@@ -342,7 +334,7 @@ def train_recall_from(params, cell, k, *, V=4, steps=400, lr=0.05, max_norm=1.0,
     _cell(cell)
     k, V, seed = as_int("k", k, 0), as_int("V", V, 2), as_int("seed", seed, 0)
     steps, batch = as_int("steps", steps, 1), as_int("batch", batch, 1)
-    lr, max_norm = _positive("lr", lr), _positive("max_norm", max_norm)
+    lr, max_norm = as_positive("lr", lr), as_positive("max_norm", max_norm)
     x, y = recall_task(as_int("n_train", n_train, 1), k, V, seed)
     rng = np.random.default_rng(seed)
     params, opt = {name: p.copy() for name, p in params.items()}, Adam(lr=lr)
