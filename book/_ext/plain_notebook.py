@@ -104,6 +104,17 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 _BLOCK_START = re.compile(r"^\s*([-*+] |\d+\. |#|>|\||`{3,}|~{3,}|\$\$)")
 
 
+def _in_code(fence, line):
+    """(whether ``line`` belongs to a plain code block, the fence open after it).
+
+    ``fence`` is the fence open before the line, or None outside code blocks.
+    """
+    if fence:
+        return True, (None if line.strip() == fence else fence)
+    opened = _CODE_FENCE.match(line)
+    return bool(opened), (opened.group(1) if opened else None)
+
+
 def _unwrapped(text):
     """``text`` with each paragraph and list item on one line (code blocks untouched).
 
@@ -112,10 +123,9 @@ def _unwrapped(text):
     """
     out, code = [], None
     for line in text.split("\n"):
-        fence = _CODE_FENCE.match(line)
-        if code or fence:
+        is_code, code = _in_code(code, line)
+        if is_code:
             out.append(line)
-            code = None if (code and line.strip() == code) else (code or fence.group(1))
         elif line.strip() and out and out[-1].strip() and not _BLOCK_START.match(line):
             out[-1] += " " + line.strip()  # a continuation line
         else:
@@ -161,10 +171,9 @@ class _Converter:
         lines, out, i, code = text.split("\n"), [], 0, None
         while i < len(lines):
             line, i = lines[i], i + 1
-            fence = _CODE_FENCE.match(line)
-            if code or fence:  # a plain code block: copied as it is
+            is_code, code = _in_code(code, line)
+            if is_code:  # a plain code block: copied as it is
                 out.append(line)
-                code = None if (code and line.strip() == code) else (code or fence.group(1))
                 continue
             m = _FENCE.match(line)
             heading = _HEADING.match(line)
