@@ -1284,20 +1284,20 @@ class Interactive:
             self._live = _LiveFigure(self.height)
             self.controls = {s.name: self._control(w, s) for s in self.sliders}
             self._draw()
+            base = _signature(chart_data(self.spec()))  # the figure at the defaults
             for s in self.sliders:
                 c = self.controls[s.name]
                 # Redraw while dragging only when a step takes the fast, in-place path.
-                c.continuous_update = self._steady(s)
+                c.continuous_update = self._steady(s, base)
                 c.observe(lambda _change: self._draw(), names="value")
             self._widget = w.VBox([*self.controls.values(), self.output])
         return self._widget
 
-    def _steady(self, s):
-        """True if one step of slider ``s`` keeps the figure's structure and axis limits."""
-        base = self.defaults()
-        sig = _signature(chart_data(self.spec(**base)))
+    def _steady(self, s, base):
+        """True if one step of slider ``s`` keeps ``base``, the default figure's signature
+        (its structure and axis limits)."""
         return all(
-            _signature(chart_data(self.spec(**{**base, s.name: s.values[i]}))) == sig
+            _signature(chart_data(self.spec(**{s.name: s.values[i]}))) == base
             for i in (s.index - 1, s.index + 1)
             if 0 <= i < len(s.values)
         )
