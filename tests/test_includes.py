@@ -33,6 +33,12 @@ def _includes():
 INCLUDES = _includes()
 
 
+def _node(path, name):
+    """The function or class ``name`` defined in the file ``path``."""
+    return next(n for n in ast.walk(ast.parse(path.read_text()))
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
+
+
 def test_chapters_show_package_source():
     assert INCLUDES, "no literalinclude found in the book"
     assert all(path.is_file() and ROOT / "rnn_core" in path.parents for _, path, _ in INCLUDES)
@@ -41,10 +47,8 @@ def test_chapters_show_package_source():
 @pytest.mark.parametrize("page, path, options", INCLUDES,
                          ids=lambda v: v.stem if isinstance(v, Path) else None)
 def test_included_lines_skip_exactly_the_docstring(page, path, options):
-    tree = ast.parse(path.read_text())
     name = options["pyobject"]
-    node = next(n for n in ast.walk(tree)
-                if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
+    node = _node(path, name)
     if "lines" not in options:
         return
     ranges = [part.strip() for part in options["lines"].split(",")]
@@ -65,9 +69,7 @@ WIDTH = 77  # characters a code block on a chapter page shows without scrolling
 @pytest.mark.parametrize("page, path, options", INCLUDES,
                          ids=lambda v: v.stem if isinstance(v, Path) else None)
 def test_included_code_fits_the_page_width(page, path, options):
-    tree = ast.parse(path.read_text())
-    node = next(n for n in ast.walk(tree)
-                if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == options["pyobject"])
+    node = _node(path, options["pyobject"])
     lines = path.read_text().splitlines()[node.lineno - 1 : node.end_lineno]
     if "lines" in options:  # "1, K-": the def line, then from line K of the object on
         start = int(options["lines"].split(",")[1].strip().rstrip("-"))

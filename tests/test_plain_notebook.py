@@ -1,8 +1,8 @@
 """book/_ext/plain_notebook.py: chapters as notebooks whose prose JupyterLab renders."""
 
 import ast
+import importlib.util
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -10,8 +10,11 @@ import pytest
 from book_toc import is_notebook, toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "book" / "_ext"))  # the book's local extensions live there
-import plain_notebook  # noqa: E402
+# A local Sphinx extension of the book, not part of rnn_core: load it from its file.
+_SPEC = importlib.util.spec_from_file_location(
+    "plain_notebook", ROOT / "book" / "_ext" / "plain_notebook.py")
+plain_notebook = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(plain_notebook)
 
 HTML = ROOT / "_build" / "html"
 NOTEBOOKS = [p for p in toc_pages() if p.suffix == ".md" and is_notebook(p)]
