@@ -90,12 +90,14 @@ book: setup
 	$(JB) build . --all -W -n --keep-going
 
 # --- Tests ------------------------------------------------------------------
-# One pytest run: unit, property and doctests of rnn_core, each chapter run as a
-# notebook, the book build, the off-site checks and the browser smoke test. The
+# ruff (lint, and format --check) first. Then one pytest run: unit, property and
+# doctests of rnn_core, each chapter run as a notebook, the book build, the off-site checks and the browser smoke test. The
 # build and the tests that read _build/html share the xdist group "book", so
 # they run in that order on one worker and the book is built once; the other
 # worker takes the rest.
 test: setup chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 # --- Notebooks for readers ---------------------------------------------------

@@ -183,8 +183,11 @@ def rnn_bound(peak_gflops, tanh_s, steps_s):
     flops = 3 * 2 * N * T * (D * H + H * H)
     big = flops - 2 * 2 * N * T * H * H  # the four products over all N*T rows at once
     seconds = tanh_s + 2 * steps_s + big / (peak_gflops * 1e9)
-    return {"tanh_s": tanh_s, "recurrent_products_s": 2 * steps_s,
-            "bound_gflops": flops / seconds / 1e9}  # fmt: skip
+    return {
+        "tanh_s": tanh_s,
+        "recurrent_products_s": 2 * steps_s,
+        "bound_gflops": flops / seconds / 1e9,
+    }
 
 
 def rnn_gflops(large, peak):
@@ -231,9 +234,14 @@ print(time.perf_counter() - t0)
 
 def sympy_case(repeats=3):
     """Each run in a fresh interpreter: sympy's caches are cold, as in a fresh kernel."""
-    times = [float(subprocess.run([sys.executable, "-c", SYMPY], capture_output=True,
-                                  text=True, check=True).stdout)
-             for _ in range(repeats)]  # fmt: skip
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", SYMPY], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(repeats)
+    ]
     return record("sympy_verify_1_to_12_s", statistics.median(times), "s")
 
 
@@ -302,8 +310,7 @@ def book_cases(tmp, logs, repeats=3):
     3. book_rebuild_s: the same cache-mode command again, nothing changed: every page is
        re-read (--all) but no chapter is executed.
     """
-    builds = [_jupyter_book(tmp / f"book{i}", logs / f"book_build{i}.log")
-              for i in range(repeats)]  # fmt: skip
+    builds = [_jupyter_book(tmp / f"book{i}", logs / f"book_build{i}.log") for i in range(repeats)]
     out = tmp / f"book{repeats - 1}"
     config = cache_config(tmp / "_config_cache.yml")
     prime = _jupyter_book(out, logs / "book_cache_prime.log", config)
@@ -313,8 +320,10 @@ def book_cases(tmp, logs, repeats=3):
         rebuilds.append(_jupyter_book(out, log, config))
         if "Executing notebook" in log.read_text():
             raise RuntimeError(f"the rebuild executed a notebook (cache miss); see {log}")
-    return [record("book_build_s", statistics.median(builds), "s"),
-            record("book_rebuild_s", statistics.median(rebuilds), "s")], prime  # fmt: skip
+    return [
+        record("book_build_s", statistics.median(builds), "s"),
+        record("book_rebuild_s", statistics.median(rebuilds), "s"),
+    ], prime
 
 
 # --- the live slider -------------------------------------------------------------------------

@@ -248,12 +248,13 @@ def _check_tree(tree, L):
     if isinstance(tree, tuple) and len(tree) == 2:
         for child in tree:
             _check_tree(child, L)
-    elif isinstance(tree, (bool, np.bool_)) or not isinstance(tree, numbers.Integral) or not (
-        0 <= tree < L
+    elif (
+        isinstance(tree, (bool, np.bool_))
+        or not isinstance(tree, numbers.Integral)
+        or not (0 <= tree < L)
     ):
         raise ValueError(
-            f"tree: expected nested 2-tuples of leaf indices in [0, {L - 1}], "
-            f"got subtree {tree!r}"
+            f"tree: expected nested 2-tuples of leaf indices in [0, {L - 1}], got subtree {tree!r}"
         )
 
 

@@ -100,16 +100,27 @@ def shuffle_acf(x, x_shuffled, max_lag=40, show=200):
     """
     t = np.arange(1, min(show, len(x)) + 1)
     lags = np.arange(max_lag + 1)
-    series = Chart("the series", "step t", "x_t", [
-        Line(t, x_shuffled[: len(t)], "shuffled", color=1),
-        Line(t, x[: len(t)], "original", color=0),
-    ])
-    acf = Chart("autocorrelation", "lag k", "r_k", [
-        _white_noise_band(len(x), max_lag),
-        HLine(0.0),
-        Line(lags, data.autocorrelation(x, max_lag), "original", color=0, marker=True),
-        Line(lags, data.autocorrelation(x_shuffled, max_lag), "shuffled", color=1, marker=True),
-    ], ylim=(-1.0, 1.05))
+    series = Chart(
+        "the series",
+        "step t",
+        "x_t",
+        [
+            Line(t, x_shuffled[: len(t)], "shuffled", color=1),
+            Line(t, x[: len(t)], "original", color=0),
+        ],
+    )
+    acf = Chart(
+        "autocorrelation",
+        "lag k",
+        "r_k",
+        [
+            _white_noise_band(len(x), max_lag),
+            HLine(0.0),
+            Line(lags, data.autocorrelation(x, max_lag), "original", color=0, marker=True),
+            Line(lags, data.autocorrelation(x_shuffled, max_lag), "shuffled", color=1, marker=True),
+        ],
+        ylim=(-1.0, 1.05),
+    )
     return Panels([series, acf])
 
 
@@ -127,16 +138,24 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
 
     def chart(f):
         r_f = data.autocorrelation(data.shuffle_fraction(x, f, seed=seed), max_lag)
-        return Chart(f"autocorrelation after shuffling a fraction f = {f:.2f}", "lag k", "r_k", [
-            _white_noise_band(len(x), max_lag),
-            HLine(0.0),
-            Line(lags, r, "original", color=0, dash=True),
-            Bars(lags, r_f, f"shuffled fraction {f:.2f}", color=1),
-        ], ylim=(-1.0, 1.05))
+        return Chart(
+            f"autocorrelation after shuffling a fraction f = {f:.2f}",
+            "lag k",
+            "r_k",
+            [
+                _white_noise_band(len(x), max_lag),
+                HLine(0.0),
+                Line(lags, r, "original", color=0, dash=True),
+                Bars(lags, r_f, f"shuffled fraction {f:.2f}", color=1),
+            ],
+            ylim=(-1.0, 1.05),
+        )
 
     slider = Slider("f", "f", 0.0, 1.0, 0.05, 0.25, description="fraction shuffled")
-    alt = ("Autocorrelation by lag of the sensor series after shuffling a fraction {f} of its "
-           "positions, as bars, over the original autocorrelation as a dashed line.")
+    alt = (
+        "Autocorrelation by lag of the sensor series after shuffling a fraction {f} of its "
+        "positions, as bars, over the original autocorrelation as a dashed line."
+    )
     return Interactive([slider], chart, alt)
 
 
@@ -148,11 +167,17 @@ def markov_property_check(conditional, transition):
     >>> markov_property_check(np.array([0.25, 0.75]), np.array([0.25, 0.75])).marks[1].y
     array([0.25, 0.75])
     """
-    return Chart("every conditional of every 4-day sequence",
-                 "transition probability A[x_t-1, x_t]", "P(x_t | x_1..x_t-1), from marginals", [
-                     Line([0.0, 1.0], [0.0, 1.0], "equality", color="#999999", dash=True),
-                     Points(transition, conditional, "one sequence and step", color=0),
-                 ], xlim=(0.0, 0.8), ylim=(0.0, 0.8))
+    return Chart(
+        "every conditional of every 4-day sequence",
+        "transition probability A[x_t-1, x_t]",
+        "P(x_t | x_1..x_t-1), from marginals",
+        [
+            Line([0.0, 1.0], [0.0, 1.0], "equality", color="#999999", dash=True),
+            Points(transition, conditional, "one sequence and step", color=0),
+        ],
+        xlim=(0.0, 0.8),
+        ylim=(0.0, 0.8),
+    )
 
 
 # --- Chapter 2: the AR(tau) model ------------------------------------------
@@ -161,11 +186,17 @@ def markov_property_check(conditional, transition):
 def one_step_chart(t, x, pred, n_train):
     """The noisy sine, the one-step predictions, and the train/test boundary."""
     tau = len(t) - len(pred)
-    return Chart("one-step-ahead predictions", "time t", "x_t", [
-        Line(t, x, "data", color="#999999"),
-        Line(t[tau:], pred, "one-step prediction", color=0),
-        _boundary(t[n_train - 1]),
-    ], ylim=(-1.8, 1.8))
+    return Chart(
+        "one-step-ahead predictions",
+        "time t",
+        "x_t",
+        [
+            Line(t, x, "data", color="#999999"),
+            Line(t[tau:], pred, "one-step prediction", color=0),
+            _boundary(t[n_train - 1]),
+        ],
+        ylim=(-1.8, 1.8),
+    )
 
 
 def _boundary(t_split):
@@ -176,11 +207,17 @@ def rollout_chart(t, x, model, n_train):
     """The free-running rollout from the end of the training data, against the data."""
     steps = len(x) - n_train
     roll = ar.rollout(model, x[:n_train], steps)
-    return Chart("free-running rollout", "time t", "x_t", [
-        Line(t, x, "data", color="#999999"),
-        Line(t[n_train:], roll, "rollout (own predictions fed back)", color=1),
-        _boundary(t[n_train - 1]),
-    ], ylim=(-1.8, 1.8))
+    return Chart(
+        "free-running rollout",
+        "time t",
+        "x_t",
+        [
+            Line(t, x, "data", color="#999999"),
+            Line(t[n_train:], roll, "rollout (own predictions fed back)", color=1),
+            _boundary(t[n_train - 1]),
+        ],
+        ylim=(-1.8, 1.8),
+    )
 
 
 def k_step_charts(t, x, model, ks, n_train):
@@ -188,25 +225,35 @@ def k_step_charts(t, x, model, ks, n_train):
     tau = len(model.coef)
     marks = [Points(t[n_train:], x[n_train:], "data", color="#aaaaaa")]
     for i, k in enumerate(ks):
-        pred = ar.forecast_k_step(model, x, k)[n_train - tau - k + 1:]  # aligned with x[n_train:]
+        pred = ar.forecast_k_step(model, x, k)[n_train - tau - k + 1 :]  # aligned with x[n_train:]
         marks.append(Line(t[n_train:], pred, f"k = {k}", color=i))
     ks_all = np.arange(1, max(ks) + 1)
-    mse = [np.mean((ar.forecast_k_step(model, x, k)[n_train - tau - k + 1:] - x[n_train:]) ** 2)
-           for k in ks_all]
-    preds = Chart("k-step-ahead predictions (test part)", "time t", "x_t", marks,
-                  ylim=(-1.8, 1.8))
-    err = Chart("test error against horizon", "horizon k", "mean squared error",
-                [Line(ks_all, mse, "k-step MSE", color=0), HLine(0.04, "noise variance 0.04")],
-                ylog=True)
+    mse = [
+        np.mean((ar.forecast_k_step(model, x, k)[n_train - tau - k + 1 :] - x[n_train:]) ** 2)
+        for k in ks_all
+    ]
+    preds = Chart("k-step-ahead predictions (test part)", "time t", "x_t", marks, ylim=(-1.8, 1.8))
+    err = Chart(
+        "test error against horizon",
+        "horizon k",
+        "mean squared error",
+        [Line(ks_all, mse, "k-step MSE", color=0), HLine(0.04, "noise variance 0.04")],
+        ylog=True,
+    )
     return Panels([preds, err])
 
 
 def tau_validation_chart(taus, mse):
     """Validation one-step MSE against the window tau."""
-    return Chart("choosing tau on validation data", "window tau", "validation MSE", [
-        Line(taus, mse, "one-step MSE", color=0, marker=True),
-        HLine(0.04, "noise variance 0.04"),
-    ])
+    return Chart(
+        "choosing tau on validation data",
+        "window tau",
+        "validation MSE",
+        [
+            Line(taus, mse, "one-step MSE", color=0, marker=True),
+            HLine(0.04, "noise variance 0.04"),
+        ],
+    )
 
 
 def forecast_slider(t, x, n_train, max_tau=8, max_k=64, k_step=3):
@@ -227,17 +274,27 @@ def forecast_slider(t, x, n_train, max_tau=8, max_k=64, k_step=3):
 
     def chart(tau, k):
         pred = np.full(len(x), np.nan)
-        pred[tau + k - 1:] = ar.forecast_k_step(models[tau], x, k)
+        pred[tau + k - 1 :] = ar.forecast_k_step(models[tau], x, k)
         mse = np.mean((pred[n_train:] - x[n_train:]) ** 2)
-        return Chart(f"AR({tau}), {k} steps ahead: test MSE {mse:.3f}", "time t", "x_t", [
-            Line(t[test], x[test], "data", color="#999999"),
-            Line(t[test], pred[test], f"{k}-step forecast", color=0),
-        ], ylim=(-1.8, 1.8))
+        return Chart(
+            f"AR({tau}), {k} steps ahead: test MSE {mse:.3f}",
+            "time t",
+            "x_t",
+            [
+                Line(t[test], x[test], "data", color="#999999"),
+                Line(t[test], pred[test], f"{k}-step forecast", color=0),
+            ],
+            ylim=(-1.8, 1.8),
+        )
 
-    sliders = [Slider("tau", "\\tau", 1, max_tau, 1, min(4, max_tau), description="window"),
-               Slider("k", "k", 1, max_k, k_step, 1, description="horizon")]
-    alt = ("The test part of the noisy sine in grey and the {k}-step-ahead forecast of an "
-           "AR({tau}) model fitted on the training part.")
+    sliders = [
+        Slider("tau", "\\tau", 1, max_tau, 1, min(4, max_tau), description="window"),
+        Slider("k", "k", 1, max_k, k_step, 1, description="horizon"),
+    ]
+    alt = (
+        "The test part of the noisy sine in grey and the {k}-step-ahead forecast of an "
+        "AR({tau}) model fitted on the training part."
+    )
     return Interactive(sliders, chart, alt)
 
 
@@ -260,26 +317,38 @@ def input_influence_chart(w_hs=(0.5, 0.9, 1.0, 1.1), N=30, w_x=1.0):
     marks = []
     for i, w_h in enumerate(w_hs):
         x = np.zeros(N)
+
         def h_N(x=x, w_h=w_h):
             return linear.linear_rnn(x, w_x, w_h)[-1]
 
         grad = gradcheck.numerical_gradient(h_N, x)
         marks.append(Line(s, np.abs(grad), f"w_H = {w_h}", color=i, marker=True))
-    return Chart(f"influence of input x_s on h_{N}", "input step s", "|dh_N / dx_s|", marks,
-                 ylog=True)
+    return Chart(
+        f"influence of input x_s on h_{N}", "input step s", "|dh_N / dx_s|", marks, ylog=True
+    )
 
 
 def training_curves(result, uniform, bigram):
     """Panels: training loss per epoch; held-out perplexity per epoch against the baselines."""
     epochs = np.arange(1, len(result.losses) + 1)
-    loss = Chart("training loss", "epoch", "cross-entropy (nats per word)",
-                 [Line(epochs, result.losses, "training loss", color=0)])
-    ppl = Chart("perplexity", "epoch", "perplexity", [
-        Line(epochs, np.exp(result.losses), "RNN, training data", color=0, dash=True),
-        Line(epochs, result.valid_perplexity, "RNN, held out", color=0),
-        HLine(uniform, f"uniform ({uniform:.0f})", color=1),
-        HLine(bigram, f"bigram ({bigram:.1f})", color=2),
-    ], ylog=True)
+    loss = Chart(
+        "training loss",
+        "epoch",
+        "cross-entropy (nats per word)",
+        [Line(epochs, result.losses, "training loss", color=0)],
+    )
+    ppl = Chart(
+        "perplexity",
+        "epoch",
+        "perplexity",
+        [
+            Line(epochs, np.exp(result.losses), "RNN, training data", color=0, dash=True),
+            Line(epochs, result.valid_perplexity, "RNN, held out", color=0),
+            HLine(uniform, f"uniform ({uniform:.0f})", color=1),
+            HLine(bigram, f"bigram ({bigram:.1f})", color=2),
+        ],
+        ylog=True,
+    )
     return Panels([loss, ppl])
 
 
@@ -304,20 +373,32 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         # (T, H), one row per word in reading order; rows not yet read stay blank (0)
         shown = np.where(np.arange(T)[:, None] < t, h, 0.0)
         order = np.argsort(-probs[t - 1])[:top]
-        state = Chart(f"hidden state h_t, word by word (t = {t})", "hidden unit", "word read",
-                      [Heatmap(shown, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu",
-                               label="h")])
+        state = Chart(
+            f"hidden state h_t, word by word (t = {t})",
+            "hidden unit",
+            "word read",
+            [Heatmap(shown, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu", label="h")],
+        )
         p_top = probs[t - 1][order]
-        words = [Text(i, p + 0.03, vocab.itos[j], align="center") for i, (j, p)
-                 in enumerate(zip(order, p_top))]
-        nxt = Chart(f"next word after '{tokens[t - 1]}'", "most likely next words",
-                    "probability", [Bars(np.arange(top), p_top, color=0), *words],
-                    ylim=(0.0, 1.1), legend=False)
+        words = [
+            Text(i, p + 0.03, vocab.itos[j], align="center")
+            for i, (j, p) in enumerate(zip(order, p_top))
+        ]
+        nxt = Chart(
+            f"next word after '{tokens[t - 1]}'",
+            "most likely next words",
+            "probability",
+            [Bars(np.arange(top), p_top, color=0), *words],
+            ylim=(0.0, 1.1),
+            legend=False,
+        )
         return Panels([state, nxt])
 
     slider = Slider("t", "t", 1, T, 1, 1, description="words read")
-    alt = ("Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
-           "heat map of words by units, and the model's most likely next words as bars.")
+    alt = (
+        "Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
+        "heat map of words by units, and the model's most likely next words as bars."
+    )
     return Interactive([slider], chart, alt, height=340)
 
 
@@ -328,16 +409,24 @@ def _terms_chart(x, N, w_h, w_x, h0, max_N, short=False):
     """Bars of the terms w_H^(i-1) h_(N-i) of dh_N/dw_H, with their sum and the FD value."""
     terms, _ = linear.linear_grad_terms(x[:N], w_x, w_h, h0)  # (N,), i = 1..N
     w = np.array([w_h])
-    fd = gradcheck.numerical_gradient(lambda: linear.linear_rnn(x[:N], w_x, w[0], h0)[-1],
-                                      w, eps=1e-6)[0]
+    fd = gradcheck.numerical_gradient(
+        lambda: linear.linear_rnn(x[:N], w_x, w[0], h0)[-1], w, eps=1e-6
+    )[0]
     colors = [0 if v >= 0 else 1 for v in terms]
-    title = (f"w_H = {w_h:.1f}: sum {terms.sum():.3g}" if short else
-             f"N = {N}, w_H = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}")
+    title = (
+        f"w_H = {w_h:.1f}: sum {terms.sum():.3g}"
+        if short
+        else f"N = {N}, w_H = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}"
+    )
     xlabel = "term i" if short else "term i (it has travelled i - 1 recurrent steps)"
-    return Chart(title, xlabel, "w_H^(i-1) h_(N-i)",
-                 [Bars(np.arange(1, N + 1), terms, color=colors),
-                  HLine(0.0, color="#999999", dash=False)],
-                 xlim=(0.3, max_N + 0.7), legend=False)
+    return Chart(
+        title,
+        xlabel,
+        "w_H^(i-1) h_(N-i)",
+        [Bars(np.arange(1, N + 1), terms, color=colors), HLine(0.0, color="#999999", dash=False)],
+        xlim=(0.3, max_N + 0.7),
+        legend=False,
+    )
 
 
 def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
@@ -361,10 +450,14 @@ def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
     def chart(N, w_h):
         return _terms_chart(x, N, w_h, w_x, h0, max_N)
 
-    sliders = [Slider("N", "N", 1, max_N, 1, min(8, max_N), description="sequence length"),
-               Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight")]
-    alt = ("Bars of the N = {N} terms of the closed-form derivative of h_N with respect to "
-           "w_H, for w_H = {w_h}; the title gives their sum and the finite-difference value.")
+    sliders = [
+        Slider("N", "N", 1, max_N, 1, min(8, max_N), description="sequence length"),
+        Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight"),
+    ]
+    alt = (
+        "Bars of the N = {N} terms of the closed-form derivative of h_N with respect to "
+        "w_H, for w_H = {w_h}; the title gives their sum and the finite-difference value."
+    )
     return Interactive(sliders, chart, alt)
 
 
@@ -409,10 +502,17 @@ def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
         Wh = _scaled_recurrence(rng, H, radius)
         for kind, dash in (("sliding", False), ("window", True)):
             bias = truncation_bias(x, np.zeros((1, H)), Wx, Wh, np.zeros(H), dh, ks, kind)
-            marks.append(Line(ks, np.maximum(bias, 1e-16), f"radius {radius}, {kind}",
-                              color=i, dash=dash))
-    return Chart(f"bias of truncated BPTT (T = {T})", "truncation horizon k",
-                 "relative error of dW_hh", marks, ylog=True, ylim=(1e-16, 10.0))
+            marks.append(
+                Line(ks, np.maximum(bias, 1e-16), f"radius {radius}, {kind}", color=i, dash=dash)
+            )
+    return Chart(
+        f"bias of truncated BPTT (T = {T})",
+        "truncation horizon k",
+        "relative error of dW_hh",
+        marks,
+        ylog=True,
+        ylim=(1e-16, 10.0),
+    )
 
 
 def cost_chart(records):
@@ -435,5 +535,9 @@ def cost_chart(records):
         color = {"bptt": (0, 5), "rtrl": (1, 4)}[method][i % 2]
         time_marks.append(Line(np.log2(Hs), [r.seconds for r in rs], label, color, False, True))
         mem_marks.append(Line(np.log2(Hs), [r.peak_bytes for r in rs], label, color, False, True))
-    return Panels([Chart("time", "log2 H (hidden units)", "seconds", time_marks, ylog=True),
-                   Chart("peak memory", "log2 H (hidden units)", "bytes", mem_marks, ylog=True)])
+    return Panels(
+        [
+            Chart("time", "log2 H (hidden units)", "seconds", time_marks, ylog=True),
+            Chart("peak memory", "log2 H (hidden units)", "bytes", mem_marks, ylog=True),
+        ]
+    )

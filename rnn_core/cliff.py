@@ -34,8 +34,9 @@ def _check(w, b, T, x0, target):
     try:
         w, b = np.broadcast_arrays(w, b)
     except ValueError:
-        raise ValueError(f"b: expected a shape that broadcasts with w's {w.shape}, "
-                         f"got shape {b.shape}") from None
+        raise ValueError(
+            f"b: expected a shape that broadcasts with w's {w.shape}, got shape {b.shape}"
+        ) from None
     return w, b, as_int("T", T, 1), as_scalar("x0", x0), as_scalar("target", target)
 
 

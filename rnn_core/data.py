@@ -528,8 +528,9 @@ def _prefix_conditionals(joint, K, T):
         # Lexicographic order: row r of this (K**t, K**(T-t)) view is the r-th prefix
         # s_1..s_t, so summing the row sums out s_{t+1}..s_T and gives P(s_1..s_t).
         marginal = joint.reshape(K**t, K ** (T - t)).sum(axis=1)[n // K ** (T - t)]
-        conds[:, t - 1] = np.divide(marginal, prefix_prob, out=np.zeros(K**T),
-                                    where=prefix_prob > 0)
+        conds[:, t - 1] = np.divide(
+            marginal, prefix_prob, out=np.zeros(K**T), where=prefix_prob > 0
+        )
         prefix_prob = marginal
     return conds
 

@@ -50,10 +50,16 @@ def _node(ax, x, y, label, kind, color=None, width=BOX_W, height=BOX_H, size=11)
     """A rounded box with a light fill and coloured edge, labelled in its centre."""
     color = color or COLORS[kind]
     patch = FancyBboxPatch(
-        (x - width / 2, y - height / 2), width, height,
-        boxstyle="round,pad=0,rounding_size=0.08", facecolor=to_rgba(color, 0.15),
-        edgecolor=color, linewidth=1.5, gid=kind, zorder=2,
-    )  # fmt: skip
+        (x - width / 2, y - height / 2),
+        width,
+        height,
+        boxstyle="round,pad=0,rounding_size=0.08",
+        facecolor=to_rgba(color, 0.15),
+        edgecolor=color,
+        linewidth=1.5,
+        gid=kind,
+        zorder=2,
+    )
     ax.add_patch(patch)
     if label:
         _text(ax, x, y, label, size=size)
@@ -62,11 +68,22 @@ def _node(ax, x, y, label, kind, color=None, width=BOX_W, height=BOX_H, size=11)
 
 def _arrow(ax, a, b, rad=0.0):
     """An arrow from node ``a`` to node ``b``; ``rad`` bends it (arc3 convention)."""
-    ax.add_patch(FancyArrowPatch(
-        (a.x, a.y), (b.x, b.y), patchA=a.patch, patchB=b.patch,
-        arrowstyle="-|>", mutation_scale=12, color=NEUTRAL,
-        linewidth=1.3, shrinkA=2, shrinkB=2, connectionstyle=f"arc3,rad={rad}", zorder=1,
-    ))  # fmt: skip
+    ax.add_patch(
+        FancyArrowPatch(
+            (a.x, a.y),
+            (b.x, b.y),
+            patchA=a.patch,
+            patchB=b.patch,
+            arrowstyle="-|>",
+            mutation_scale=12,
+            color=NEUTRAL,
+            linewidth=1.3,
+            shrinkA=2,
+            shrinkB=2,
+            connectionstyle=f"arc3,rad={rad}",
+            zorder=1,
+        )
+    )
 
 
 def _weight(ax, a, b, label, side):
@@ -76,11 +93,24 @@ def _weight(ax, a, b, label, side):
 
 def _label(ax, x, y, s, side, size=9, gap=4):
     """Write ``s`` on one side of (x, y), ``gap`` points away at any figure scale."""
-    dx, dy, ha, va = {"left": (-gap, 0, "right", "center"), "right": (gap, 0, "left", "center"),
-                      "above": (0, gap, "center", "bottom"), "below": (0, -gap, "center", "top"),
-                      }[side]  # fmt: skip
-    ax.annotate(s, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                fontsize=size, color=NEUTRAL, zorder=3, **FONT)  # fmt: skip
+    dx, dy, ha, va = {
+        "left": (-gap, 0, "right", "center"),
+        "right": (gap, 0, "left", "center"),
+        "above": (0, gap, "center", "bottom"),
+        "below": (0, -gap, "center", "top"),
+    }[side]
+    ax.annotate(
+        s,
+        (x, y),
+        xytext=(dx, dy),
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=size,
+        color=NEUTRAL,
+        zorder=3,
+        **FONT,
+    )
 
 
 def _figure(extents, ncols, max_scale=0.8):
@@ -156,17 +186,33 @@ def _unrolled_view(ax, T):
         x = _node(ax, t * STEP, ROW_X, rf"$x_{t}$", "input")
         h = _node(ax, t * STEP, ROW_H, rf"$h_{t}$", "hidden")
         y = _node(ax, t * STEP, ROW_Y, rf"$y_{t}$", "output")
-        for a, b, w, side in [(x, h, r"$W_{xh}$", "left"), (prev, h, r"$W_{hh}$", "above"),
-                              (h, y, r"$W_{hy}$", "left")]:  # fmt: skip
+        for a, b, w, side in [
+            (x, h, r"$W_{xh}$", "left"),
+            (prev, h, r"$W_{hh}$", "above"),
+            (h, y, r"$W_{hy}$", "left"),
+        ]:
             _arrow(ax, a, b)
             if t == 1 or T <= EVERY_STEP:  # on every step, room permitting: they are shared
                 _weight(ax, a, b, w, side)
         prev = h
-    _label(ax, sum(_unrolled_x(T)) / 2, ROW_X - BOX_H / 2,  # centred in the panel
-           r"the same $W_{xh}$, $W_{hh}$, $W_{hy}$ at every step", "below")  # fmt: skip
+    _label(
+        ax,
+        sum(_unrolled_x(T)) / 2,
+        ROW_X - BOX_H / 2,  # centred in the panel
+        r"the same $W_{xh}$, $W_{hh}$, $W_{hy}$ at every step",
+        "below",
+    )
     # The unroll arrow stands in for "=": the right panel is the left one, written out.
-    ax.add_patch(FancyArrowPatch((-1.25, ROW_H), (-0.5, ROW_H), arrowstyle="simple",
-                                 mutation_scale=18, color=to_rgba(NEUTRAL, 0.5), lw=0))  # fmt: skip
+    ax.add_patch(
+        FancyArrowPatch(
+            (-1.25, ROW_H),
+            (-0.5, ROW_H),
+            arrowstyle="simple",
+            mutation_scale=18,
+            color=to_rgba(NEUTRAL, 0.5),
+            lw=0,
+        )
+    )
     _label(ax, -0.875, ROW_H + 0.1, "unroll", "above")
     _title(ax, f"unrolled view (T = {T})")
 
@@ -197,8 +243,9 @@ def unrolled_graph(T=4):
     4
     """
     T = as_int("T", T, 1, 8)
-    fig, (loop, unrolled) = _figure([(-0.75, 1.95, *Y_EXTENT),
-                                     (*_unrolled_x(T), *Y_EXTENT)], ncols=2)  # fmt: skip
+    fig, (loop, unrolled) = _figure(
+        [(-0.75, 1.95, *Y_EXTENT), (*_unrolled_x(T), *Y_EXTENT)], ncols=2
+    )
     _loop_view(loop)
     _unrolled_view(unrolled, T)
     return fig
@@ -211,8 +258,12 @@ ENCODER = [0, ARCH_STEP, 2 * ARCH_STEP]
 DECODER_X = [c + 3.25 * ARCH_STEP for c in ENCODER]  # after a gap: a second network
 ARCH_X = (-0.5, DECODER_X[-1] + 0.5)
 ARCH_Y = (-0.4, 2.6)
-ARCH_TITLES = ("one to many (captioning)", "many to one (sentiment)",
-               "many to many (tagging)", "encoder-decoder (translation)")  # fmt: skip
+ARCH_TITLES = (
+    "one to many (captioning)",
+    "many to one (sentiment)",
+    "many to many (tagging)",
+    "encoder-decoder (translation)",
+)
 
 
 def _chain(ax, xs, inputs, outputs, label="h", color=HIDDEN, prev=None):
@@ -304,8 +355,7 @@ def chain_vs_tree():
             _arrow(chain, prev, h)
             _weight(chain, prev, h, r"$W$", "above")
         prev = h
-    leaves = [_node(tree, 1.5 * i, 0, w, "input", width=1.15, size=10)
-              for i, w in enumerate(WORDS)]  # fmt: skip
+    leaves = [_node(tree, 1.5 * i, 0, w, "input", width=1.15, size=10) for i, w in enumerate(WORDS)]
     left = _merge(tree, *leaves[:2], 0.75, LEVEL, r"$p_1$")
     right = _merge(tree, *leaves[2:], 3.75, LEVEL, r"$p_2$")
     _merge(tree, left, right, 2.25, 2 * LEVEL, r"$p_3$")

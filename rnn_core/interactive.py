@@ -171,8 +171,15 @@ class Line:
         return self.x, self.y
 
     def _dict(self, color):
-        return {"t": "line", "x": self.x, "y": self.y, "label": self.label, "color": color,
-                "dash": bool(self.dash), "marker": bool(self.marker)}  # fmt: skip
+        return {
+            "t": "line",
+            "x": self.x,
+            "y": self.y,
+            "label": self.label,
+            "color": color,
+            "dash": bool(self.dash),
+            "marker": bool(self.marker),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -250,8 +257,14 @@ class Bars:
 
     def _dict(self, color):
         color = list(self.color) if isinstance(self.color, tuple) else color
-        return {"t": "bars", "x": self.x, "y": self.y, "label": self.label, "color": color,
-                "width": self.width}  # fmt: skip
+        return {
+            "t": "bars",
+            "x": self.x,
+            "y": self.y,
+            "label": self.label,
+            "color": color,
+            "width": self.width,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,8 +298,14 @@ class Band:
         return self.x, np.concatenate([self.lo, self.hi])
 
     def _dict(self, color):
-        return {"t": "band", "x": self.x, "lo": self.lo, "hi": self.hi, "label": self.label,
-                "color": color}  # fmt: skip
+        return {
+            "t": "band",
+            "x": self.x,
+            "lo": self.lo,
+            "hi": self.hi,
+            "label": self.label,
+            "color": color,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -312,8 +331,13 @@ class HLine:
         return np.empty(0), np.array([self.y])
 
     def _dict(self, color):
-        return {"t": "hline", "y": self.y, "label": self.label, "color": self.color,
-                "dash": bool(self.dash)}  # fmt: skip
+        return {
+            "t": "hline",
+            "y": self.y,
+            "label": self.label,
+            "color": self.color,
+            "dash": bool(self.dash),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -339,8 +363,13 @@ class VLine:
         return np.array([self.x]), np.empty(0)
 
     def _dict(self, color):
-        return {"t": "vline", "x": self.x, "label": self.label, "color": self.color,
-                "dash": bool(self.dash)}  # fmt: skip
+        return {
+            "t": "vline",
+            "x": self.x,
+            "label": self.label,
+            "color": self.color,
+            "dash": bool(self.dash),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -371,8 +400,14 @@ class Text:
         return np.array([self.x]), np.array([self.y])
 
     def _dict(self, color):
-        return {"t": "text", "x": self.x, "y": self.y, "text": self.text, "color": self.color,
-                "align": self.align}  # fmt: skip
+        return {
+            "t": "text",
+            "x": self.x,
+            "y": self.y,
+            "text": self.text,
+            "color": self.color,
+            "align": self.align,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -442,9 +477,17 @@ class Heatmap:
         return lo, hi
 
     def _dict(self, color):
-        return {"t": "heatmap", "z": self.z, "vmin": self.vmin, "vmax": self.vmax,
-                "cmap": self.cmap, "label": None, "bar_label": self.label,
-                "xlabels": self.xlabels, "ylabels": self.ylabels}  # fmt: skip
+        return {
+            "t": "heatmap",
+            "z": self.z,
+            "vmin": self.vmin,
+            "vmax": self.vmax,
+            "cmap": self.cmap,
+            "label": None,
+            "bar_label": self.label,
+            "xlabels": self.xlabels,
+            "ylabels": self.ylabels,
+        }
 
 
 _MARKS = (Line, Points, Bars, Band, HLine, VLine, Text, Heatmap)
@@ -581,9 +624,16 @@ def _chart_dict(chart):
         if isinstance(m, _CYCLED) and color is None:
             color, k = PALETTE[k % len(PALETTE)], k + 1
         marks.append(m._dict(color))
-    return {"title": chart.title, "xlabel": chart.xlabel, "ylabel": chart.ylabel,
-            "ylog": bool(chart.ylog), "legend": bool(chart.legend), "marks": marks,
-            "xlim": list(chart.xlim or auto_x), "ylim": list(chart.ylim or auto_y)}  # fmt: skip
+    return {
+        "title": chart.title,
+        "xlabel": chart.xlabel,
+        "ylabel": chart.ylabel,
+        "ylog": bool(chart.ylog),
+        "legend": bool(chart.legend),
+        "marks": marks,
+        "xlim": list(chart.xlim or auto_x),
+        "ylim": list(chart.ylim or auto_y),
+    }
 
 
 def chart_data(spec):
@@ -626,8 +676,9 @@ def _mpl_mark(ax, m, zorder=2):
     style = {"label": m.get("label") or None, "color": m.get("color"), "zorder": zorder}
     if t == "line":
         ls = dashes if m["dash"] else "-"
-        return ax.plot(m["x"], m["y"], ls=ls, lw=1.75, marker="o" if m["marker"] else None,
-                       ms=4, **style)[0]  # fmt: skip
+        return ax.plot(
+            m["x"], m["y"], ls=ls, lw=1.75, marker="o" if m["marker"] else None, ms=4, **style
+        )[0]
     if t == "points":
         return ax.plot(m["x"], m["y"], ls="none", marker="o", ms=5, **style)[0]
     if t == "bars":
@@ -638,10 +689,18 @@ def _mpl_mark(ax, m, zorder=2):
         line, at = (ax.axhline, m["y"]) if t == "hline" else (ax.axvline, m["x"])
         return line(at, ls=dashes if m["dash"] else "-", lw=1.25, **style)
     if t == "text":
-        return ax.text(m["x"], m["y"], m["text"], color=m["color"], ha=m["align"], fontsize=9,
-                       zorder=zorder)  # fmt: skip
-    img = ax.imshow(m["z"], cmap=_mpl_cmap(m["cmap"]), vmin=m["vmin"], vmax=m["vmax"],
-                    aspect="auto", interpolation="nearest", zorder=zorder)  # fmt: skip
+        return ax.text(
+            m["x"], m["y"], m["text"], color=m["color"], ha=m["align"], fontsize=9, zorder=zorder
+        )
+    img = ax.imshow(
+        m["z"],
+        cmap=_mpl_cmap(m["cmap"]),
+        vmin=m["vmin"],
+        vmax=m["vmax"],
+        aspect="auto",
+        interpolation="nearest",
+        zorder=zorder,
+    )
     ax.figure.colorbar(img, ax=ax, label=m["bar_label"] or "", fraction=0.08, pad=0.03)
     _mpl_ticklabels(ax, m)
     return img
@@ -680,9 +739,16 @@ def _mpl_chart(ax, c):
     ncol = max(1, min(n, 4, int(width_px // (6 * longest + 36))))
     rows = -(-n // ncol)
     if n:
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=ncol,
-                  frameon=False,
-                  fontsize=9, handlelength=1.8, borderaxespad=0.1)  # fmt: skip
+        ax.legend(
+            handles=handles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=ncol,
+            frameon=False,
+            fontsize=9,
+            handlelength=1.8,
+            borderaxespad=0.1,
+        )
     ax.set_title(c["title"], fontweight="bold", fontsize=11, pad=6 + 15 * rows)
 
 
@@ -718,8 +784,20 @@ def to_matplotlib(spec, height=360):
 
 def _signature(charts):
     """What must match for a redraw to update artists in place instead of rebuilding."""
-    keep = ("t", "label", "color", "dash", "marker", "cmap", "align", "bar_label", "xlabels",
-            "ylabels", "vmin", "vmax")  # fmt: skip
+    keep = (
+        "t",
+        "label",
+        "color",
+        "dash",
+        "marker",
+        "cmap",
+        "align",
+        "bar_label",
+        "xlabels",
+        "ylabels",
+        "vmin",
+        "vmax",
+    )
     sig = []
     for c in charts:
         marks = tuple(
@@ -792,9 +870,15 @@ class _LiveFigure:
             for k, (artist, m) in enumerate(zip(ax._rnn_artists, c["marks"])):
                 if m["t"] == "bars" and artist.patches:
                     p = artist.patches[0]
-                    ax._rnn_artists[k] = ax.add_collection(PolyCollection(
-                        _bar_verts(m), facecolors=p.get_facecolor(), linewidths=0,
-                        zorder=p.get_zorder()), autolim=False)  # fmt: skip
+                    ax._rnn_artists[k] = ax.add_collection(
+                        PolyCollection(
+                            _bar_verts(m),
+                            facecolors=p.get_facecolor(),
+                            linewidths=0,
+                            zorder=p.get_zorder(),
+                        ),
+                        autolim=False,
+                    )
                     for patch in artist.patches:
                         patch.set_visible(False)
 
@@ -1210,8 +1294,13 @@ class Interactive:
         for combo in itertools.product(*(s.values for s in self.sliders)):
             charts = chart_data(self.spec(**dict(zip((s.name for s in self.sliders), combo))))
             frames.append(pool.refs([pool.obj(c) for c in charts]))
-        head = {"alt": self.alt, "frames": frames, "height": self.height, "pool": None,
-                "sliders": [self._slider_json(s) for s in self.sliders]}  # fmt: skip
+        head = {
+            "alt": self.alt,
+            "frames": frames,
+            "height": self.height,
+            "pool": None,
+            "sliders": [self._slider_json(s) for s in self.sliders],
+        }
         text = json.dumps(head, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         text = text.replace('"pool":null', '"pool":[' + ",".join(pool.items) + "]")
         size = len(text.encode("utf8"))
@@ -1226,8 +1315,13 @@ class Interactive:
     @staticmethod
     def _slider_json(s):
         step = s.values[1] - s.values[0]
-        return {"name": s.name, "min": s.values[0], "step": step, "index": s.index,
-                "readouts": [s.readout(v) for v in s.values]}  # fmt: skip
+        return {
+            "name": s.name,
+            "min": s.values[0],
+            "step": step,
+            "index": s.index,
+            "readouts": [s.readout(v) for v in s.values],
+        }
 
     def to_html(self, suffix=""):
         """The static figure: labelled range inputs, an SVG, the data and the inline renderer.
@@ -1306,14 +1400,18 @@ class Interactive:
         cls = w.IntSlider if isinstance(s.values[0], int) else w.FloatSlider
         fmt = "d" if cls is w.IntSlider else f".{s.decimals}f"
         return cls(
-            value=s.values[s.index], min=s.values[0], max=s.values[-1],
+            value=s.values[s.index],
+            min=s.values[0],
+            max=s.values[-1],
             step=s.values[1] - s.values[0],
             # ipywidgets' description sanitizer strips <sub>, but keeps $...$ for MathJax,
             # which JupyterLab and Notebook apply to descriptions: so hand it LaTeX.
-            description=f"${s.symbol}$", tooltip=s.description or _symbol_plain(s.symbol),
-            readout_format=fmt, style={"description_width": "initial"},
+            description=f"${s.symbol}$",
+            tooltip=s.description or _symbol_plain(s.symbol),
+            readout_format=fmt,
+            style={"description_width": "initial"},
             layout=w.Layout(width="min(100%, 32em)"),
-        )  # fmt: skip
+        )
 
     def _draw(self):
         """Recompute and redraw; the Output's outputs are replaced in one message (no flicker)."""
@@ -1342,8 +1440,10 @@ class Interactive:
         bundle = {"text/plain": self.alt_text(), "text/html": self.to_html(f"-{n}" if n else "")}
         if os.environ.get("RNN_CORE_STATIC", "") not in ("1", "true", "yes"):
             bundle["application/vnd.jupyter.widget-view+json"] = {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
-            }  # fmt: skip
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            }
         return bundle
 
 

@@ -190,8 +190,14 @@ def lm_loss(params, inputs, targets, h0=None):
     loss, dlogits = temporal_softmax_loss(fwd.logits, targets)
     dh, dWy, dby = temporal_affine_backward(dlogits, a_cache)
     dx, _, dWx, dWh, db = rnn_backward(dh, r_cache)
-    grads = {"E": embedding_backward(dx, e_cache), "Wx": dWx, "Wh": dWh, "b": db,
-             "Wy": dWy, "by": dby}
+    grads = {
+        "E": embedding_backward(dx, e_cache),
+        "Wx": dWx,
+        "Wh": dWh,
+        "b": db,
+        "Wy": dWy,
+        "by": dby,
+    }
     return LMResult(loss, grads, fwd.h[:, -1].copy())
 
 
@@ -508,8 +514,14 @@ def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3
     return bigram_perplexity(train_ids, test_ids, V, alpha), alpha
 
 
-def cross_validate(tokens, folds=5, seeds=(0, 1, 2, 3, 4), min_count=2,
-                   alphas=(0.01, 0.03, 0.1, 0.3, 1.0), **train_kwargs):
+def cross_validate(
+    tokens,
+    folds=5,
+    seeds=(0, 1, 2, 3, 4),
+    min_count=2,
+    alphas=(0.01, 0.03, 0.1, 0.3, 1.0),
+    **train_kwargs,
+):
     """Contiguous k-fold comparison of the RNN language model with n-gram baselines.
 
     Fold ``f`` holds out the ``f``-th contiguous block of tokens; the rest
@@ -534,9 +546,18 @@ def cross_validate(tokens, folds=5, seeds=(0, 1, 2, 3, 4), min_count=2,
     results = []
     for f in range(folds):
         train, test, V = _fold_ids(list(tokens), edges[f], edges[f + 1], min_count)
-        rnn = np.array([perplexity(train_lm(train, V, seed=s, **train_kwargs).params, test)
-                        for s in seeds])
+        rnn = np.array(
+            [perplexity(train_lm(train, V, seed=s, **train_kwargs).params, test) for s in seeds]
+        )
         bigram, alpha = tuned_bigram_perplexity(train, test, V, alphas)
-        results.append(FoldResult(f + 1, rnn, bigram, alpha, unigram_perplexity(train, test, V),
-                                  float(np.mean(test[1:] == 0))))
+        results.append(
+            FoldResult(
+                f + 1,
+                rnn,
+                bigram,
+                alpha,
+                unigram_perplexity(train, test, V),
+                float(np.mean(test[1:] == 0)),
+            )
+        )
     return results

@@ -135,10 +135,15 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
     i, f, o, g = np.split(gates, 4, axis=1)
     tanh_c = np.tanh(c)
     dc = dc + dh * o * (1.0 - tanh_c**2)  # total dL/dc_t: carried + through h_t
-    da = np.concatenate([dc * g * i * (1.0 - i),  # sigmoid' = s (1 - s)
-                         dc * c_prev * f * (1.0 - f),
-                         dh * tanh_c * o * (1.0 - o),
-                         dc * i * (1.0 - g**2)], axis=1)  # tanh' = 1 - tanh^2
+    da = np.concatenate(
+        [
+            dc * g * i * (1.0 - i),  # sigmoid' = s (1 - s)
+            dc * c_prev * f * (1.0 - f),
+            dh * tanh_c * o * (1.0 - o),
+            dc * i * (1.0 - g**2),
+        ],
+        axis=1,
+    )  # tanh' = 1 - tanh^2
     return da, dc * f
 
 
@@ -253,8 +258,9 @@ def lstm_backward(dh, cache):
     da = np.empty_like(gates)  # (N, T, 4H)
     dh_carry, dc_carry = np.zeros((N, H)), np.zeros((N, H))  # nothing after the last step
     for t in range(T - 1, -1, -1):
-        da[:, t], dc_carry = _gate_deltas(dh[:, t] + dh_carry, dc_carry,
-                                          gates[:, t], c_prev[:, t], c[:, t])
+        da[:, t], dc_carry = _gate_deltas(
+            dh[:, t] + dh_carry, dc_carry, gates[:, t], c_prev[:, t], c[:, t]
+        )
         dh_carry = da[:, t] @ Wh.T
     # With every da known, the weight gradients are single products over batch and time.
     dWx = x.reshape(N * T, -1).T @ da.reshape(N * T, 4 * H)
@@ -292,8 +298,9 @@ def cell_path_gradient(cache):
     array([1.  , 0.5 , 0.25])
     """
     if not isinstance(cache, LSTMCache):
-        raise ValueError(f"cache: expected an LSTMCache from lstm_forward, got "
-                         f"{type(cache).__name__}")
+        raise ValueError(
+            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
+        )
     H = cache.h.shape[2]
     f = cache.gates[:, :, H : 2 * H]  # (N, T, H)
     # Products of the last 1, 2, ..., T-1 forget gates, read from the end backwards.

@@ -147,8 +147,11 @@ def lag_sweep(ks=(2, 5, 10, 20, 30), cells=("rnn", "lstm"), seed=0, **train_kwar
     >>> lag_sweep(ks=(2,), cells=("lstm",), steps=60, n_train=64, n_test=64)
     [LagRecord(cell='lstm', k=2, accuracy=1.0)]
     """
-    return [LagRecord(cell, int(k), _train(cell, k, seed, train_kwargs).test_accuracy)
-            for cell in cells for k in ks]
+    return [
+        LagRecord(cell, int(k), _train(cell, k, seed, train_kwargs).test_accuracy)
+        for cell in cells
+        for k in ks
+    ]
 
 
 def lag_accuracy_chart(records, V=4):
@@ -167,8 +170,9 @@ def lag_accuracy_chart(records, V=4):
         k, acc = np.array(rows).T
         marks.append(Line(k, acc, label=names.get(cell, cell), marker=True))
     marks.append(HLine(1.0 / V, label=f"chance 1/{V}"))
-    return Chart("Recall accuracy against the lag", "lag k (steps)", "test accuracy", marks,
-                 ylim=(0.0, 1.05))
+    return Chart(
+        "Recall accuracy against the lag", "lag k (steps)", "test accuracy", marks, ylim=(0.0, 1.05)
+    )
 
 
 # --- 2. how much gradient crosses j steps -------------------------------------------------------
@@ -246,15 +250,39 @@ def gradient_path_chart(rnn_norms, lstm_path, rnn_init=None):
     >>> c.ylog, [float(m.y.min()) for m in c.marks]
     (True, [1e-16, 0.8])
     """
-    marks = [Line(np.arange(len(rnn_norms)), np.maximum(rnn_norms, FLOOR),
-                  label="tanh RNN: |dL/dh_(T-j)|", color=0)]
+    marks = [
+        Line(
+            np.arange(len(rnn_norms)),
+            np.maximum(rnn_norms, FLOOR),
+            label="tanh RNN: |dL/dh_(T-j)|",
+            color=0,
+        )
+    ]
     if rnn_init is not None:
-        marks.append(Line(np.arange(len(rnn_init)), np.maximum(rnn_init, FLOOR),
-                          label="tanh RNN before training", color=0, dash=True))
-    marks.append(Line(np.arange(len(lstm_path)), np.maximum(lstm_path, FLOOR),
-                      label="LSTM cell path: f_T ... f_(T-j+1)", color=1))
-    return Chart("Gradient reaching j steps back", "steps back j",
-                 "gradient relative to j = 0", marks, ylog=True)
+        marks.append(
+            Line(
+                np.arange(len(rnn_init)),
+                np.maximum(rnn_init, FLOOR),
+                label="tanh RNN before training",
+                color=0,
+                dash=True,
+            )
+        )
+    marks.append(
+        Line(
+            np.arange(len(lstm_path)),
+            np.maximum(lstm_path, FLOOR),
+            label="LSTM cell path: f_T ... f_(T-j+1)",
+            color=1,
+        )
+    )
+    return Chart(
+        "Gradient reaching j steps back",
+        "steps back j",
+        "gradient relative to j = 0",
+        marks,
+        ylog=True,
+    )
 
 
 # --- 3. initialising Wh -----------------------------------------------------------------------
@@ -382,9 +410,16 @@ def clipping_comparison(w0=5.0, b0=-2.65, lr=0.35, steps=30, max_norm=1.0):
     norm_step = np.array(list(clip_grad_norm({"w": g[0], "b": g[1]}, max_norm)[0].values()))
     paths = {"plain": plain, "norm clipped": clipped, "element-wise": elementwise}
     errors = {name: float(cliff_error(*p[-1])) for name, p in paths.items()}
-    return ClippingResult(plain, clipped, elementwise, errors, plain[worst],
-                          float(np.linalg.norm(g)), _angle(norm_step, g),
-                          _angle(np.clip(g, -max_norm, max_norm), g))
+    return ClippingResult(
+        plain,
+        clipped,
+        elementwise,
+        errors,
+        plain[worst],
+        float(np.linalg.norm(g)),
+        _angle(norm_step, g),
+        _angle(np.clip(g, -max_norm, max_norm), g),
+    )
 
 
 def _inside(path, lo, hi):
@@ -487,6 +522,12 @@ def truncation_remedy(k=5, windows=(1, 2, 5, 6, 10), seed=0, **train_kwargs):
     options = _options(train_kwargs)
     V, H = options.pop("V", 4), options.pop("H", 16)
     params = init_recall("rnn", V + 1, H, V, seed)
-    return [TruncationRecord(int(w), train_recall_from(params, "rnn", k, V=V, seed=seed,
-                                                       truncate=int(w), **options).test_accuracy)
-            for w in windows]
+    return [
+        TruncationRecord(
+            int(w),
+            train_recall_from(
+                params, "rnn", k, V=V, seed=seed, truncate=int(w), **options
+            ).test_accuracy,
+        )
+        for w in windows
+    ]

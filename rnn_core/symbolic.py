@@ -795,8 +795,9 @@ def latex_table(N_max=8, per_line=None):
         for wrt, closed in (("w_H", closed_form_dwh), ("w_X", closed_form_dwx)):
             derivative, claim = sp.diff(states[N], _check_wrt(wrt)), closed(N)
             difference = sp.expand(derivative - claim.xreplace(unroll))
-            rows.append(LatexRow(N, wrt, *(latex(e, per_line) for e in
-                                           (derivative, claim, difference))))
+            rows.append(
+                LatexRow(N, wrt, *(latex(e, per_line) for e in (derivative, claim, difference)))
+            )
     return rows
 
 

@@ -192,8 +192,9 @@ def init_recall(cell, D, H, V, seed=0, forget_bias=1.0):
 def _logits(cell, params, x):
     """Cell over the whole sequence, output layer on the last state: logits (N, 1, V)."""
     forward = _CELLS[cell][0]
-    h, cell_cache = forward(x, np.zeros((x.shape[0], params["Wh"].shape[0])),
-                            params["Wx"], params["Wh"], params["b"])
+    h, cell_cache = forward(
+        x, np.zeros((x.shape[0], params["Wh"].shape[0])), params["Wx"], params["Wh"], params["b"]
+    )
     logits, out_cache = temporal_affine_forward(h[:, -1:], params["Wy"], params["by"])
     return logits, (h.shape, cell_cache, out_cache)
 
@@ -256,8 +257,21 @@ def recall_accuracy(cell, params, x, y):
     return float(np.mean(p.argmax(axis=1) == np.asarray(y)))
 
 
-def train_recall(cell, k, *, V=4, H=16, steps=400, lr=0.05, max_norm=1.0, batch=32, seed=0,
-                 n_train=500, n_test=200, forget_bias=5.0):
+def train_recall(
+    cell,
+    k,
+    *,
+    V=4,
+    H=16,
+    steps=400,
+    lr=0.05,
+    max_norm=1.0,
+    batch=32,
+    seed=0,
+    n_train=500,
+    n_test=200,
+    forget_bias=5.0,
+):
     """Train a many-to-one model on ``recall_task`` at lag ``k`` and test it.
 
     Each of ``steps`` updates draws ``batch`` sequences from the ``n_train``
@@ -300,12 +314,36 @@ def train_recall(cell, k, *, V=4, H=16, steps=400, lr=0.05, max_norm=1.0, batch=
     _cell(cell)
     V, H, seed = as_int("V", V, 2), as_int("H", H, 1), as_int("seed", seed, 0)
     params = init_recall(cell, V + 1, H, V, seed, forget_bias)
-    return train_recall_from(params, cell, k, V=V, steps=steps, lr=lr, max_norm=max_norm,
-                             batch=batch, seed=seed, n_train=n_train, n_test=n_test)
+    return train_recall_from(
+        params,
+        cell,
+        k,
+        V=V,
+        steps=steps,
+        lr=lr,
+        max_norm=max_norm,
+        batch=batch,
+        seed=seed,
+        n_train=n_train,
+        n_test=n_test,
+    )
 
 
-def train_recall_from(params, cell, k, *, V=4, steps=400, lr=0.05, max_norm=1.0, batch=32,
-                      seed=0, n_train=500, n_test=200, truncate=None):
+def train_recall_from(
+    params,
+    cell,
+    k,
+    *,
+    V=4,
+    steps=400,
+    lr=0.05,
+    max_norm=1.0,
+    batch=32,
+    seed=0,
+    n_train=500,
+    n_test=200,
+    truncate=None,
+):
     """The training loop of :func:`train_recall`, from given initial parameters.
 
     Parameters

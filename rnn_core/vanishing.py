@@ -85,8 +85,11 @@ def _terms_bars(terms):
     # 3 significant digits (invisible on a log axis) keep the 671-frame payload well under
     # interactive.MAX_BYTES; the mechanism itself keeps 4.
     mag = np.array([float(f"{v:.3g}") for v in np.maximum(np.abs(terms), FLOOR)])
-    return [Bars(i[(i >= lo) & (i <= hi)], mag[(i >= lo) & (i <= hi)], label, color, width=0.8)
-            for lo, hi, label, color in _BINS if lo <= len(terms)]
+    return [
+        Bars(i[(i >= lo) & (i <= hi)], mag[(i >= lo) & (i <= hi)], label, color, width=0.8)
+        for lo, hi, label, color in _BINS
+        if lo <= len(terms)
+    ]
 
 
 def decay_slider(T_max=60, seed=0):
@@ -109,24 +112,40 @@ def decay_slider(T_max=60, seed=0):
 
     def chart(w_h, T):
         k = np.arange(T)
-        decay = Chart(f"{regime(w_h)}, w_H = {w_h:.2f}", "steps back k",
-                      "|dh_T/dh_(T-k)|", [
-                          HLine(1.0, "neutral |w_H| = 1"),
-                          Line(k, np.maximum(np.abs(w_h) ** k, FLOOR), "|w_H|^k (floor 1e-12)",
-                               color=0),
-                      ], xlim=(0.0, T_max - 1.0), ylim=ylim, ylog=True)  # fmt: skip
+        decay = Chart(
+            f"{regime(w_h)}, w_H = {w_h:.2f}",
+            "steps back k",
+            "|dh_T/dh_(T-k)|",
+            [
+                HLine(1.0, "neutral |w_H| = 1"),
+                Line(k, np.maximum(np.abs(w_h) ** k, FLOOR), "|w_H|^k (floor 1e-12)", color=0),
+            ],
+            xlim=(0.0, T_max - 1.0),
+            ylim=ylim,
+            ylog=True,
+        )
         terms, _ = linear.linear_grad_terms(x[:T], 1.0, w_h, 0.5)
-        parts = Chart(f"terms of dh_T/dw_H, T = {T}", "term i (i - 1 steps back); floor 1e-12",
-                      "|w_H^(i-1) h_(T-i)|", _terms_bars(terms),
-                      xlim=(0.0, T_max + 1.0), ylim=ylim, ylog=True)
+        parts = Chart(
+            f"terms of dh_T/dw_H, T = {T}",
+            "term i (i - 1 steps back); floor 1e-12",
+            "|w_H^(i-1) h_(T-i)|",
+            _terms_bars(terms),
+            xlim=(0.0, T_max + 1.0),
+            ylim=ylim,
+            ylog=True,
+        )
         return Panels([decay, parts])
 
-    sliders = [Slider("w_h", "w_H", -1.5, 1.5, 0.05, 0.9, description="recurrent weight"),
-               Slider("T", "T", 10, T_max, 5, min(40, T_max), description="sequence length")]
-    alt = ("Left: |w_H|^k against the number of steps back k on a log axis, for w_H = {w_h} "
-           "and T = {T}, with a dashed line at 1. Right: the magnitudes of the T = {T} terms "
-           "of the closed-form derivative of h_T with respect to w_H, as bars shaded by how "
-           "many steps each term has travelled, near ones dark and far ones light.")
+    sliders = [
+        Slider("w_h", "w_H", -1.5, 1.5, 0.05, 0.9, description="recurrent weight"),
+        Slider("T", "T", 10, T_max, 5, min(40, T_max), description="sequence length"),
+    ]
+    alt = (
+        "Left: |w_H|^k against the number of steps back k on a log axis, for w_H = {w_h} "
+        "and T = {T}, with a dashed line at 1. Right: the magnitudes of the T = {T} terms "
+        "of the closed-form derivative of h_T with respect to w_H, as bars shaded by how "
+        "many steps each term has travelled, near ones dark and far ones light."
+    )
     return Interactive(sliders, chart, alt)
 
 
@@ -151,8 +170,7 @@ def tanh_jacobian_factors(s, w_h=0.9, T=40, seed=0):
     """
     s, w_h = as_scalar("s", s), as_scalar("w_h", w_h)
     x = np.random.default_rng(seed).standard_normal((1, as_int("T", T, 1), 1))
-    h, _ = rnn_forward(s * x, np.zeros((1, 1)), np.ones((1, 1)), np.full((1, 1), w_h),
-                       np.zeros(1))
+    h, _ = rnn_forward(s * x, np.zeros((1, 1)), np.ones((1, 1)), np.full((1, 1), w_h), np.zeros(1))
     slope = 1.0 - h[0, :, 0] ** 2
     return w_h * slope, slope
 
@@ -178,22 +196,35 @@ def saturation_slider(w_h=0.9, T=40, seed=0):
         f, slope = tanh_jacobian_factors(scale, w_h, T, seed)
         # k = 0: empty product 1; k: product of the last k factors
         prod = np.concatenate([[1.0], np.cumprod(np.abs(f[::-1]))[:-1]])
-        left = Chart(f"s = {scale:.1f}: mean tanh slope {slope.mean():.3f}", "steps back k",
-                     "|dh_T/dh_(T-k)|", [
-                         Line(k, bound, f"linear cell |w_H|^k, w_H = {w_h:g}", color=1,
-                              dash=True),
-                         Line(k, np.maximum(prod, DEEP_FLOOR), "tanh cell (floor 1e-30)", color=0),
-                     ], ylim=(DEEP_FLOOR, 10.0), ylog=True)  # fmt: skip
-        right = Chart("per-step factor", "step t", "|w_H| (1 - h_t^2)", [
-            HLine(abs(w_h), f"|w_H| = {abs(w_h):g}"),
-            Line(np.arange(1, T + 1), np.abs(f), "|dh_t/dh_(t-1)|", color=0, marker=True),
-        ], ylim=(0.0, abs(w_h) * 1.1))
+        left = Chart(
+            f"s = {scale:.1f}: mean tanh slope {slope.mean():.3f}",
+            "steps back k",
+            "|dh_T/dh_(T-k)|",
+            [
+                Line(k, bound, f"linear cell |w_H|^k, w_H = {w_h:g}", color=1, dash=True),
+                Line(k, np.maximum(prod, DEEP_FLOOR), "tanh cell (floor 1e-30)", color=0),
+            ],
+            ylim=(DEEP_FLOOR, 10.0),
+            ylog=True,
+        )
+        right = Chart(
+            "per-step factor",
+            "step t",
+            "|w_H| (1 - h_t^2)",
+            [
+                HLine(abs(w_h), f"|w_H| = {abs(w_h):g}"),
+                Line(np.arange(1, T + 1), np.abs(f), "|dh_t/dh_(t-1)|", color=0, marker=True),
+            ],
+            ylim=(0.0, abs(w_h) * 1.1),
+        )
         return Panels([left, right])
 
     slider = Slider("scale", "s", 0.1, 4.0, 0.1, 1.0, description="input scale")
-    alt = ("Left: on a log axis, the product of the tanh cell's per-step factors over the last "
-           "k steps for input scale s = {scale}, below the dashed linear-cell line |w_H|^k. "
-           "Right: each step's factor |w_H| (1 - h_t^2), under a dashed line at |w_H|.")
+    alt = (
+        "Left: on a log axis, the product of the tanh cell's per-step factors over the last "
+        "k steps for input scale s = {scale}, below the dashed linear-cell line |w_H|^k. "
+        "Right: each step's factor |w_H| (1 - h_t^2), under a dashed line at |w_H|."
+    )
     return Interactive([slider], chart, alt)
 
 
@@ -252,20 +283,32 @@ def spectral_radius_slider(H=32, T=60, seed=0):
 
     def chart(radius):
         norms, sigma = spectral_norms(radius, H, T, seed)
-        return Chart(f"rho = {radius:.2f}, sigma_max = {sigma:.2f}", "steps back k",
-                     "||dL/dh_(T-k)||", [
-                         HLine(1.0),
-                         Line(k, np.maximum(radius ** k, SPECTRAL_FLOOR), "rho^k (linear)",
-                              color=1, dash=True),
-                         Line(k, np.maximum(norms, SPECTRAL_FLOOR),
-                              "tanh cell, measured (floor 1e-20)", color=0),
-                     ], ylim=(SPECTRAL_FLOOR, 1e15), ylog=True)  # fmt: skip
+        return Chart(
+            f"rho = {radius:.2f}, sigma_max = {sigma:.2f}",
+            "steps back k",
+            "||dL/dh_(T-k)||",
+            [
+                HLine(1.0),
+                Line(
+                    k, np.maximum(radius**k, SPECTRAL_FLOOR), "rho^k (linear)", color=1, dash=True
+                ),
+                Line(
+                    k,
+                    np.maximum(norms, SPECTRAL_FLOOR),
+                    "tanh cell, measured (floor 1e-20)",
+                    color=0,
+                ),
+            ],
+            ylim=(SPECTRAL_FLOOR, 1e15),
+            ylog=True,
+        )
 
-    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0,
-                    description="spectral radius of W_hh")
-    alt = ("On a log axis, the norm of the gradient of a loss on the last state reaching the "
-           "state k steps earlier, for a tanh RNN with W_hh of spectral radius {radius}, "
-           "against the dashed linear prediction rho^k and a line at 1.")
+    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0, description="spectral radius of W_hh")
+    alt = (
+        "On a log axis, the norm of the gradient of a loss on the last state reaching the "
+        "state k steps earlier, for a tanh RNN with W_hh of spectral radius {radius}, "
+        "against the dashed linear prediction rho^k and a line at 1."
+    )
     return Interactive([slider], chart, alt)
 
 
@@ -283,8 +326,19 @@ def spectral_radius_chart(radii=(0.8, 1.0, 1.2), H=32, T=60, seed=0):
     marks = [HLine(1.0)]
     for i, radius in enumerate(radii):
         norms, sigma = spectral_norms(radius, H, T, seed)
-        marks.append(Line(k, np.maximum(norms, DEEP_FLOOR),
-                          f"rho = {radius:g} (sigma_max = {sigma:.2f})", color=i))
-        marks.append(Line(k, np.maximum(radius ** k, DEEP_FLOOR), None, color=i, dash=True))
-    return Chart(f"tanh RNN, H = {H}: measured (solid), rho^k (dashed)", "steps back k",
-                 "||dL/dh_(T-k)|| (floor 1e-30)", marks, ylog=True)
+        marks.append(
+            Line(
+                k,
+                np.maximum(norms, DEEP_FLOOR),
+                f"rho = {radius:g} (sigma_max = {sigma:.2f})",
+                color=i,
+            )
+        )
+        marks.append(Line(k, np.maximum(radius**k, DEEP_FLOOR), None, color=i, dash=True))
+    return Chart(
+        f"tanh RNN, H = {H}: measured (solid), rho^k (dashed)",
+        "steps back k",
+        "||dL/dh_(T-k)|| (floor 1e-30)",
+        marks,
+        ylog=True,
+    )

@@ -91,8 +91,9 @@ def test_encoder_decoder_output_depends_on_an_early_input_through_the_state():
     assert np.abs(encoder_decoder(x2, p, 4) - encoder_decoder(x, p, 4)).max() > 1e-6
     # With Wh = 0 the encoder forgets: the last state, hence the output, ignores x[:, 0].
     forgetful = {**p, "Wh": np.zeros_like(p["Wh"])}
-    np.testing.assert_array_equal(encoder_decoder(x2, forgetful, 4),
-                                  encoder_decoder(x, forgetful, 4))
+    np.testing.assert_array_equal(
+        encoder_decoder(x2, forgetful, 4), encoder_decoder(x, forgetful, 4)
+    )
 
 
 def test_encoder_decoder_output_length_is_independent_of_input_length():
@@ -152,37 +153,54 @@ def _without(key):
 _LEAVES, _W, _B = np.zeros((4, 3)), np.zeros((6, 3)), np.zeros(3)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: init_architecture_params(0, 3, 4), r"D: expected an integer in \[1, inf\], got 0"),
-    (lambda: init_architecture_params(2, 3, 4, seed=1.5), r"seed: expected an integer"),
-    (lambda: many_to_one(np.zeros((2, 2)), _P), r"x: expected 3-d array of shape \(N, T, D\)"),
-    (lambda: many_to_many(np.zeros((2, 5, 3)), _P),
-     r"params\['Wx'\]: expected shape \(D, H\) with D = 3, got shape \(2, 3\)"),
-    (lambda: many_to_many(np.full((2, 5, 2), np.nan), _P), r"x: expected finite values"),
-    (lambda: many_to_one(_X, _without("Wy")), r"params: expected a dict with keys"),
-    (lambda: many_to_one(_X, None), r"params: expected a dict with keys .*, got NoneType"),
-    (lambda: many_to_one(_X, {**_P, "by": np.zeros(5)}),
-     r"params\['by'\]: expected shape \(V,\) with V = 4, got shape \(5,\)"),
-    (lambda: one_to_many(_X, _P, 3), r"x0: expected 2-d array of shape \(N, D\), got 3-d"),
-    (lambda: one_to_many(_X[:, 0], _P, 0), r"T: expected an integer in \[1, inf\], got 0"),
-    (lambda: one_to_many(_X[:, 0], _without("E"), 3), r"params: expected a dict with keys"),
-    (lambda: encoder_decoder(_X, _P, 0), r"T_out: expected an integer in \[1, inf\], got 0"),
-    (lambda: encoder_decoder(_X, _without("Wh_dec"), 2), r"params: expected a dict with keys"),
-    (lambda: encoder_decoder(_X, {**_P, "b_dec": np.zeros(2)}, 2),
-     r"params\['b_dec'\]: expected shape \(H,\) with H = 3, got shape \(2,\)"),
-    (lambda: recursive_forward((0, 1, 2), _LEAVES, _W, _B), r"tree: expected nested 2-tuples"),
-    (lambda: recursive_forward(((0, 4), 1), _LEAVES, _W, _B),
-     r"tree: expected nested 2-tuples of leaf indices in \[0, 3\], got subtree 4"),
-    (lambda: recursive_forward([0, 1], _LEAVES, _W, _B), r"tree: .*got subtree \[0, 1\]"),
-    (lambda: recursive_forward((True, 1), _LEAVES, _W, _B), r"tree: .*got subtree True"),
-    (lambda: recursive_forward((0, 1), np.zeros(3), _W, _B),
-     r"leaves: expected 2-d array of shape \(L, H\), got 1-d"),
-    (lambda: recursive_forward((0, 1), _LEAVES, np.zeros((3, 3)), _B),
-     r"W: expected shape \(6, H\), got shape \(3, 3\)"),
-    (lambda: recursive_forward((0, 1), _LEAVES, _W, np.zeros(2)),
-     r"b: expected shape \(H,\) with H = 3, got shape \(2,\)"),
-    (lambda: left_leaning_tree(0), r"L: expected an integer in \[1, inf\], got 0"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: init_architecture_params(0, 3, 4), r"D: expected an integer in \[1, inf\], got 0"),
+        (lambda: init_architecture_params(2, 3, 4, seed=1.5), r"seed: expected an integer"),
+        (lambda: many_to_one(np.zeros((2, 2)), _P), r"x: expected 3-d array of shape \(N, T, D\)"),
+        (
+            lambda: many_to_many(np.zeros((2, 5, 3)), _P),
+            r"params\['Wx'\]: expected shape \(D, H\) with D = 3, got shape \(2, 3\)",
+        ),
+        (lambda: many_to_many(np.full((2, 5, 2), np.nan), _P), r"x: expected finite values"),
+        (lambda: many_to_one(_X, _without("Wy")), r"params: expected a dict with keys"),
+        (lambda: many_to_one(_X, None), r"params: expected a dict with keys .*, got NoneType"),
+        (
+            lambda: many_to_one(_X, {**_P, "by": np.zeros(5)}),
+            r"params\['by'\]: expected shape \(V,\) with V = 4, got shape \(5,\)",
+        ),
+        (lambda: one_to_many(_X, _P, 3), r"x0: expected 2-d array of shape \(N, D\), got 3-d"),
+        (lambda: one_to_many(_X[:, 0], _P, 0), r"T: expected an integer in \[1, inf\], got 0"),
+        (lambda: one_to_many(_X[:, 0], _without("E"), 3), r"params: expected a dict with keys"),
+        (lambda: encoder_decoder(_X, _P, 0), r"T_out: expected an integer in \[1, inf\], got 0"),
+        (lambda: encoder_decoder(_X, _without("Wh_dec"), 2), r"params: expected a dict with keys"),
+        (
+            lambda: encoder_decoder(_X, {**_P, "b_dec": np.zeros(2)}, 2),
+            r"params\['b_dec'\]: expected shape \(H,\) with H = 3, got shape \(2,\)",
+        ),
+        (lambda: recursive_forward((0, 1, 2), _LEAVES, _W, _B), r"tree: expected nested 2-tuples"),
+        (
+            lambda: recursive_forward(((0, 4), 1), _LEAVES, _W, _B),
+            r"tree: expected nested 2-tuples of leaf indices in \[0, 3\], got subtree 4",
+        ),
+        (lambda: recursive_forward([0, 1], _LEAVES, _W, _B), r"tree: .*got subtree \[0, 1\]"),
+        (lambda: recursive_forward((True, 1), _LEAVES, _W, _B), r"tree: .*got subtree True"),
+        (
+            lambda: recursive_forward((0, 1), np.zeros(3), _W, _B),
+            r"leaves: expected 2-d array of shape \(L, H\), got 1-d",
+        ),
+        (
+            lambda: recursive_forward((0, 1), _LEAVES, np.zeros((3, 3)), _B),
+            r"W: expected shape \(6, H\), got shape \(3, 3\)",
+        ),
+        (
+            lambda: recursive_forward((0, 1), _LEAVES, _W, np.zeros(2)),
+            r"b: expected shape \(H,\) with H = 3, got shape \(2,\)",
+        ),
+        (lambda: left_leaning_tree(0), r"L: expected an integer in \[1, inf\], got 0"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()

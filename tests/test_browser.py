@@ -46,8 +46,6 @@ def site(request):
     server.server_close()
 
 
-
-
 class _Visit:
     """One page opened in a fresh context that records what went wrong while loading."""
 

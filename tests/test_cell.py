@@ -79,15 +79,21 @@ def _check_seq_grads(seed, N, T, D, H, truncate=None):
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), D=st.integers(1, 4),
-       H=st.integers(1, 4))
+@given(
+    seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), D=st.integers(1, 4), H=st.integers(1, 4)
+)
 def test_step_backward_matches_finite_differences(seed, N, D, H):
     _check_step_grads(seed, N, D, H)
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), T=st.integers(1, 6),
-       D=st.integers(1, 4), H=st.integers(1, 4))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 3),
+    T=st.integers(1, 6),
+    D=st.integers(1, 4),
+    H=st.integers(1, 4),
+)
 def test_rnn_backward_matches_finite_differences(seed, N, T, D, H):
     _check_seq_grads(seed, N, T, D, H)
 
@@ -126,9 +132,9 @@ def test_truncated_gradient_equals_sum_over_detached_windows():
     want_dWh, want_dx = np.zeros_like(Wh), np.zeros_like(x)
     for start in range(0, 7, 3):
         h_in = h0 if start == 0 else h[:, start - 1]
-        _, c = rnn_forward(x[:, start:start + 3], h_in, Wx, Wh, b)
-        g = rnn_backward(dh[:, start:start + 3], c)
-        want_dx[:, start:start + 3] = g[0]
+        _, c = rnn_forward(x[:, start : start + 3], h_in, Wx, Wh, b)
+        g = rnn_backward(dh[:, start : start + 3], c)
+        want_dx[:, start : start + 3] = g[0]
         want_dWh += g[3]
         if start == 0:
             np.testing.assert_allclose(dh0, g[1], rtol=1e-12)
@@ -145,27 +151,36 @@ def test_truncation_changes_the_gradient():
     assert rel_error(full, cut) > 1e-3
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"x": np.zeros((2, 3))}, r"x: expected 3-d array of shape \(N, T, D\), got 2-d"),
-    ({"h0": np.zeros((3, 4))}, r"h0: expected shape \(N, H\) with N = 2, got shape \(3, 4\)"),
-    ({"Wx": np.zeros((5, 4))}, r"Wx: expected shape \(D, H\) with D = 3, got shape \(5, 4\)"),
-    ({"Wh": np.zeros((4, 5))}, r"Wh: expected shape \(H, H\) with H = 4, got shape \(4, 5\)"),
-    ({"b": np.zeros((1, 4))}, r"b: expected 1-d array of shape \(H,\), got 2-d"),
-    ({"x": np.zeros((2, 0, 3))}, r"x: expected non-empty shape"),
-    ({"x": np.full((2, 3, 3), np.nan)}, r"x: expected finite values"),
-    ({"Wh": np.full((4, 4), np.inf)}, r"Wh: expected finite values"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"x": np.zeros((2, 3))}, r"x: expected 3-d array of shape \(N, T, D\), got 2-d"),
+        ({"h0": np.zeros((3, 4))}, r"h0: expected shape \(N, H\) with N = 2, got shape \(3, 4\)"),
+        ({"Wx": np.zeros((5, 4))}, r"Wx: expected shape \(D, H\) with D = 3, got shape \(5, 4\)"),
+        ({"Wh": np.zeros((4, 5))}, r"Wh: expected shape \(H, H\) with H = 4, got shape \(4, 5\)"),
+        ({"b": np.zeros((1, 4))}, r"b: expected 1-d array of shape \(H,\), got 2-d"),
+        ({"x": np.zeros((2, 0, 3))}, r"x: expected non-empty shape"),
+        ({"x": np.full((2, 3, 3), np.nan)}, r"x: expected finite values"),
+        ({"Wh": np.full((4, 4), np.inf)}, r"Wh: expected finite values"),
+    ],
+)
 def test_rnn_forward_rejects_bad_input(kwargs, match):
-    args = {"x": np.zeros((2, 3, 3)), "h0": np.zeros((2, 4)), "Wx": np.zeros((3, 4)),
-            "Wh": np.zeros((4, 4)), "b": np.zeros(4)}
+    args = {
+        "x": np.zeros((2, 3, 3)),
+        "h0": np.zeros((2, 4)),
+        "Wx": np.zeros((3, 4)),
+        "Wh": np.zeros((4, 4)),
+        "b": np.zeros(4),
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         rnn_forward(**args)
 
 
 def test_rnn_backward_rejects_bad_dh_and_truncate():
-    _, cache = rnn_forward(np.zeros((2, 3, 1)), np.zeros((2, 4)), np.zeros((1, 4)),
-                           np.zeros((4, 4)), np.zeros(4))
+    _, cache = rnn_forward(
+        np.zeros((2, 3, 1)), np.zeros((2, 4)), np.zeros((1, 4)), np.zeros((4, 4)), np.zeros(4)
+    )
     want = r"dh: expected 3-d array of shape \(2, 3, 4\), got 2-d array of shape \(2, 4\)"
     with pytest.raises(ValueError, match=want):
         rnn_backward(np.zeros((2, 4)), cache)
@@ -174,8 +189,9 @@ def test_rnn_backward_rejects_bad_dh_and_truncate():
 
 
 def test_step_backward_rejects_wrong_dh_next_shape():
-    _, cache = rnn_step_forward(np.zeros((2, 1)), np.zeros((2, 3)), np.zeros((1, 3)),
-                                np.zeros((3, 3)), np.zeros(3))
+    _, cache = rnn_step_forward(
+        np.zeros((2, 1)), np.zeros((2, 3)), np.zeros((1, 3)), np.zeros((3, 3)), np.zeros(3)
+    )
     with pytest.raises(ValueError, match=r"dh_next: expected 2-d array of shape \(2, 3\), got 1-d"):
         rnn_step_backward(np.zeros(3), cache)
 
@@ -183,8 +199,9 @@ def test_step_backward_rejects_wrong_dh_next_shape():
 def test_regression_no_silent_broadcast_of_bias_row():
     # A (1, H) bias would broadcast silently in numpy; the API asks for (H,).
     with pytest.raises(ValueError, match="b: expected 1-d"):
-        rnn_step_forward(np.zeros((2, 1)), np.zeros((2, 3)), np.zeros((1, 3)),
-                         np.zeros((3, 3)), np.zeros((1, 3)))
+        rnn_step_forward(
+            np.zeros((2, 1)), np.zeros((2, 3)), np.zeros((1, 3)), np.zeros((3, 3)), np.zeros((1, 3))
+        )
 
 
 def test_concatenated_weights_give_the_same_step():

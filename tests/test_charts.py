@@ -105,7 +105,11 @@ def test_truncation_bias_chart_sliding_reaches_zero_and_windows_stay_biased():
 def test_cost_chart_has_one_line_per_method_and_length():
     from rnn_core.cost import CostRecord
 
-    recs = [CostRecord(m, T, H, 1e-3 * H, 1e3 * H) for m in ("bptt", "rtrl")
-            for T in (10, 20) for H in (2, 4)]
+    recs = [
+        CostRecord(m, T, H, 1e-3 * H, 1e3 * H)
+        for m in ("bptt", "rtrl")
+        for T in (10, 20)
+        for H in (2, 4)
+    ]
     time_chart, memory_chart = charts.cost_chart(recs).charts
     assert len(time_chart.marks) == 4 and len(memory_chart.marks) == 4

@@ -110,14 +110,20 @@ def test_surface_grid_and_values():
     np.testing.assert_array_equal(E, cliff_error(W, B))
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: cliff_error(np.zeros(3), np.zeros(4)), r"b: expected a shape that broadcasts"),
-    (lambda: cliff_error(np.nan, 0.0), r"w: expected finite values"),
-    (lambda: cliff_error(1.0, 0.0, T=0), r"T: expected an integer in \[1, inf\], got 0"),
-    (lambda: descend(1.0, 0.0, lr=0.0, steps=1), r"lr: expected a finite real scalar > 0"),
-    (lambda: descend(1.0, 0.0, lr=0.1, steps=1, max_norm=-1.0), r"max_norm: expected a value > 0"),
-    (lambda: cliff_surface((0, 1, 2), (0, 1)), r"w_range: expected shape \(2,\)"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: cliff_error(np.zeros(3), np.zeros(4)), r"b: expected a shape that broadcasts"),
+        (lambda: cliff_error(np.nan, 0.0), r"w: expected finite values"),
+        (lambda: cliff_error(1.0, 0.0, T=0), r"T: expected an integer in \[1, inf\], got 0"),
+        (lambda: descend(1.0, 0.0, lr=0.0, steps=1), r"lr: expected a finite real scalar > 0"),
+        (
+            lambda: descend(1.0, 0.0, lr=0.1, steps=1, max_norm=-1.0),
+            r"max_norm: expected a value > 0",
+        ),
+        (lambda: cliff_surface((0, 1, 2), (0, 1)), r"w_range: expected shape \(2,\)"),
+    ],
+)
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()

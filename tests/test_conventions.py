@@ -50,8 +50,10 @@ def test_bad_shapes_are_named():
         from_torch(np.ones((4, 3)), np.eye(4), np.ones(4), np.ones(5))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None,
-                    reason="optional cross-check: torch is only installed for make bench")
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None,
+    reason="optional cross-check: torch is only installed for make bench",
+)
 def test_matches_torch_nn_rnn():
     import torch
 
@@ -60,7 +62,9 @@ def test_matches_torch_nn_rnn():
     x = torch.randn(2, 5, 3, dtype=torch.float64)
     h0 = torch.randn(1, 2, 4, dtype=torch.float64)
     want, _ = rnn(x, h0)
-    params = [p.detach().numpy() for p in
-              (rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)]
+    params = [
+        p.detach().numpy()
+        for p in (rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0)
+    ]
     got, _ = rnn_forward(x.numpy(), h0[0].numpy(), *from_torch(*params))
     np.testing.assert_allclose(got, want.detach().numpy(), rtol=1e-12)

@@ -19,8 +19,11 @@ def test_records_hold_positive_numbers():
 
 
 def test_peak_memory_grows_with_T_for_bptt_only():
-    peak = {(m, T): measure(m, 2, T, 2, 4, repeats=1).peak_bytes
-            for m in ("bptt", "rtrl") for T in (20, 200)}
+    peak = {
+        (m, T): measure(m, 2, T, 2, 4, repeats=1).peak_bytes
+        for m in ("bptt", "rtrl")
+        for T in (20, 200)
+    }
     assert peak["bptt", 200] > 4 * peak["bptt", 20]  # ~7x: BPTT keeps all T states
     assert peak["rtrl", 200] < 1.5 * peak["rtrl", 20]  # equal: RTRL keeps one step
 
@@ -66,18 +69,22 @@ def test_theoretical_scalings():
 def test_measure_grid_covers_both_methods_and_all_pairs():
     recs = measure_grid([2, 3], [4, 5], N=1, D=1, repeats=1)
     assert sorted((r.method, r.T, r.H) for r in recs) == sorted(
-        (m, T, H) for m in ("bptt", "rtrl") for T in (4, 5) for H in (2, 3))
+        (m, T, H) for m in ("bptt", "rtrl") for T in (4, 5) for H in (2, 3)
+    )
     assert np.all([r.seconds > 0 for r in recs])
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: measure("adjoint", 1, 2, 1, 1), r"method: expected one of \['bptt', 'rtrl'\]"),
-    (lambda: measure("rtrl", 0, 2, 1, 1), r"N: expected an integer in \[1, inf\], got 0"),
-    (lambda: measure("rtrl", 1, 2.5, 1, 1), r"T: expected an integer in \[1, inf\], got 2.5"),
-    (lambda: measure("bptt", 1, 2, 1, 1, repeats=0), r"repeats: expected an integer"),
-    (lambda: theoretical_cost("bptt", 10, -1), r"H: expected an integer in \[1, inf\], got -1"),
-    (lambda: theoretical_cost("BPTT", 10, 2), r"method: expected one of"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: measure("adjoint", 1, 2, 1, 1), r"method: expected one of \['bptt', 'rtrl'\]"),
+        (lambda: measure("rtrl", 0, 2, 1, 1), r"N: expected an integer in \[1, inf\], got 0"),
+        (lambda: measure("rtrl", 1, 2.5, 1, 1), r"T: expected an integer in \[1, inf\], got 2.5"),
+        (lambda: measure("bptt", 1, 2, 1, 1, repeats=0), r"repeats: expected an integer"),
+        (lambda: theoretical_cost("bptt", 10, -1), r"H: expected an integer in \[1, inf\], got -1"),
+        (lambda: theoretical_cost("BPTT", 10, 2), r"method: expected one of"),
+    ],
+)
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()

@@ -26,8 +26,9 @@ builders = pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys
 def texts(fig_or_ax):
     """Every string written on a figure (or one axes), titles included."""
     if isinstance(fig_or_ax, Figure):
-        return [t.get_text() for t in fig_or_ax.texts] + [s for ax in fig_or_ax.axes
-                                                            for s in texts(ax)]  # fmt: skip
+        return [t.get_text() for t in fig_or_ax.texts] + [
+            s for ax in fig_or_ax.axes for s in texts(ax)
+        ]
     return [fig_or_ax.get_title()] + [t.get_text() for t in fig_or_ax.texts]
 
 
@@ -125,8 +126,10 @@ def test_nodes_use_the_books_palette(build):
 def test_unrolled_view_has_one_column_per_step(T):
     loop, unrolled = diagrams.unrolled_graph(T=T).axes
     assert (count(unrolled, "hidden"), count(unrolled, "input"), count(unrolled, "output")) == (
-        T + 1, T, T
-    )  # fmt: skip
+        T + 1,
+        T,
+        T,
+    )
     assert [count(loop, k) for k in ("input", "hidden", "output", "delay")] == [1, 1, 1, 1]
     assert f"$h_{T}$" in texts(unrolled) and f"$h_{T + 1}$" not in texts(unrolled)
 

@@ -14,9 +14,7 @@ import pytest
 from book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
-_INCLUDE = re.compile(
-    r"^```\{literalinclude\}\s+(\S+)\n((?::\S+:.*\n)*)", re.MULTILINE
-)
+_INCLUDE = re.compile(r"^```\{literalinclude\}\s+(\S+)\n((?::\S+:.*\n)*)", re.MULTILINE)
 
 
 def _includes():
@@ -35,8 +33,11 @@ INCLUDES = _includes()
 
 def _node(path, name):
     """The function or class ``name`` defined in the file ``path``."""
-    return next(n for n in ast.walk(ast.parse(path.read_text()))
-                if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
+    return next(
+        n
+        for n in ast.walk(ast.parse(path.read_text()))
+        if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name
+    )
 
 
 def test_chapters_show_package_source():
@@ -44,8 +45,9 @@ def test_chapters_show_package_source():
     assert all(path.is_file() and ROOT / "rnn_core" in path.parents for _, path, _ in INCLUDES)
 
 
-@pytest.mark.parametrize("page, path, options", INCLUDES,
-                         ids=lambda v: v.stem if isinstance(v, Path) else None)
+@pytest.mark.parametrize(
+    "page, path, options", INCLUDES, ids=lambda v: v.stem if isinstance(v, Path) else None
+)
 def test_included_lines_skip_exactly_the_docstring(page, path, options):
     name = options["pyobject"]
     node = _node(path, name)
@@ -66,8 +68,9 @@ def test_included_lines_skip_exactly_the_docstring(page, path, options):
 WIDTH = 77  # characters a code block on a chapter page shows without scrolling
 
 
-@pytest.mark.parametrize("page, path, options", INCLUDES,
-                         ids=lambda v: v.stem if isinstance(v, Path) else None)
+@pytest.mark.parametrize(
+    "page, path, options", INCLUDES, ids=lambda v: v.stem if isinstance(v, Path) else None
+)
 def test_included_code_fits_the_page_width(page, path, options):
     node = _node(path, options["pyobject"])
     lines = path.read_text().splitlines()[node.lineno - 1 : node.end_lineno]

@@ -56,10 +56,14 @@ def decay_chart(w_h):
         f"Decay, w_H = {w_h:.2f}",
         "time step t",
         "h_t",
-        [Band(T, -(np.abs(w_h) ** T), np.abs(w_h) ** T, label="envelope"),
-         Line(T, w_h**T, label="h_t"), HLine(0.0), Text(30, 0.8, "impulse at t = 0")],
+        [
+            Band(T, -(np.abs(w_h) ** T), np.abs(w_h) ** T, label="envelope"),
+            Line(T, w_h**T, label="h_t"),
+            HLine(0.0),
+            Text(30, 0.8, "impulse at t = 0"),
+        ],
         ylim=(-1.05, 1.05),
-    )  # fmt: skip
+    )
 
 
 def grad_panels(w_h, steps):
@@ -427,8 +431,6 @@ def _pixels(png):
 # --- browser ---------------------------------------------------------------------------------
 
 
-
-
 def _open(browser, url):
     """Open url, aborting requests to other hosts; returns (page, problems list)."""
     here, problems = urlsplit(url).netloc, []
@@ -607,8 +609,13 @@ def test_book_page_shows_working_static_figures(browser, tmp_path):
     root = _probe_book(tmp_path)
     jb = Path(sys.executable).with_name("jupyter-book")
     env = {k: v for k, v in os.environ.items() if k != "RNN_CORE_STATIC"}
-    result = subprocess.run([str(jb), "build", str(root), "-W", "-n", "--keep-going"],
-                            capture_output=True, text=True, env=env, check=False)  # fmt: skip
+    result = subprocess.run(
+        [str(jb), "build", str(root), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     html = (root / "_build" / "html" / "book" / "figs.html").read_text()
     assert html.count('class="rnnfig"') == 2

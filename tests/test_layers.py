@@ -20,13 +20,19 @@ TOL = 1e-7
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), T=st.integers(1, 4),
-       H=st.integers(1, 4), V=st.integers(1, 5))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 3),
+    T=st.integers(1, 4),
+    H=st.integers(1, 4),
+    V=st.integers(1, 5),
+)
 def test_affine_backward_matches_finite_differences(seed, N, T, H, V):
     rng = np.random.default_rng(seed)
     h, W, b = rng.standard_normal((N, T, H)), rng.standard_normal((H, V)), rng.standard_normal(V)
     dy = rng.standard_normal((N, T, V))
     _, cache = temporal_affine_forward(h, W, b)
+
     def loss():
         return float(np.sum(temporal_affine_forward(h, W, b)[0] * dy))
 
@@ -36,8 +42,13 @@ def test_affine_backward_matches_finite_differences(seed, N, T, H, V):
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), T=st.integers(1, 4),
-       V=st.integers(2, 6), masked=st.booleans())
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 3),
+    T=st.integers(1, 4),
+    V=st.integers(2, 6),
+    masked=st.booleans(),
+)
 def test_softmax_loss_gradient_matches_finite_differences(seed, N, T, V, masked):
     rng = np.random.default_rng(seed)
     logits = 3 * rng.standard_normal((N, T, V))
@@ -87,20 +98,37 @@ def test_softmax_rows_sum_to_one_and_are_shift_invariant():
     np.testing.assert_allclose(softmax(z + 50.0), softmax(z), rtol=1e-12)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: embedding_forward(np.array([[0, 3]]), np.zeros((3, 2))),
-     r"idx: expected non-empty ids in \[0, 2\], got values in \[0, 3\]"),
-    (lambda: embedding_forward(np.array([[0.0, 1.0]]), np.zeros((3, 2))),
-     r"idx: expected 2-d integer array"),
-    (lambda: temporal_affine_forward(np.zeros((1, 2, 3)), np.zeros((4, 5)), np.zeros(5)),
-     r"W: expected shape \(H, V\) with H = 3, got shape \(4, 5\)"),
-    (lambda: temporal_softmax_loss(np.zeros((1, 2, 3)), np.array([[0, 1, 2]])),
-     r"targets: expected shape \(1, 2\), got shape \(1, 3\)"),
-    (lambda: temporal_softmax_loss(np.zeros((1, 2, 3)), np.array([[0, 1]]), np.zeros((1, 2))),
-     r"mask: expected shape \(1, 2\) with a True entry"),
-    (lambda: temporal_softmax_loss(np.full((1, 1, 2), np.nan), np.array([[0]])),
-     r"logits: expected finite values"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: embedding_forward(np.array([[0, 3]]), np.zeros((3, 2))),
+            r"idx: expected non-empty ids in \[0, 2\], got values in \[0, 3\]",
+        ),
+        (
+            lambda: embedding_forward(np.array([[0.0, 1.0]]), np.zeros((3, 2))),
+            r"idx: expected 2-d integer array",
+        ),
+        (
+            lambda: temporal_affine_forward(np.zeros((1, 2, 3)), np.zeros((4, 5)), np.zeros(5)),
+            r"W: expected shape \(H, V\) with H = 3, got shape \(4, 5\)",
+        ),
+        (
+            lambda: temporal_softmax_loss(np.zeros((1, 2, 3)), np.array([[0, 1, 2]])),
+            r"targets: expected shape \(1, 2\), got shape \(1, 3\)",
+        ),
+        (
+            lambda: temporal_softmax_loss(
+                np.zeros((1, 2, 3)), np.array([[0, 1]]), np.zeros((1, 2))
+            ),
+            r"mask: expected shape \(1, 2\) with a True entry",
+        ),
+        (
+            lambda: temporal_softmax_loss(np.full((1, 1, 2), np.nan), np.array([[0]])),
+            r"logits: expected finite values",
+        ),
+    ],
+)
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()

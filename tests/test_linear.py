@@ -42,18 +42,29 @@ def test_closed_form_fixed_values():
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), T=st.integers(1, 60),
-       w_h=st.floats(-1.3, 1.3), w_x=st.floats(-2, 2), h0=st.floats(-2, 2))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    T=st.integers(1, 60),
+    w_h=st.floats(-1.3, 1.3),
+    w_x=st.floats(-2, 2),
+    h0=st.floats(-2, 2),
+)
 def test_linear_rnn_equals_python_loop(seed, T, w_h, w_x, h0):
     x = np.random.default_rng(seed).standard_normal(T)
-    np.testing.assert_allclose(linear_rnn(x, w_x, w_h, h0), _loop_states(x, w_x, w_h, h0),
-                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        linear_rnn(x, w_x, w_h, h0), _loop_states(x, w_x, w_h, h0), rtol=1e-10, atol=1e-10
+    )
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 50),
-       w_h=st.floats(-1.1, 1.1), w_x=st.floats(-2, 2), h0=st.floats(-2, 2),
-       gradout=st.floats(0.1, 3.0))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 50),
+    w_h=st.floats(-1.1, 1.1),
+    w_x=st.floats(-2, 2),
+    h0=st.floats(-2, 2),
+    gradout=st.floats(0.1, 3.0),
+)
 def test_closed_forms_match_finite_differences(seed, N, w_h, w_x, h0, gradout):
     x = np.random.default_rng(seed).standard_normal(N)
     w = np.array([w_h, w_x])
@@ -89,7 +100,8 @@ def test_polyval_and_slope_fixed_values():
     assert _polyval_and_slope(np.array([3.0, 2.0, 1.0]), 0.0) == (1.0, 2.0)  # no 0 * 0**-1
     p = np.arange(1.0, 11.0)  # n = 10: b = 4, two full rows and a partial row of 2
     assert _polyval_and_slope(p, 0.5) == pytest.approx(
-        (np.polyval(p, 0.5), np.polyval(np.polyder(p), 0.5)), rel=1e-15)
+        (np.polyval(p, 0.5), np.polyval(np.polyder(p), 0.5)), rel=1e-15
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -110,8 +122,13 @@ def test_polyval_and_slope_equals_horner(seed, n, w):
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 400),
-       w_h=st.floats(-1.05, 1.05), w_x=st.floats(-2, 2), h0=st.floats(-2, 2))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 400),
+    w_h=st.floats(-1.05, 1.05),
+    w_x=st.floats(-2, 2),
+    h0=st.floats(-2, 2),
+)
 def test_grads_equal_the_sums_of_the_closed_form_terms(seed, N, w_h, w_x, h0):
     # linear_rnn_grads uses the derivative of the unrolled polynomial; the book's sums
     # are over the states. Same numbers, term sums computed the plain way.
@@ -148,16 +165,19 @@ def test_regression_slip1_wx_recursion_with_dh_dwh_gives_wrong_gradient():
     assert linear_rnn_grads(x, w_x, w_h, h0, 1.0)[1] == pytest.approx(fd, rel=1e-8)
 
 
-@pytest.mark.parametrize("args, match", [
-    ((np.ones((2, 2)), 1.0, 0.5, 0.0, 1.0), r"x: expected 1-d array of shape \(N,\)"),
-    ((np.array([]), 1.0, 0.5, 0.0, 1.0), r"x: expected non-empty"),
-    ((np.array([1.0, np.nan]), 1.0, 0.5, 0.0, 1.0), r"x: expected finite"),
-    ((np.array([1.0, -np.inf]), 1.0, 1.5, 0.0, 1.0), r"x: expected finite"),  # not "overflow"
-    ((np.ones(3), np.ones(2), 0.5, 0.0, 1.0), r"w_x: expected a finite real scalar"),
-    ((np.ones(3), 1.0, np.inf, 0.0, 1.0), r"w_h: expected a finite real scalar, got inf"),
-    ((np.ones(3), 1.0, 0.5, "0", 1.0), r"h0: expected a finite real scalar"),
-    ((np.ones(3), 1.0, 0.5, 0.0, np.nan), r"gradout: expected a finite real scalar"),
-])
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((np.ones((2, 2)), 1.0, 0.5, 0.0, 1.0), r"x: expected 1-d array of shape \(N,\)"),
+        ((np.array([]), 1.0, 0.5, 0.0, 1.0), r"x: expected non-empty"),
+        ((np.array([1.0, np.nan]), 1.0, 0.5, 0.0, 1.0), r"x: expected finite"),
+        ((np.array([1.0, -np.inf]), 1.0, 1.5, 0.0, 1.0), r"x: expected finite"),  # not "overflow"
+        ((np.ones(3), np.ones(2), 0.5, 0.0, 1.0), r"w_x: expected a finite real scalar"),
+        ((np.ones(3), 1.0, np.inf, 0.0, 1.0), r"w_h: expected a finite real scalar, got inf"),
+        ((np.ones(3), 1.0, 0.5, "0", 1.0), r"h0: expected a finite real scalar"),
+        ((np.ones(3), 1.0, 0.5, 0.0, np.nan), r"gradout: expected a finite real scalar"),
+    ],
+)
 def test_bad_input_is_named(args, match):
     with pytest.raises(ValueError, match=match):
         linear_rnn_grads(*args)
@@ -184,10 +204,13 @@ def _every_step(*args, **kwargs):
 def _double_sums(x, w_x, w_h, h0, g):
     """The book's double sums evaluated literally, O(N^2), as the reference."""
     h = _loop_states(x, w_x, w_h, h0)  # h[t] is h_t, h[0] = h0
-    d_wh = sum(g[t - 1] * sum(w_h ** (i - 1) * h[t - i] for i in range(1, t + 1))
-               for t in range(1, len(x) + 1))
-    d_wx = sum(g[t - 1] * sum(w_h**i * x[t - 1 - i] for i in range(t))
-               for t in range(1, len(x) + 1))
+    d_wh = sum(
+        g[t - 1] * sum(w_h ** (i - 1) * h[t - i] for i in range(1, t + 1))
+        for t in range(1, len(x) + 1)
+    )
+    d_wx = sum(
+        g[t - 1] * sum(w_h**i * x[t - 1 - i] for i in range(t)) for t in range(1, len(x) + 1)
+    )
     return d_wh, d_wx
 
 
@@ -201,8 +224,13 @@ def test_every_step_fixed_values():
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 12),
-       w_h=st.floats(-1.2, 1.2), w_x=st.floats(-2, 2), h0=st.floats(-2, 2))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 12),
+    w_h=st.floats(-1.2, 1.2),
+    w_x=st.floats(-2, 2),
+    h0=st.floats(-2, 2),
+)
 def test_every_step_equals_literal_double_sums(seed, N, w_h, w_x, h0):
     rng = np.random.default_rng(seed)
     x, g = rng.standard_normal(N), rng.standard_normal(N)
@@ -212,8 +240,13 @@ def test_every_step_equals_literal_double_sums(seed, N, w_h, w_x, h0):
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 40),
-       w_h=st.floats(-1.05, 1.05), w_x=st.floats(-2, 2), h0=st.floats(-2, 2))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 40),
+    w_h=st.floats(-1.05, 1.05),
+    w_x=st.floats(-2, 2),
+    h0=st.floats(-2, 2),
+)
 def test_every_step_matches_finite_differences(seed, N, w_h, w_x, h0):
     rng = np.random.default_rng(seed)
     x, g = rng.standard_normal(N), rng.standard_normal(N)
@@ -232,8 +265,9 @@ def test_every_step_with_loss_only_at_the_end_is_linear_rnn_grads():
     x = np.random.default_rng(3).standard_normal(25)
     g = np.zeros(25)
     g[-1] = 1.7
-    np.testing.assert_allclose(_every_step(x, 0.4, 0.9, -0.3, g),
-                               linear_rnn_grads(x, 0.4, 0.9, -0.3, 1.7), rtol=1e-12)
+    np.testing.assert_allclose(
+        _every_step(x, 0.4, 0.9, -0.3, g), linear_rnn_grads(x, 0.4, 0.9, -0.3, 1.7), rtol=1e-12
+    )
 
 
 def test_every_step_is_linear_in_g_and_the_sum_of_last_step_losses():
@@ -241,8 +275,7 @@ def test_every_step_is_linear_in_g_and_the_sum_of_last_step_losses():
     rng = np.random.default_rng(4)
     x, g = rng.standard_normal(8), rng.standard_normal(8)
     parts = [linear_rnn_grads(x[:t], 0.7, -0.8, 0.2, g[t - 1]) for t in range(1, 9)]
-    np.testing.assert_allclose(_every_step(x, 0.7, -0.8, 0.2, g), np.sum(parts, axis=0),
-                               rtol=1e-12)
+    np.testing.assert_allclose(_every_step(x, 0.7, -0.8, 0.2, g), np.sum(parts, axis=0), rtol=1e-12)
 
 
 def test_every_step_long_sequence_is_finite_and_overflow_is_reported():
@@ -252,13 +285,19 @@ def test_every_step_long_sequence_is_finite_and_overflow_is_reported():
         _every_step(np.ones(5000), 1.0, 1.5, 0.0, np.ones(5000))
 
 
-@pytest.mark.parametrize("args, match", [
-    ((np.ones(3), 1.0, 0.5, 0.0, np.ones(4)), r"g: expected shape \(N,\) with N = 3, got shape"),
-    ((np.ones(3), 1.0, 0.5, 0.0, np.ones((3, 1))), r"g: expected 1-d array"),
-    ((np.ones(3), 1.0, 0.5, 0.0, np.array([1.0, np.inf, 0.0])), r"g: expected finite"),
-    ((np.ones((3, 1)), 1.0, 0.5, 0.0, np.ones(3)), r"x: expected 1-d array"),
-    ((np.ones(3), 1.0, None, 0.0, np.ones(3)), r"w_h: expected a finite real scalar"),
-])
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (
+            (np.ones(3), 1.0, 0.5, 0.0, np.ones(4)),
+            r"g: expected shape \(N,\) with N = 3, got shape",
+        ),
+        ((np.ones(3), 1.0, 0.5, 0.0, np.ones((3, 1))), r"g: expected 1-d array"),
+        ((np.ones(3), 1.0, 0.5, 0.0, np.array([1.0, np.inf, 0.0])), r"g: expected finite"),
+        ((np.ones((3, 1)), 1.0, 0.5, 0.0, np.ones(3)), r"x: expected 1-d array"),
+        ((np.ones(3), 1.0, None, 0.0, np.ones(3)), r"w_h: expected a finite real scalar"),
+    ],
+)
 def test_every_step_bad_input_is_named(args, match):
     with pytest.raises(ValueError, match=match):
         _every_step(*args)
@@ -271,9 +310,10 @@ def test_bptt_recursion_equals_the_double_sum(seed, N, w_h):
     rng = np.random.default_rng(seed)
     x, g, w_x, h0 = rng.standard_normal(N), rng.standard_normal(N), 0.7, 0.3
     h = linear_rnn(x, w_x, w_h, h0)
-    double_h = sum(g[t - 1] * sum(w_h ** (i - 1) * h[t - i] for i in range(1, t + 1))
-                   for t in range(1, N + 1))
-    double_x = sum(g[t - 1] * sum(w_h**i * x[t - i - 1] for i in range(t))
-                   for t in range(1, N + 1))
-    np.testing.assert_allclose(linear_rnn_bptt(x, w_x, w_h, h0, g), [double_h, double_x],
-                               rtol=1e-9, atol=1e-12)
+    double_h = sum(
+        g[t - 1] * sum(w_h ** (i - 1) * h[t - i] for i in range(1, t + 1)) for t in range(1, N + 1)
+    )
+    double_x = sum(g[t - 1] * sum(w_h**i * x[t - i - 1] for i in range(t)) for t in range(1, N + 1))
+    np.testing.assert_allclose(
+        linear_rnn_bptt(x, w_x, w_h, h0, g), [double_h, double_x], rtol=1e-9, atol=1e-12
+    )

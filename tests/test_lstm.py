@@ -70,8 +70,9 @@ def test_forward_does_not_modify_inputs():
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), D=st.integers(1, 3),
-       H=st.integers(1, 3))
+@given(
+    seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), D=st.integers(1, 3), H=st.integers(1, 3)
+)
 def test_step_backward_matches_finite_differences(seed, N, D, H):
     rng = np.random.default_rng(seed)
     x, h0, Wx, Wh, b = _params(rng, N, 1, D, H)
@@ -88,8 +89,13 @@ def test_step_backward_matches_finite_differences(seed, N, D, H):
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), T=st.integers(1, 5),
-       D=st.integers(1, 3), H=st.integers(1, 3))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 3),
+    T=st.integers(1, 5),
+    D=st.integers(1, 3),
+    H=st.integers(1, 3),
+)
 def test_lstm_backward_matches_finite_differences(seed, N, T, D, H):
     rng = np.random.default_rng(seed)
     inputs = list(_params(rng, N, T, D, H))
@@ -128,8 +134,7 @@ def test_lstm_backward_equals_chained_step_backward():
         steps.append(step)
     dh_next, dc_next, dWh = np.zeros_like(h0), np.zeros_like(h0), np.zeros_like(Wh)
     for t in range(3, -1, -1):
-        _, dh_next, dc_next, _, dWh_t, _ = lstm_step_backward(dh[:, t] + dh_next, dc_next,
-                                                              steps[t])
+        _, dh_next, dc_next, _, dWh_t, _ = lstm_step_backward(dh[:, t] + dh_next, dc_next, steps[t])
         dWh += dWh_t
     _, dh0, _, want_dWh, _ = lstm_backward(dh, cache)
     np.testing.assert_allclose(dh0, dh_next, rtol=1e-12)
@@ -179,25 +184,39 @@ def test_forget_bias_keeps_the_cell_path_open():
     assert np.all(np.diff(open_) <= 0)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"x": np.zeros((2, 3))}, r"x: expected 3-d array of shape \(N, T, D\), got 2-d"),
-    ({"h0": np.zeros((3, 4))}, r"h0: expected shape \(N, H\) with N = 2, got shape \(3, 4\)"),
-    ({"Wx": np.zeros((3, 4))}, r"Wx: expected shape \(3, 16\), got shape \(3, 4\)"),
-    ({"Wh": np.zeros((4, 4))}, r"Wh: expected shape \(4, 16\), got shape \(4, 4\)"),
-    ({"b": np.zeros(4)}, r"b: expected shape \(16,\), got shape \(4,\)"),
-    ({"x": np.full((2, 3, 3), np.nan)}, r"x: expected finite values"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"x": np.zeros((2, 3))}, r"x: expected 3-d array of shape \(N, T, D\), got 2-d"),
+        ({"h0": np.zeros((3, 4))}, r"h0: expected shape \(N, H\) with N = 2, got shape \(3, 4\)"),
+        ({"Wx": np.zeros((3, 4))}, r"Wx: expected shape \(3, 16\), got shape \(3, 4\)"),
+        ({"Wh": np.zeros((4, 4))}, r"Wh: expected shape \(4, 16\), got shape \(4, 4\)"),
+        ({"b": np.zeros(4)}, r"b: expected shape \(16,\), got shape \(4,\)"),
+        ({"x": np.full((2, 3, 3), np.nan)}, r"x: expected finite values"),
+    ],
+)
 def test_lstm_forward_rejects_bad_input(kwargs, match):
-    args = {"x": np.zeros((2, 3, 3)), "h0": np.zeros((2, 4)), "Wx": np.zeros((3, 16)),
-            "Wh": np.zeros((4, 16)), "b": np.zeros(16)}
+    args = {
+        "x": np.zeros((2, 3, 3)),
+        "h0": np.zeros((2, 4)),
+        "Wx": np.zeros((3, 16)),
+        "Wh": np.zeros((4, 16)),
+        "b": np.zeros(16),
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         lstm_forward(**args)
 
 
 def test_step_functions_reject_bad_input():
-    args = (np.zeros((2, 1)), np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((1, 12)),
-            np.zeros((3, 12)), np.zeros(12))
+    args = (
+        np.zeros((2, 1)),
+        np.zeros((2, 3)),
+        np.zeros((2, 3)),
+        np.zeros((1, 12)),
+        np.zeros((3, 12)),
+        np.zeros(12),
+    )
     with pytest.raises(ValueError, match=r"c_prev: expected shape \(2, 3\), got shape \(2, 2\)"):
         lstm_step_forward(*args[:2], np.zeros((2, 2)), *args[3:])
     _, _, cache = lstm_step_forward(*args)

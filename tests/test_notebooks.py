@@ -55,8 +55,11 @@ print("SLIDERS " + _json.dumps(_report))
 
 def solution_code(text):
     """The python blocks shown in the chapter's exercise solutions, in order."""
-    return [code.group(2) for block in _SOLUTION.finditer(text)
-            for code in _CODE.finditer(block.group(0))]  # fmt: skip
+    return [
+        code.group(2)
+        for block in _SOLUTION.finditer(text)
+        for code in _CODE.finditer(block.group(0))
+    ]
 
 
 def make_notebook(path, out_dir):
@@ -64,10 +67,20 @@ def make_notebook(path, out_dir):
     target = Path(out_dir) / (path.stem + ".ipynb")
     subprocess.run(
         # -o: do not rebuild .venv from here; `make test` has set it up.
-        ["make", "--no-print-directory", "-s", "-o", ".venv/.stamp",
-         f"NB_DIR={out_dir}", str(target)],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            "make",
+            "--no-print-directory",
+            "-s",
+            "-o",
+            ".venv/.stamp",
+            f"NB_DIR={out_dir}",
+            str(target),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return target
 
 
@@ -84,8 +97,11 @@ def test_make_notebooks_writes_every_chapter_with_its_code(tmp_path):
     out = tmp_path / "notebooks"
     subprocess.run(
         ["make", "--no-print-directory", "-s", "-o", ".venv/.stamp", "notebooks", f"NB_DIR={out}"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert sorted(p.name for p in out.iterdir()) == sorted(p.stem + ".ipynb" for p in CHAPTERS)
     for path in CHAPTERS:
         nb = nbformat.read(out / (path.stem + ".ipynb"), as_version=4)

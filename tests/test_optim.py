@@ -54,14 +54,24 @@ def test_sgd_step():
     np.testing.assert_array_equal(params["a"], [0.0, 3.0])
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: clip_grad_norm({"w": np.ones(2)}, 0.0), r"max_norm: expected a value > 0, got 0.0"),
-    (lambda: clip_grad_norm({"w": np.array([np.nan])}, 1.0), r"grads\['w'\]: expected finite"),
-    (lambda: SGD(0.1).step({"w": np.ones(2)}, {"w": np.ones(3)}),
-     r"grads\['w'\]: expected shape \(2,\), got shape \(3,\)"),
-    (lambda: Adam().step({"w": np.ones(2)}, {"v": np.ones(2)}),
-     r"grads: expected keys \['w'\], got keys \['v'\]"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: clip_grad_norm({"w": np.ones(2)}, 0.0),
+            r"max_norm: expected a value > 0, got 0.0",
+        ),
+        (lambda: clip_grad_norm({"w": np.array([np.nan])}, 1.0), r"grads\['w'\]: expected finite"),
+        (
+            lambda: SGD(0.1).step({"w": np.ones(2)}, {"w": np.ones(3)}),
+            r"grads\['w'\]: expected shape \(2,\), got shape \(3,\)",
+        ),
+        (
+            lambda: Adam().step({"w": np.ones(2)}, {"v": np.ones(2)}),
+            r"grads: expected keys \['w'\], got keys \['v'\]",
+        ),
+    ],
+)
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()

@@ -12,7 +12,8 @@ from book_toc import is_notebook, toc_pages
 ROOT = Path(__file__).resolve().parent.parent
 # A local Sphinx extension of the book, not part of rnn_core: load it from its file.
 _SPEC = importlib.util.spec_from_file_location(
-    "plain_notebook", ROOT / "book" / "_ext" / "plain_notebook.py")
+    "plain_notebook", ROOT / "book" / "_ext" / "plain_notebook.py"
+)
 plain_notebook = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(plain_notebook)
 
@@ -35,7 +36,8 @@ def _convert_text(tmp_path, text):
         if page.name != source.name:
             (tmp_path / page.relative_to(ROOT)).write_text(page.read_text(encoding="utf8"))
     (tmp_path / "book" / "references.bib").write_text(
-        (ROOT / "book" / "references.bib").read_text(encoding="utf8"))
+        (ROOT / "book" / "references.bib").read_text(encoding="utf8")
+    )
     (tmp_path / "rnn_core").symlink_to(ROOT / "rnn_core")
     nb = plain_notebook.convert(path, tmp_path)
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
@@ -49,7 +51,9 @@ def _body_line(path, name):
 
 def test_each_construct_becomes_plain_markdown(tmp_path):
     first = _body_line(ROOT / "rnn_core" / "linear.py", "_polyval_and_slope")
-    text = _convert_text(tmp_path, """\
+    text = _convert_text(
+        tmp_path,
+        """\
 # T
 
 ```{math}
@@ -92,7 +96,8 @@ Do it.
 
 Done.
 ```
-""".replace("FIRST", str(first)))
+""".replace("FIRST", str(first)),
+    )
     assert "$$\na = b \\tag{4.1}\n$$" in text
     assert "See (4.1) and (3.2), after [Pascanu et al., 2013]" in text
     assert "[Werbos, 1990; Elman, 1990]; [the next chapter](ch05_vanishing.ipynb)." in text
@@ -136,7 +141,7 @@ class _EquationNumbers(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if (attrs.get("id") or "").startswith("equation-"):
-            self.label = attrs["id"][len("equation-"):]
+            self.label = attrs["id"][len("equation-") :]
         self.inside = tag == "span" and attrs.get("class") == "eqno" and self.label
 
     def handle_data(self, data):
@@ -163,10 +168,13 @@ def test_heading_and_figure_numbers_are_the_books():
     for page in NOTEBOOKS:
         nb = plain_notebook.convert(page)
         for cell in (c for c in nb.cells if c.cell_type == "markdown"):
-            ours_h += [(page.stem, n) for n in re.findall(r"^#+ (\d+(?:\.\d+)*)\. ",
-                                                           cell.source, re.MULTILINE)]
-            ours_f += [(page.stem, n) for n in re.findall(r"^\*\*Figure (\d+\.\d+)\.\*\*",
-                                                           cell.source)]
+            ours_h += [
+                (page.stem, n)
+                for n in re.findall(r"^#+ (\d+(?:\.\d+)*)\. ", cell.source, re.MULTILINE)
+            ]
+            ours_f += [
+                (page.stem, n) for n in re.findall(r"^\*\*Figure (\d+\.\d+)\.\*\*", cell.source)
+            ]
     book_h = _book_numbers(r'<h[1-6]>\s*<span class="section-number">(\d+(?:\.\d+)*)\. </span>()')
     book_f = _book_numbers(r'<span class="caption-number">Fig\. (\d+\.\d+) </span>()')
     assert ours_h and ours_h == [(stem, n) for stem, n, _ in book_h]

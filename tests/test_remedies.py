@@ -30,8 +30,14 @@ def test_lstm_beats_rnn_at_long_lag():
 
 
 def test_lag_chart_marks():
-    c = r.lag_accuracy_chart([r.LagRecord("rnn", 2, 1.0), r.LagRecord("rnn", 5, 0.5),
-                              r.LagRecord("lstm", 2, 1.0), r.LagRecord("lstm", 5, 1.0)])
+    c = r.lag_accuracy_chart(
+        [
+            r.LagRecord("rnn", 2, 1.0),
+            r.LagRecord("rnn", 5, 0.5),
+            r.LagRecord("lstm", 2, 1.0),
+            r.LagRecord("lstm", 5, 1.0),
+        ]
+    )
     assert [type(m) for m in c.marks] == [Line, Line, HLine]
     assert c.marks[-1].y == 0.25 and c.marks[0].x.tolist() == [2.0, 5.0]
 

@@ -27,8 +27,13 @@ def _bptt(x, h0, Wx, Wh, b, dh):
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), T=st.integers(1, 6),
-       D=st.integers(1, 3), H=st.integers(1, 4))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 3),
+    T=st.integers(1, 6),
+    D=st.integers(1, 3),
+    H=st.integers(1, 4),
+)
 def test_rtrl_equals_bptt(seed, N, T, D, H):
     args = _problem(seed, N, T, D, H)
     rtrl, bptt = rtrl_gradients(*args), _bptt(*args)
@@ -77,18 +82,27 @@ def test_inputs_are_not_modified():
         np.testing.assert_array_equal(a, c)
 
 
-@pytest.mark.parametrize("name, value, match", [
-    ("x", np.zeros((2, 3)), r"x: expected 3-d array of shape \(N, T, D\)"),
-    ("h0", np.zeros((3, 4)), r"h0: expected shape \(N, H\) with N = 2, got shape \(3, 4\)"),
-    ("Wx", np.zeros((5, 4)), r"Wx: expected shape \(D, H\) with D = 3"),
-    ("Wh", np.zeros((4, 3)), r"Wh: expected shape \(H, H\) with H = 4"),
-    ("b", np.zeros(5), r"b: expected shape \(H,\) with H = 4"),
-    ("dh", np.zeros((2, 4, 4)), r"dh: expected shape \(N, T, H\) with T = 3"),
-    ("dh", np.full((2, 3, 4), np.nan), r"dh: expected finite values"),
-])
+@pytest.mark.parametrize(
+    "name, value, match",
+    [
+        ("x", np.zeros((2, 3)), r"x: expected 3-d array of shape \(N, T, D\)"),
+        ("h0", np.zeros((3, 4)), r"h0: expected shape \(N, H\) with N = 2, got shape \(3, 4\)"),
+        ("Wx", np.zeros((5, 4)), r"Wx: expected shape \(D, H\) with D = 3"),
+        ("Wh", np.zeros((4, 3)), r"Wh: expected shape \(H, H\) with H = 4"),
+        ("b", np.zeros(5), r"b: expected shape \(H,\) with H = 4"),
+        ("dh", np.zeros((2, 4, 4)), r"dh: expected shape \(N, T, H\) with T = 3"),
+        ("dh", np.full((2, 3, 4), np.nan), r"dh: expected finite values"),
+    ],
+)
 def test_bad_input_is_named(name, value, match):
-    args = dict(x=np.zeros((2, 3, 3)), h0=np.zeros((2, 4)), Wx=np.zeros((3, 4)),
-                Wh=np.zeros((4, 4)), b=np.zeros(4), dh=np.zeros((2, 3, 4)))
+    args = dict(
+        x=np.zeros((2, 3, 3)),
+        h0=np.zeros((2, 4)),
+        Wx=np.zeros((3, 4)),
+        Wh=np.zeros((4, 4)),
+        b=np.zeros(4),
+        dh=np.zeros((2, 3, 4)),
+    )
     args[name] = value
     with pytest.raises(ValueError, match=match):
         rtrl_gradients(**args)

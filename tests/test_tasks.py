@@ -107,17 +107,22 @@ def test_lstm_loss_falls_from_log_v():
     assert recall_accuracy("lstm", res.params, x, y) == 1.0
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: recall_task(0, 3), r"n: expected an integer in \[1, inf\], got 0"),
-    (lambda: recall_task(5, -1), r"k: expected an integer in \[0, inf\], got -1"),
-    (lambda: recall_task(5, 3, V=1), r"V: expected an integer in \[2, inf\], got 1"),
-    (lambda: adding_problem(5, 1), r"T: expected an integer in \[2, inf\], got 1"),
-    (lambda: train_recall("gru", 3), r"cell: expected one of \['lstm', 'rnn'\], got 'gru'"),
-    (lambda: train_recall("rnn", 3, lr=-1.0), r"lr: expected a finite real scalar > 0"),
-    (lambda: train_recall("rnn", 3, steps=0), r"steps: expected an integer in \[1, inf\]"),
-    (lambda: recall_loss("rnn", init_recall("rnn", 5, 2, 4), np.zeros((2, 3)), [0, 1]),
-     r"x: expected 3-d array"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: recall_task(0, 3), r"n: expected an integer in \[1, inf\], got 0"),
+        (lambda: recall_task(5, -1), r"k: expected an integer in \[0, inf\], got -1"),
+        (lambda: recall_task(5, 3, V=1), r"V: expected an integer in \[2, inf\], got 1"),
+        (lambda: adding_problem(5, 1), r"T: expected an integer in \[2, inf\], got 1"),
+        (lambda: train_recall("gru", 3), r"cell: expected one of \['lstm', 'rnn'\], got 'gru'"),
+        (lambda: train_recall("rnn", 3, lr=-1.0), r"lr: expected a finite real scalar > 0"),
+        (lambda: train_recall("rnn", 3, steps=0), r"steps: expected an integer in \[1, inf\]"),
+        (
+            lambda: recall_loss("rnn", init_recall("rnn", 5, 2, 4), np.zeros((2, 3)), [0, 1]),
+            r"x: expected 3-d array",
+        ),
+    ],
+)
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()

@@ -57,8 +57,13 @@ def test_truncated_gradient_is_rnn_backward_with_windows():
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), N=st.integers(1, 3), T=st.integers(1, 8),
-       H=st.integers(1, 4), k=st.integers(1, 9))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    N=st.integers(1, 3),
+    T=st.integers(1, 8),
+    H=st.integers(1, 4),
+    k=st.integers(1, 9),
+)
 def test_sliding_equals_sum_of_detached_single_term_bptts(seed, N, T, H, k):
     args = _problem(seed, N=N, T=T, H=H)
     got = sliding_truncated_backward(args[-1], _cache(*args), k)
@@ -70,8 +75,9 @@ def test_sliding_with_k_at_least_T_is_full_bptt():
     args = _problem(1, T=6)
     cache = _cache(*args)
     for k in (6, 50):
-        for a, b in zip(sliding_truncated_backward(args[-1], cache, k),
-                        rnn_backward(args[-1], cache)):
+        for a, b in zip(
+            sliding_truncated_backward(args[-1], cache, k), rnn_backward(args[-1], cache)
+        ):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
 
 
@@ -79,8 +85,9 @@ def test_sliding_and_window_agree_for_k_1():
     # With k = 1 both keep only the direct term of each loss.
     args = _problem(2)
     cache = _cache(*args)
-    for a, b in zip(sliding_truncated_backward(args[-1], cache, 1),
-                    truncated_gradient(args[-1], cache, 1)):
+    for a, b in zip(
+        sliding_truncated_backward(args[-1], cache, 1), truncated_gradient(args[-1], cache, 1)
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
 
 
@@ -103,8 +110,9 @@ def test_randomized_is_unbiased_and_plain_truncation_is_not():
     xr, h0r, dhr = (np.repeat(a, copies, axis=0) for a in (x, h0, dh))
     cache = rnn_forward(xr, h0r, Wx, Wh, b)[1]
     rng = np.random.default_rng(1)
-    means = np.array([randomized_truncated_backward(dhr, cache, c, rng)[3] / copies
-                      for _ in range(calls)])  # (calls, H, H)
+    means = np.array(
+        [randomized_truncated_backward(dhr, cache, c, rng)[3] / copies for _ in range(calls)]
+    )  # (calls, H, H)
     mean, stderr = means.mean(axis=0), means.std(axis=0, ddof=1) / np.sqrt(calls)
     assert np.all(np.abs(mean - full) < 4 * stderr)
     assert np.linalg.norm(mean - full) / np.linalg.norm(full) < 0.05
@@ -166,22 +174,39 @@ def test_bias_on_a_contracting_orthogonal_example():
     assert bias[0] > 0.1 and bias[-1] < 1e-14
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda dh, cache: sliding_truncated_backward(dh, cache, 0),
-     r"k: expected an integer in \[1, inf\], got 0"),
-    (lambda dh, cache: sliding_truncated_backward(dh[:, :-1], cache, 2),
-     r"dh: expected shape \(2, 7, 3\), got shape \(2, 6, 3\)"),
-    (lambda dh, cache: randomized_truncated_backward(dh, cache, 0.0),
-     r"c: expected continuation probabilities in \(0, 1\]"),
-    (lambda dh, cache: randomized_truncated_backward(dh, cache, 1.5),
-     r"c: expected continuation probabilities in \(0, 1\]"),
-    (lambda dh, cache: randomized_truncated_backward(dh, cache, np.ones(3)),
-     r"c: expected shape \(7,\), got shape \(3,\)"),
-    (lambda dh, cache: randomized_truncated_backward(dh, cache, "0.5"),
-     r"c: expected a finite real scalar"),
-    (lambda dh, cache: randomized_truncated_backward(dh * np.nan, cache, 0.5),
-     r"dh: expected finite values"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda dh, cache: sliding_truncated_backward(dh, cache, 0),
+            r"k: expected an integer in \[1, inf\], got 0",
+        ),
+        (
+            lambda dh, cache: sliding_truncated_backward(dh[:, :-1], cache, 2),
+            r"dh: expected shape \(2, 7, 3\), got shape \(2, 6, 3\)",
+        ),
+        (
+            lambda dh, cache: randomized_truncated_backward(dh, cache, 0.0),
+            r"c: expected continuation probabilities in \(0, 1\]",
+        ),
+        (
+            lambda dh, cache: randomized_truncated_backward(dh, cache, 1.5),
+            r"c: expected continuation probabilities in \(0, 1\]",
+        ),
+        (
+            lambda dh, cache: randomized_truncated_backward(dh, cache, np.ones(3)),
+            r"c: expected shape \(7,\), got shape \(3,\)",
+        ),
+        (
+            lambda dh, cache: randomized_truncated_backward(dh, cache, "0.5"),
+            r"c: expected a finite real scalar",
+        ),
+        (
+            lambda dh, cache: randomized_truncated_backward(dh * np.nan, cache, 0.5),
+            r"dh: expected finite values",
+        ),
+    ],
+)
 def test_bad_input_is_named(call, match):
     args = _problem(6)
     with pytest.raises(ValueError, match=match):

@@ -133,10 +133,10 @@ def test_tanh_product_matches_finite_differences():
     start = np.array([[h[0, T - k - 1, 0]]])  # h_(T-k)
 
     def tail():
-        return rnn_forward(x[:, T - k:], start, Wx, Wh, b)[0][0, -1, 0]
+        return rnn_forward(x[:, T - k :], start, Wx, Wh, b)[0][0, -1, 0]
 
     fd = numerical_gradient(tail, start)[0, 0]
-    assert fd == pytest.approx(np.prod(w_h * (1 - h[0, T - k:, 0] ** 2)), rel=1e-8)
+    assert fd == pytest.approx(np.prod(w_h * (1 - h[0, T - k :, 0] ** 2)), rel=1e-8)
 
 
 @pytest.mark.parametrize("radius", [0.5, 0.8, 1.2])
@@ -151,7 +151,8 @@ def test_eigendecomposition_powers_need_a_symmetric_matrix():
     # eq-eigen: W^t = Q Lambda^t Q^T holds for symmetric W (orthogonal Q), not in general.
     A = np.random.default_rng(0).standard_normal((4, 4))
     lam, Q = np.linalg.eigh((A + A.T) / 4)
-    np.testing.assert_allclose((Q * lam**5) @ Q.T, np.linalg.matrix_power((A + A.T) / 4, 5),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        (Q * lam**5) @ Q.T, np.linalg.matrix_power((A + A.T) / 4, 5), atol=1e-12
+    )
     lam, Q = np.linalg.eig(A / 2)
     assert not np.allclose((Q * lam**5) @ Q.T, np.linalg.matrix_power(A / 2, 5))

@@ -50,8 +50,9 @@ def equation_numbers(root=ROOT):
     """Label -> number as the book shows it: "4.8" in chapter 4, a running count elsewhere."""
     numbers, chapter, loose = {}, 0, 0
     for path, numbered in _toc_pages(root):
-        labels = re.findall(r"^`{3,}\{math\}[^\n]*\n:label:[ \t]*(\S+)", path.read_text("utf8"),
-                            flags=re.MULTILINE)  # fmt: skip
+        labels = re.findall(
+            r"^`{3,}\{math\}[^\n]*\n:label:[ \t]*(\S+)", path.read_text("utf8"), flags=re.MULTILINE
+        )
         chapter += numbered
         for k, label in enumerate(labels, start=1):
             if numbered:
@@ -85,8 +86,9 @@ def _included_code(path, options):
     text = path.read_text(encoding="utf8")
     lines = text.splitlines()
     if "pyobject" in options:
-        node = next(n for n in ast.walk(ast.parse(text)) if getattr(n, "name", None)
-                    == options["pyobject"])  # fmt: skip
+        node = next(
+            n for n in ast.walk(ast.parse(text)) if getattr(n, "name", None) == options["pyobject"]
+        )
         start = node.lineno - 1 - len(getattr(node, "decorator_list", []))
         lines = lines[start : node.end_lineno]
     if "lines" in options:
