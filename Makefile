@@ -32,7 +32,7 @@ setup: $(VENV)/.stamp vendor
 $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e ".[figures]"
 	touch $@
 
 # --- Vendored JavaScript ----------------------------------------------------
@@ -103,7 +103,7 @@ test: setup chromium
 # --- Notebooks for readers ---------------------------------------------------
 # Every MyST notebook page of _toc.yml (all in book/) as an .ipynb without
 # outputs whose prose is plain Jupyter Markdown (numbered equations, included
-# code written out, exercises and solutions): book/_ext/plain_notebook.py, the
+# code written out, exercises and solutions): tools/plain_notebook.py, the
 # same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
@@ -111,8 +111,8 @@ notebooks: $(VENV)/.stamp
 	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$($(PY) tests/book_toc.py --notebooks \
 	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
 
-$(NB_DIR)/%.ipynb: book/%.md book/_ext/plain_notebook.py | $(VENV)/.stamp
-	$(PY) book/_ext/plain_notebook.py $< $@
+$(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
 
 # --- Benchmarks ---------------------------------------------------------------
 # torch is the reference for the RNN cases: its CPU build, pinned (an unpinned

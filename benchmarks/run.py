@@ -330,7 +330,7 @@ def book_cases(tmp, logs, repeats=3):
 
 SLIDER_CELLS = [
     """\
-from rnn_core.vanishing import decay_slider
+from rnnbook.figures.ch05 import decay_slider
 fig = decay_slider()  # chapter 5's w_H decay slider, as the chapter displays it
 fig""",
     """\
@@ -354,7 +354,7 @@ def slider_case():
     import nbformat
     from nbclient import NotebookClient
 
-    env = os.environ.pop("RNN_CORE_STATIC", None)  # the kernel must create the widgets
+    env = os.environ.pop("SLIDERS_STATIC", None)  # the kernel must create the widgets
     try:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in SLIDER_CELLS])
         NotebookClient(
@@ -362,7 +362,7 @@ def slider_case():
         ).execute()
     finally:
         if env is not None:
-            os.environ["RNN_CORE_STATIC"] = env
+            os.environ["SLIDERS_STATIC"] = env
     result = json.loads(nb.cells[1].outputs[0]["text"])
     assert result["image"], "the slider step did not leave a figure in the Output widget"
     info = {
@@ -469,7 +469,7 @@ def markdown(records, env):
         lines += [
             "",
             f"slider_update_s is chapter 5's w_H decay slider "
-            f"(`rnn_core.vanishing.decay_slider`, T = 40) stepped over its whole range in a "
+            f"(`rnnbook.figures.ch05.decay_slider`, T = 40) stepped over its whole range in a "
             f"kernel: median of {env['slider']['steps']} steps; the "
             f"redraw alone (`Interactive.redraw_seconds`) took "
             f"{env['slider']['median_redraw_seconds']:.4f} s.",

@@ -6,7 +6,7 @@ whose source is a MyST Markdown notebook (front matter with a kernelspec, the
 rule tests/book_toc.py applies too), this extension
 
 - converts the source .md to .ipynb without outputs, its prose in plain Jupyter
-  Markdown (plain_notebook.py, as `make notebooks` does), into
+  Markdown (tools/plain_notebook.py, as `make notebooks` does), into
   ``_build/html/_notebooks/<page>.ipynb``;
 - puts a visible link to it under the page title, with the text in LINK_TEXT;
 - adds the same file to the theme's download menu in the page header.
@@ -16,11 +16,23 @@ the same whether or not the build cache is used.
 """
 
 import html
+import importlib.util
 from pathlib import Path, PurePosixPath
 
 import jupytext
 import nbformat
-import plain_notebook  # beside this file: book/_ext is on sys.path for local extensions
+
+
+def _load_converter():
+    """tools/plain_notebook.py, the converter `make notebooks` runs, loaded from its file."""
+    path = Path(__file__).resolve().parents[2] / "tools" / "plain_notebook.py"
+    spec = importlib.util.spec_from_file_location("plain_notebook", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+plain_notebook = _load_converter()
 
 LINK_TEXT = "Download this chapter as a Jupyter notebook (.ipynb)"
 FOLDER = "_notebooks"  # inside the HTML output
