@@ -15,9 +15,9 @@ recursive network), ``interactive`` (slider figures), ``charts`` and
 ``diagrams`` (the book's figures), ``rtrl`` (real-time recurrent learning),
 ``truncation`` (truncated and randomized-truncation BPTT), ``cost`` (measured
 cost of BPTT and RTRL) and ``slips`` (deliberately wrong derivations that the
-tests show failing), ``lstm`` (a minimal LSTM), ``tasks`` (the memory-at-lag
-recall task and the adding problem) and ``cliff`` (the single-unit network of
-Pascanu et al.'s error cliff).
+tests show failing), ``lstm`` (a minimal LSTM), ``gru`` (a minimal GRU),
+``tasks`` (the memory-at-lag recall task and the adding problem) and ``cliff``
+(the single-unit network of Pascanu et al.'s error cliff).
 """
 
 from .ar import (
@@ -54,6 +54,7 @@ from .data import (
     tokenize,
 )
 from .gradcheck import numerical_gradient, rel_error
+from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .layers import (
     embedding_backward,
     embedding_forward,
@@ -94,6 +95,10 @@ __all__ = [
     "fit_ar",
     "forecast_k_step",
     "global_norm",
+    "gru_backward",
+    "gru_forward",
+    "gru_step_backward",
+    "gru_step_forward",
     "init_lm",
     "latent_states",
     "linear_grad_terms",
