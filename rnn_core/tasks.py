@@ -16,6 +16,7 @@ import numpy as np
 
 from ._checks import as_array, as_int, as_positive, as_scalar
 from .cell import rnn_backward, rnn_forward
+from .gru import gru_backward, gru_forward
 from .layers import (
     softmax,
     temporal_affine_backward,
@@ -36,9 +37,13 @@ __all__ = [
     "train_recall_from",
 ]
 
-# The two cells behind one interface: forward (x, h0, Wx, Wh, b) -> (h, cache),
-# backward (dh, cache) -> (dx, dh0, dWx, dWh, db); gates is 4 for the LSTM.
-_CELLS = {"rnn": (rnn_forward, rnn_backward, 1), "lstm": (lstm_forward, lstm_backward, 4)}
+# The three cells behind one interface: forward (x, h0, Wx, Wh, b) -> (h, cache),
+# backward (dh, cache) -> (dx, dh0, dWx, dWh, db); gates is 4 for the LSTM, 3 for the GRU.
+_CELLS = {
+    "rnn": (rnn_forward, rnn_backward, 1),
+    "lstm": (lstm_forward, lstm_backward, 4),
+    "gru": (gru_forward, gru_backward, 3),
+}
 
 
 class RecallResult(NamedTuple):
