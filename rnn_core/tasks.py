@@ -5,9 +5,9 @@ symbol at the last step: the answer depends on an input ``k`` steps back and on
 nothing in between, so the gradient that teaches it must cross ``k`` steps.
 ``train_recall`` fits a many-to-one model (the recurrent cell, then a linear
 softmax output on the last hidden state) by full backpropagation through time,
-with Adam and clipping by global norm, for the tanh RNN of ``cell`` or the LSTM
-of ``lstm``. ``adding_problem`` is Hochreiter and Schmidhuber's second
-long-lag benchmark.
+with Adam and clipping by global norm, for the tanh RNN of ``cell``, the LSTM
+of ``lstm`` or the GRU of ``gru``. ``adding_problem`` is Hochreiter and
+Schmidhuber's second long-lag benchmark.
 """
 
 from typing import NamedTuple
@@ -160,18 +160,19 @@ def init_recall(cell, D, H, V, seed=0, forget_bias=1.0):
 
     Parameters
     ----------
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     D, H, V : int
         Input size, hidden size, number of classes.
     seed : int
     forget_bias : float
-        Initial bias of the LSTM's forget gate (ignored for the RNN).
+        Initial bias of the LSTM's forget gate (ignored for the RNN and the GRU).
 
     Returns
     -------
     params : dict of str to ndarray
         ``Wx`` (D, G H), ``Wh`` (H, G H), ``b`` (G H,), ``Wy`` (H, V), ``by`` (V,),
-        with ``G = 1`` for the RNN and 4 (gates i | f | o | g) for the LSTM.
+        with ``G = 1`` for the RNN, 4 (gates i | f | o | g) for the LSTM and 3
+        (z | r | n) for the GRU.
 
     Examples
     --------
@@ -209,7 +210,7 @@ def recall_loss(cell, params, x, y, truncate=None):
 
     Parameters
     ----------
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     params : dict of str to ndarray
         As from ``init_recall``.
     x : ndarray, shape (N, T, D)
@@ -287,7 +288,7 @@ def train_recall(
 
     Parameters
     ----------
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     k : int
         Lag of the task.
     V, H : int
@@ -355,7 +356,7 @@ def train_recall_from(
     ----------
     params : dict of str to ndarray
         Initial parameters as from ``init_recall``; copied, not modified.
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     k : int
         Lag of the task.
     V, steps, lr, max_norm, batch, seed, n_train, n_test
