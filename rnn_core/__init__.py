@@ -6,7 +6,8 @@ batch-major: a batch of sequences has shape ``(N, T, D)``. The package needs
 numpy, scipy and sympy only; it draws nothing (the figures are in ``sliders`` and
 ``rnnbook``, which import this package, never the other way round).
 
-Modules: ``cell`` (the tanh RNN and BPTT), ``lstm`` (a minimal LSTM), ``linear``
+Modules: ``cell`` (the tanh RNN and BPTT), ``lstm`` (a minimal LSTM), ``gru`` (a
+minimal GRU), ``linear``
 (the scalar linear cell and its closed-form gradients), ``symbolic`` (sympy proofs
 of those closed forms), ``layers`` (embedding, output layer, softmax loss),
 ``optim`` (clipping, SGD, Adam), ``gradcheck`` (finite differences), ``rtrl``
@@ -53,6 +54,7 @@ from .data import (
     tokenize,
 )
 from .gradcheck import numerical_gradient, rel_error
+from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .layers import (
     embedding_backward,
     embedding_forward,
@@ -93,6 +95,10 @@ __all__ = [
     "fit_ar",
     "forecast_k_step",
     "global_norm",
+    "gru_backward",
+    "gru_forward",
+    "gru_step_backward",
+    "gru_step_forward",
     "init_lm",
     "latent_states",
     "linear_grad_terms",

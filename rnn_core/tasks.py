@@ -5,9 +5,9 @@ symbol at the last step: the answer depends on an input ``k`` steps back and on
 nothing in between, so the gradient that teaches it must cross ``k`` steps.
 ``train_recall`` fits a many-to-one model (the recurrent cell, then a linear
 softmax output on the last hidden state) by full backpropagation through time,
-with Adam and clipping by global norm, for the tanh RNN of ``cell`` or the LSTM
-of ``lstm``. ``adding_problem`` is Hochreiter and Schmidhuber's second
-long-lag benchmark.
+with Adam and clipping by global norm, for the tanh RNN of ``cell``, the LSTM
+of ``lstm`` or the GRU of ``gru``. ``adding_problem`` is Hochreiter and
+Schmidhuber's second long-lag benchmark.
 """
 
 from typing import NamedTuple
@@ -16,6 +16,7 @@ import numpy as np
 
 from ._checks import as_array, as_int, as_positive, as_scalar
 from .cell import rnn_backward, rnn_forward
+from .gru import gru_backward, gru_forward
 from .layers import (
     softmax,
     temporal_affine_backward,
@@ -36,9 +37,13 @@ __all__ = [
     "train_recall_from",
 ]
 
-# The two cells behind one interface: forward (x, h0, Wx, Wh, b) -> (h, cache),
-# backward (dh, cache) -> (dx, dh0, dWx, dWh, db); gates is 4 for the LSTM.
-_CELLS = {"rnn": (rnn_forward, rnn_backward, 1), "lstm": (lstm_forward, lstm_backward, 4)}
+# The three cells behind one interface: forward (x, h0, Wx, Wh, b) -> (h, cache),
+# backward (dh, cache) -> (dx, dh0, dWx, dWh, db); gates is 4 for the LSTM, 3 for the GRU.
+_CELLS = {
+    "rnn": (rnn_forward, rnn_backward, 1),
+    "lstm": (lstm_forward, lstm_backward, 4),
+    "gru": (gru_forward, gru_backward, 3),
+}
 
 
 class RecallResult(NamedTuple):
@@ -155,18 +160,19 @@ def init_recall(cell, D, H, V, seed=0, forget_bias=1.0):
 
     Parameters
     ----------
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     D, H, V : int
         Input size, hidden size, number of classes.
     seed : int
     forget_bias : float
-        Initial bias of the LSTM's forget gate (ignored for the RNN).
+        Initial bias of the LSTM's forget gate (ignored for the RNN and the GRU).
 
     Returns
     -------
     params : dict of str to ndarray
         ``Wx`` (D, G H), ``Wh`` (H, G H), ``b`` (G H,), ``Wy`` (H, V), ``by`` (V,),
-        with ``G = 1`` for the RNN and 4 (gates i | f | o | g) for the LSTM.
+        with ``G = 1`` for the RNN, 4 (gates i | f | o | g) for the LSTM and 3
+        (z | r | n) for the GRU.
 
     Examples
     --------
@@ -204,7 +210,7 @@ def recall_loss(cell, params, x, y, truncate=None):
 
     Parameters
     ----------
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     params : dict of str to ndarray
         As from ``init_recall``.
     x : ndarray, shape (N, T, D)
@@ -282,7 +288,7 @@ def train_recall(
 
     Parameters
     ----------
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     k : int
         Lag of the task.
     V, H : int
@@ -350,7 +356,7 @@ def train_recall_from(
     ----------
     params : dict of str to ndarray
         Initial parameters as from ``init_recall``; copied, not modified.
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     k : int
         Lag of the task.
     V, steps, lr, max_norm, batch, seed, n_train, n_test
