@@ -38,7 +38,9 @@ __all__ = [
     "clip_grad_norm",
     "init",
     "member",
+    "recall_input_gradient",
     "recall_loss",
+    "run",
     "stack",
     "train_recall",
     "train_recall_from",
@@ -68,6 +70,29 @@ def _run(cell, params, x):
         return h, (x, h0, Wx, Wh, h, c, gates)
     h, gates = gru._forward(x, h0, Wx, Wh, b)
     return h, (x, h0, Wx, Wh, h, gates)
+
+
+def run(cell, params, x):
+    """Every member's cell over its sequences from a zero state, as the training sees it.
+
+    Returns
+    -------
+    h : ndarray, shape (K, N, T, H)
+    cache : RNNCache, LSTMCache or GRUCache
+        The cell's cache with the leading seed axis on every array, for functions
+        such as ``lstm.cell_path_gradient`` that accept it.
+
+    Examples
+    --------
+    >>> from rnn_core.lstm import cell_path_gradient
+    >>> h, cache = run("lstm", init("lstm", (0, 1), H=3), np.zeros((2, 4, 6, 5)))
+    >>> h.shape, cell_path_gradient(cache).shape
+    ((2, 4, 6, 3), (2, 6))
+    """
+    _check_cell(cell, None)
+    h, saved = _run(cell, params, as_array("x", x, ("K", "N", "T", "D")))
+    kind = {"rnn": rnn_cell.RNNCache, "lstm": lstm.LSTMCache, "gru": gru.GRUCache}[cell]
+    return h, kind(*saved)
 
 
 def _back(cell, dh, saved, truncate):
@@ -128,6 +153,29 @@ def recall_loss(cell, params, x, y, truncate=None):
     >>> loss.shape, grads["Wh"].shape, bool(np.all(np.abs(loss - np.log(4)) < 0.1))
     ((2,), (2, 6, 6), True)
     """
+    loss, grads, _ = _through(cell, params, x, y, truncate)
+    return loss, grads
+
+
+def recall_input_gradient(cell, params, x, y):
+    """How much of the loss's gradient reaches each input: ``dL/dx_t`` (K, N, T, D).
+
+    The loss is each member's mean cross-entropy at the last step, as in
+    :func:`recall_loss`. In the recall task only ``x_1`` holds the symbol, so
+    ``dL/dx_1`` is the gradient that could teach a cell to store it.
+
+    Examples
+    --------
+    >>> p = init("rnn", seeds=(0,), H=4)
+    >>> x, y = recall_task(5, k=3)
+    >>> recall_input_gradient("rnn", p, x[None], y[None]).shape
+    (1, 5, 4, 5)
+    """
+    return _through(cell, params, x, y, None)[2]
+
+
+def _through(cell, params, x, y, truncate):
+    """Loss (K,), weight gradients and ``dL/dx`` of the loss at the last step."""
     _check_cell(cell, truncate)
     x = as_array("x", x, ("K", "N", "T", "D"))
     logits, (h_shape, last, saved) = _logits(cell, params, x)
@@ -139,9 +187,10 @@ def recall_loss(cell, params, x, y, truncate=None):
     dlogits /= x.shape[1]
     dh = np.zeros(h_shape)  # (K, N, T, H): the loss reads only the last step
     dh[..., -1, :] = dlogits @ np.swapaxes(params["Wy"], -1, -2)
-    _, _, dWx, dWh, db = _back(cell, dh, saved, truncate)
+    dx, _, dWx, dWh, db = _back(cell, dh, saved, truncate)
     dWy = np.swapaxes(last, -1, -2) @ dlogits  # (K, H, V), summed over the batch
-    return loss, {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dlogits.sum(axis=-2)}
+    grads = {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dlogits.sum(axis=-2)}
+    return loss, grads, dx
 
 
 def _targets(y, shape, V):
