@@ -157,12 +157,13 @@ def recall_loss(cell, params, x, y, truncate=None):
     return loss, grads
 
 
-def recall_input_gradient(cell, params, x, y):
+def recall_input_gradient(cell, params, x, y, truncate=None):
     """How much of the loss's gradient reaches each input: ``dL/dx_t`` (K, N, T, D).
 
     The loss is each member's mean cross-entropy at the last step, as in
-    :func:`recall_loss`. In the recall task only ``x_1`` holds the symbol, so
-    ``dL/dx_1`` is the gradient that could teach a cell to store it.
+    :func:`recall_loss`, and ``truncate`` the same window of truncated BPTT. In the
+    recall task only ``x_1`` holds the symbol, so ``dL/dx_1`` is the gradient that
+    could teach a cell to store it.
 
     Examples
     --------
@@ -171,7 +172,7 @@ def recall_input_gradient(cell, params, x, y):
     >>> recall_input_gradient("rnn", p, x[None], y[None]).shape
     (1, 5, 4, 5)
     """
-    return _through(cell, params, x, y, None)[2]
+    return _through(cell, params, x, y, truncate)[2]
 
 
 def _through(cell, params, x, y, truncate):

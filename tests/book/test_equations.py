@@ -179,6 +179,10 @@ EQUATION_TESTS = {
         "test_lstm.py::test_cell_path_gradient_equals_explicit_product",
         "test_lstm.py::test_cell_path_gradient_is_dc_prev_of_chained_steps_with_no_loss_on_h",
     ],
+    "eq-gru": [
+        "test_gru.py::test_step_forward_matches_the_equations_as_written",
+        "test_gru.py::test_gru_backward_matches_finite_differences",
+    ],
     "eq-ema": [
         "test_ar.py::test_latent_states_fixed_values",
         "test_ar.py::test_latent_state_forecast_is_honest_and_the_leak_is_not",
