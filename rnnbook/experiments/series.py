@@ -31,6 +31,8 @@ __all__ = [
     "SineDraws",
     "ar2_estimates",
     "first_negative_lag",
+    "information_criteria",
+    "sensor",
     "sensor_draws",
     "shuffle_band_share",
     "sine_draws",
@@ -42,7 +44,14 @@ CHECK_SEEDS = tuple(range(100, 110))  # the tests check every claim again on the
 SENSOR = {"coef": (1.6, -0.7), "T": 500, "level": 20.0}  # chapter 1's simulated sensor
 
 
-def _sensor(seed):
+def sensor(seed):
+    """Chapter 1's sensor series for one seed: an AR(2) draw of 500 steps around 20.
+
+    Examples
+    --------
+    >>> sensor(0).shape
+    (500,)
+    """
     return data.ar_process(list(SENSOR["coef"]), T=SENSOR["T"], seed=seed) + SENSOR["level"]
 
 
@@ -72,7 +81,7 @@ def sensor_draws(seeds=SEEDS, max_lag=40):
     >>> r1.shape, bool(np.all(r1 > 0.8))
     ((2,), True)
     """
-    acfs = [data.autocorrelation(_sensor(s), max_lag) for s in seeds]
+    acfs = [data.autocorrelation(sensor(s), max_lag) for s in seeds]
     return np.array([r[1] for r in acfs]), np.array([first_negative_lag(r) for r in acfs])
 
 
@@ -111,7 +120,7 @@ def split_errors(seeds=SEEDS, tau=2, test_share=0.2):
     """
     out = {k: [] for k in ("ar_random", "ar_time", "nearest_random", "nearest_time")}
     for s in seeds:
-        x = _sensor(s)
+        x = sensor(s)
         X, y = data.make_windows(x, tau)
         X = np.column_stack([X, np.ones(len(y))])
         t = np.arange(tau, len(x))
@@ -225,3 +234,31 @@ def ar2_estimates(seeds, coef=(0.6, -0.3), c=0.5, T=5000):
     """
     fits = [ar.fit_ar(data.ar_process(list(coef), T=T, c=c, seed=s), 2) for s in seeds]
     return np.array([[*f.coef, f.c] for f in fits])
+
+
+def information_criteria(x, taus=TAUS):
+    """AIC and BIC of AR(tau) least-squares fits, every tau scored on the same targets.
+
+    Each fit uses the targets ``x[max(taus):]``, so that the residual sums of squares
+    are comparable: ``AIC = n log(RSS / n) + 2 (tau + 1)``, ``BIC`` with ``log n`` in
+    place of 2.
+
+    Returns
+    -------
+    aic, bic : ndarray, shape (len(taus),)
+
+    Examples
+    --------
+    >>> _, x = data.sine_with_noise(T=300)
+    >>> aic, bic = information_criteria(x, np.array([1, 4]))
+    >>> bool(aic[1] < aic[0])
+    True
+    """
+    x, top = np.asarray(x, float), int(np.max(taus))
+    n, aic, bic = len(x) - top, [], []
+    for tau in taus:
+        model = ar.fit_ar(x[top - tau :], int(tau))
+        rss = np.sum((ar.predict_one_step(model, x[top - tau :]) - x[top:]) ** 2)
+        aic.append(n * np.log(rss / n) + 2 * (tau + 1))
+        bic.append(n * np.log(rss / n) + np.log(n) * (tau + 1))
+    return np.array(aic), np.array(bic)

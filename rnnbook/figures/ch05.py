@@ -147,7 +147,7 @@ def _saturation_chart(scale, w_h, T, seed):
     # k = 0: empty product 1; k: product of the last k factors
     prod = np.concatenate([[1.0], np.cumprod(np.abs(f[::-1]))[:-1]])
     left = Chart(
-        f"s = {scale:.1f}, w_H = {w_h:.1f}: mean tanh slope {slope.mean():.3f}",
+        f"m = {scale:.1f}, w_H = {w_h:.1f}: mean tanh slope {slope.mean():.3f}",
         "steps back k",
         "|dh_T/dh_(T-k)|",
         [
@@ -173,12 +173,12 @@ def _saturation_chart(scale, w_h, T, seed):
 
 
 def saturation_slider(T=40, seed=0):
-    """Sliders over the input scale s and w_H: how tanh saturation shortens the gradient's reach.
+    """Sliders over the input scale m and w_H: how tanh saturation shortens the gradient's reach.
 
     Left: |dh_T/dh_(T-k)| = prod |w_H (1 - h_t^2)| over the last k steps, against the
     linear cell's |w_H|^k (dashed). Right: the per-step factor against t, with a line
-    at |w_H|, its value without saturation. The frames the text discusses: s = 1 and
-    s = 4 at w_H = 0.9, and s = 1 at w_H = 1.5, where the linear cell would explode.
+    at |w_H|, its value without saturation. The frames the text discusses: m = 1 and
+    m = 4 at w_H = 0.9, and m = 1 at w_H = 1.5, where the linear cell would explode.
 
     Examples
     --------
@@ -187,12 +187,12 @@ def saturation_slider(T=40, seed=0):
     ((0.1, 0.2, 0.3), 40, (0.3, 0.6, 0.9, 1.2, 1.5))
     """
     sliders = [
-        Slider("scale", "s", 0.1, 4.0, 0.1, 1.0, description="input scale"),
+        Slider("scale", "m", 0.1, 4.0, 0.1, 1.0, description="input scale"),
         Slider("w_h", "w_H", 0.3, 1.5, 0.3, 0.9, description="recurrent weight"),
     ]
     alt = (
         "Left: on a log axis, the product of the tanh cell's per-step factors over the last "
-        "k steps for input scale s = {scale} and w_H = {w_h}, against the dashed linear-cell "
+        "k steps for input scale m = {scale} and w_H = {w_h}, against the dashed linear-cell "
         "line |w_H|^k. Right: each step's factor |w_H| (1 - h_t^2), under a dashed line at |w_H|."
     )
     frames = [{"scale": 1.0}, {"scale": 4.0}, {"scale": 1.0, "w_h": 1.5}]
@@ -434,7 +434,7 @@ def _inside(path, lo, hi):
 
 
 def cliff_chart(W, B, E, trajectories, labels, n_ticks=(6, 5)):
-    """log10 of the cliff's error as a heat map, with descent paths drawn on it.
+    """log10 of the cliff's loss as a heat map, with descent paths drawn on it.
 
     Parameters
     ----------
@@ -466,7 +466,7 @@ def cliff_chart(W, B, E, trajectories, labels, n_ticks=(6, 5)):
     z = np.log10(E + 1e-8)[::-1]  # b decreasing down the rows
     xl = _tick_labels(w, n_ticks[0])
     yl = _tick_labels(b[::-1], n_ticks[1])
-    marks = [Heatmap(z, xlabels=xl, ylabels=yl, label="$\\log_{10} E$")]
+    marks = [Heatmap(z, xlabels=xl, ylabels=yl, label="$\\log_{10} L$")]
     lo, hi = np.array([w[0], b[0]]), np.array([w[-1], b[-1]])
 
     def cells(p):  # (w, b) points -> (column, row) of the heat map
