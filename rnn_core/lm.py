@@ -12,6 +12,11 @@ streams and windows of ``k`` steps: the hidden state is carried from one window
 to the next, the gradient is not (truncated BPTT). Losses are mean
 cross-entropies per predicted token in nats, so ``exp(loss)`` is a perplexity.
 Bad input raises ``ValueError`` naming the argument.
+
+``lm_loss`` is the single-model reference, written with the public layers.
+Training runs ``ensemble.train_lm``, which computes the same numbers (the tests
+compare it with ``lm_loss`` to 1e-12) for many seeds at once; :func:`train_lm`
+is that loop with one member.
 """
 
 from typing import NamedTuple
