@@ -385,6 +385,7 @@ class LMEnsembleResult(NamedTuple):
     params: dict  # trained parameters, arrays (K, ...)
     losses: np.ndarray  # (K, epochs) mean training loss of each epoch, before each update
     valid_perplexity: np.ndarray | None  # (K, epochs) held-out perplexity, with valid_ids
+    train_perplexity: np.ndarray  # (K, epochs) the end-of-epoch model on the training stream
 
 
 def init_lm(seeds, V, D, H):
@@ -527,6 +528,10 @@ def train_lm(ids, V, seeds, *, D, H, k, batch, epochs, lr, max_norm, valid_ids=N
     Returns
     -------
     LMEnsembleResult
+        ``losses`` is each epoch's running mean of the window losses, each taken
+        before that window's update; ``train_perplexity`` is the end-of-epoch
+        model reading the whole training stream from a zero state, the number
+        to compare with ``valid_perplexity``.
 
     Examples
     --------
@@ -546,14 +551,15 @@ def train_lm(ids, V, seeds, *, D, H, k, batch, epochs, lr, max_norm, valid_ids=N
         valid_ids = lm._as_stream("valid_ids", valid_ids, V, 2, "one input and one target")
     inputs, targets = lm._batchify(ids, batch, k)
     params, opt = init_lm(seeds, V, D, H), Adam(lr=lr)
-    losses = np.empty((len(seeds), epochs))
+    losses, fitted = np.empty((len(seeds), epochs)), np.empty((len(seeds), epochs))
     valid = None if valid_ids is None else np.empty((len(seeds), epochs))
     with threadpool_limits(limits=1, user_api="blas"):  # tiny products, as in train_recall_from
         for epoch in range(epochs):
             losses[:, epoch] = _lm_epoch(params, opt, inputs, targets, k, max_norm)
+            fitted[:, epoch] = _perplexity(params, ids, 100)
             if valid is not None:
                 valid[:, epoch] = _perplexity(params, valid_ids, 100)
-    return LMEnsembleResult(seeds, params, losses, valid)
+    return LMEnsembleResult(seeds, params, losses, valid, fitted)
 
 
 def _lm_epoch(params, opt, inputs, targets, k, max_norm):

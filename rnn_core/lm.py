@@ -39,12 +39,14 @@ __all__ = [
     "LMResult",
     "TrainResult",
     "bigram_perplexity",
+    "bigram_table",
     "init_lm",
     "lm_loss",
     "perplexity",
     "sample",
     "train_lm",
     "tuned_bigram_perplexity",
+    "tuned_unigram_perplexity",
     "uniform_perplexity",
 ]
 
@@ -73,6 +75,7 @@ class TrainResult(NamedTuple):
     params: dict
     losses: np.ndarray  # (epochs,)
     valid_perplexity: np.ndarray | None = None  # (epochs,), with valid_ids
+    train_perplexity: np.ndarray | None = None  # (epochs,) end-of-epoch model on the training ids
 
 
 class _Forward(NamedTuple):
@@ -258,8 +261,9 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
         ``params``; ``losses`` (epochs,), the token-weighted mean training
         loss of each epoch, measured before each window's update (a running
         mean over a model that changes during the epoch, not the loss of the
-        end-of-epoch model); and ``valid_perplexity`` (epochs,), or None
-        without ``valid_ids``.
+        end-of-epoch model); ``valid_perplexity`` (epochs,), or None without
+        ``valid_ids``; and ``train_perplexity`` (epochs,), the end-of-epoch
+        model's perplexity on the training ids, read from a zero state.
 
     Examples
     --------
@@ -274,7 +278,9 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
     options = dict(D=D, H=H, k=k, batch=batch, epochs=epochs, lr=lr, max_norm=max_norm)
     res = ensemble.train_lm(ids, V, seeds, **options, valid_ids=valid_ids)
     valid = None if res.valid_perplexity is None else res.valid_perplexity[0]
-    return TrainResult(ensemble.member(res.params, 0), res.losses[0], valid)
+    return TrainResult(
+        ensemble.member(res.params, 0), res.losses[0], valid, res.train_perplexity[0]
+    )
 
 
 def perplexity(params, ids, k=100):
@@ -383,11 +389,38 @@ def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
     V = as_int("V", V, 1)
     train_ids = _as_stream("train_ids", train_ids, V, 2, "one bigram")
     test_ids = _as_stream("test_ids", test_ids, V, 2, "one bigram")
+    probs = bigram_table(train_ids, V, alpha)
+    return float(np.exp(-np.log(probs[test_ids[:-1], test_ids[1:]]).mean()))
+
+
+def bigram_table(train_ids, V, alpha=1.0):
+    """The add-``alpha`` bigram model as a table: ``P[a, b]``, the probability of ``b`` after ``a``.
+
+    Parameters
+    ----------
+    train_ids : ndarray of int, shape (n,)
+        At least 2 ids in ``[0, V)``.
+    V : int
+    alpha : float
+        Pseudo-count, > 0.
+
+    Returns
+    -------
+    ndarray, shape (V, V)
+        Rows sum to 1.
+
+    Examples
+    --------
+    >>> bigram_table(np.array([0, 1, 0, 1, 1]), V=2, alpha=1.0)
+    array([[0.25, 0.75],
+           [0.5 , 0.5 ]])
+    """
+    V = as_int("V", V, 1)
+    train_ids = _as_stream("train_ids", train_ids, V, 2, "one bigram")
     alpha = as_positive("alpha", alpha)
     counts = np.zeros((V, V))
     np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)  # repeated bigrams accumulate
-    probs = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
-    return float(np.exp(-np.log(probs[test_ids[:-1], test_ids[1:]]).mean()))
+    return (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
 
 
 def uniform_perplexity(V):
@@ -454,7 +487,7 @@ class FoldResult(NamedTuple):
     rnn: np.ndarray  # (seeds,), one trained model per seed, in the order of `seeds`
     bigram: float  # add-alpha bigram with alpha tuned on validation data
     alpha: float
-    unigram: float
+    unigram: float  # add-alpha unigram, alpha tuned the same way
     unk_share: float  # share of <unk> among the test targets
     seeds: tuple  # the seeds of `rnn`
     n_targets: int  # test targets scored: every perplexity of the fold averages over them
@@ -467,6 +500,17 @@ def _fold_ids(tokens, lo, hi, min_count):
     train_tokens = tokens[:lo] + tokens[hi:]
     vocab = build_vocab(train_tokens, unk=True, min_count=min_count)
     return encode(vocab, train_tokens), encode(vocab, tokens[lo:hi]), len(vocab.itos)
+
+
+def _tuned(score, train_ids, test_ids, V, alphas):
+    """Pick alpha by ``score`` on the last 10% of ``train_ids``; score the test with it."""
+    train_ids = _as_stream("train_ids", train_ids, as_int("V", V, 1), 20, "two bigrams")
+    if not isinstance(alphas, (list, tuple)) or not alphas:
+        raise ValueError(f"alphas: expected a non-empty list or tuple of floats, got {alphas!r}")
+    cut = int(0.9 * train_ids.size)
+    valid = [score(train_ids[:cut], train_ids[cut:], V, a) for a in alphas]
+    alpha = float(alphas[int(np.argmin(valid))])
+    return score(train_ids, test_ids, V, alpha), alpha
 
 
 def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
@@ -502,13 +546,26 @@ def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3
     >>> alpha, round(ppl, 4)
     (0.1, 1.0095)
     """
-    train_ids = _as_stream("train_ids", train_ids, as_int("V", V, 1), 20, "two bigrams")
-    if not isinstance(alphas, (list, tuple)) or not alphas:
-        raise ValueError(f"alphas: expected a non-empty list or tuple of floats, got {alphas!r}")
-    cut = int(0.9 * train_ids.size)
-    valid = [bigram_perplexity(train_ids[:cut], train_ids[cut:], V, a) for a in alphas]
-    alpha = float(alphas[int(np.argmin(valid))])
-    return bigram_perplexity(train_ids, test_ids, V, alpha), alpha
+    return _tuned(bigram_perplexity, train_ids, test_ids, V, alphas)
+
+
+def tuned_unigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
+    """The unigram baseline with its pseudo-count chosen as :func:`tuned_bigram_perplexity`
+    chooses the bigram's: on the last 10% of ``train_ids``, never on ``test_ids``.
+
+    Returns
+    -------
+    perplexity : float
+    alpha : float
+
+    Examples
+    --------
+    >>> train = np.array([0, 0, 1, 0, 2] * 4)
+    >>> ppl, alpha = tuned_unigram_perplexity(train, np.array([0, 0, 2]), 4, (0.1, 1.0))
+    >>> alpha, round(ppl, 4)
+    (1.0, 2.9768)
+    """
+    return _tuned(unigram_perplexity, train_ids, test_ids, V, alphas)
 
 
 def cross_validate(
@@ -550,7 +607,7 @@ def cross_validate(
         train, test, V = _fold_ids(list(tokens), edges[f], edges[f + 1], min_count)
         trained = ensemble.train_lm(train, V, seeds, **train_kwargs)
         bigram, alpha = tuned_bigram_perplexity(train, test, V, alphas)
-        unigram = unigram_perplexity(train, test, V)
+        unigram, _ = tuned_unigram_perplexity(train, test, V, alphas)
         rnn = ensemble.perplexity(trained.params, test)
         unk = float(np.mean(test[1:] == 0))
         results.append(

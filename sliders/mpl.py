@@ -7,6 +7,8 @@ until a figure is drawn.
 import io
 from typing import NamedTuple
 
+import numpy as np
+
 from ._validate import as_int
 from .spec import chart_data
 from .style import CMAPS, WIDTH
@@ -67,6 +69,19 @@ def _mpl_ticklabels(ax, m):
             axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _log_axis(axis, lim):
+    """A log axis ticked as renderer.js ticks it: decades labelled 10^k, or, when the
+    range holds less than one decade, a few plain numbers (never "2x10^1")."""
+    from matplotlib.ticker import MaxNLocator, NullFormatter, StrMethodFormatter
+
+    axis.axes.set_yscale("log")
+    axis.set_minor_formatter(NullFormatter())
+    lo, hi = lim
+    if np.floor(np.log10(hi) + 1e-9) - np.ceil(np.log10(lo) - 1e-9) < 1:
+        axis.set_major_locator(MaxNLocator(4))
+        axis.set_major_formatter(StrMethodFormatter("{x:g}"))
+
+
 def _mpl_chart(ax, c):
     """Draw one resolved chart dict on ``ax``; return its marks' artists, in mark order."""
     # zorder in list order, so marks stack as in the SVG
@@ -74,7 +89,7 @@ def _mpl_chart(ax, c):
     handles = [h for h, m in zip(artists, c["marks"]) if m.get("label")]
     heat = any(m["t"] == "heatmap" for m in c["marks"])
     if c["ylog"]:
-        ax.set_yscale("log")
+        _log_axis(ax.yaxis, c["ylim"])
     ax.set_xlim(c["xlim"])
     ax.set_ylim(c["ylim"])
     ax.set_xlabel(c["xlabel"])

@@ -20,6 +20,7 @@ from rnn_core.lm import (
     sample,
     train_lm,
     tuned_bigram_perplexity,
+    tuned_unigram_perplexity,
     uniform_perplexity,
     unigram_perplexity,
 )
@@ -129,17 +130,24 @@ def test_bigram_with_no_training_bigram_of_a_context_is_uniform():
     np.testing.assert_allclose(got, 3.0, rtol=1e-14)
 
 
-def test_tuned_bigram_chooses_alpha_on_the_training_tail_only():
+@pytest.mark.parametrize(
+    "tuned, score",
+    [
+        (tuned_bigram_perplexity, bigram_perplexity),
+        (tuned_unigram_perplexity, unigram_perplexity),
+    ],
+)
+def test_tuned_baselines_choose_alpha_on_the_training_tail_only(tuned, score):
     rng = np.random.default_rng(3)
     train, test = rng.integers(0, 5, 200), rng.integers(0, 5, 50)
     alphas = (0.01, 0.1, 1.0, 10.0)
     cut = 180  # 90% of 200
-    valid = [bigram_perplexity(train[:cut], train[cut:], 5, a) for a in alphas]
-    ppl, alpha = tuned_bigram_perplexity(train, test, 5, alphas)
+    valid = [score(train[:cut], train[cut:], 5, a) for a in alphas]
+    ppl, alpha = tuned(train, test, 5, alphas)
     assert alpha == alphas[int(np.argmin(valid))]
-    assert ppl == bigram_perplexity(train, test, 5, alpha)
+    assert ppl == score(train, test, 5, alpha)
     # The test ids play no part: a test set that favours another alpha changes nothing.
-    assert tuned_bigram_perplexity(train, np.array([0, 0, 0, 0]), 5, alphas)[1] == alpha
+    assert tuned(train, np.array([0, 0, 0, 0]), 5, alphas)[1] == alpha
 
 
 @pytest.mark.parametrize(
@@ -381,6 +389,10 @@ def test_valid_perplexity_is_recorded_per_epoch_and_matches_perplexity():
     )
     assert res.valid_perplexity.shape == (3,)
     assert res.valid_perplexity[-1] == pytest.approx(perplexity(res.params, ids[:12]))
+    # the training perplexity is the end-of-epoch model's, not the running mean of the epoch
+    assert res.train_perplexity.shape == (3,)
+    assert res.train_perplexity[-1] == pytest.approx(perplexity(res.params, ids), rel=1e-12)
+    assert res.train_perplexity[-1] != pytest.approx(np.exp(res.losses[-1]), rel=1e-3)
 
 
 def test_read_sequence_matches_the_layers_it_is_made_of():
