@@ -36,7 +36,14 @@ from rnnbook.ledger.sympy_form import LedgerError
 __all__ = ["Env", "evaluate", "name_of"]
 
 _DROP = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\left", r"\right", r"\bigg", r"\big", r"\Big"}
-_MODIFIERS = {r"\tilde": "~", r"\hat": "^", r"\bar": "-", r"\mathbf": "", r"\boldsymbol": ""}
+_MODIFIERS = {
+    r"\tilde": "~",
+    r"\hat": "^",
+    r"\bar": "-",
+    r"\mathbf": "",
+    r"\boldsymbol": "",
+    r"\mathrm": "",
+}
 _FUNCTIONS = {r"\tanh": np.tanh, r"\sigma": expit, r"\exp": np.exp, r"\log": np.log}
 
 
@@ -187,11 +194,11 @@ class _Parser:
         num, den = self.raw_group(), self.raw_group()
         if num[:1] in (["d"], [r"\partial"]) and den[:1] == num[:1]:
             top, bottom = _Parser(" ".join(num[1:])).name(), _Parser(" ".join(den[1:])).name()
-            key = f"d{top.key}/d{bottom.key}"
+            where = ""
             if self.peek() == "|" and self.peek(1) == "_":
                 self.k += 2
-                key += "|" + _words(self.raw_group())
-            return _Name(key, top.indices + bottom.indices)
+                where = "|" + _words(self.raw_group())
+            return lambda env: _derivative(top, bottom, where, env)
         top, bottom = _Parser(" ".join(num)).whole(), _Parser(" ".join(den)).whole()
         return lambda env: top(env) / bottom(env)
 
@@ -240,6 +247,8 @@ class _Parser:
         node = self.expr()
         if self.peek() in (r"\le", r"\ge", "<", ">"):
             sign, right = self.take(), self.expr()
+            if self.peek() == ",":  # "\le \theta, \\": the case's comma
+                self.take()
             return _condition(node, sign, right)
         return node
 
@@ -248,8 +257,7 @@ class _Parser:
         prefix = ""
         while self.peek() in _MODIFIERS:
             prefix += _MODIFIERS[self.take()]
-        base = self.raw_group() if self.peek() == "{" else [self.take()]
-        base = "".join(b.lstrip("\\") for b in base)
+        base = _words(self.raw_group() if self.peek() == "{" else [self.take()])
         if not base or not (base[0].isalpha() or base == "1"):
             raise LedgerError(f"cannot evaluate {base!r} in {' '.join(self.toks)}")
         sub, sup, transpose = None, "", False
@@ -334,6 +342,12 @@ def _words(toks):
     return out.replace("\\ ", " ")
 
 
+def _derivative(top, bottom, where, env):
+    """The value the check gives for dA/dB, at the indices of A and B."""
+    (a, i), (b, j) = top.key(env), bottom.key(env)
+    return env.lookup(f"d{a}/d{b}{where}", i + j)
+
+
 def _add(terms, env):
     total = 0.0
     for sign, term in terms:
@@ -344,6 +358,8 @@ def _add(terms, env):
 def _product(a, b):
     """A product written without a sign: ``@`` for two arrays, else a scalar product."""
     a, b = np.asarray(a), np.asarray(b)
+    if (a.ndim == 0 and a == 0) or (b.ndim == 0 and b == 0):
+        return 0.0  # a displayed 0 (delta_{T+1} = 0) is the zero of whatever shape it meets
     return a @ b if a.ndim and b.ndim else a * b
 
 
