@@ -307,7 +307,7 @@ class _Name:
             return self.base + self.sup, ()
         letters = [t.lstrip("\\") for t in self.sub if t.lstrip("\\").isalpha()]
         if self.nodes is not None and all(c in env.bound for c in letters):
-            return self.base + self.sup, tuple(int(round(float(n(env)))) for n in self.nodes)
+            return self.base + self.sup, tuple(round(float(n(env))) for n in self.nodes)
         return f"{self.base}_{{{_words(self.sub)}}}{self.sup}", ()
 
     def __call__(self, env, indices=None):
@@ -396,7 +396,7 @@ def _big(op, var, start, upper, body, env):
     if start is None:  # \sum_{t}: over the range the check gives for t
         indices = env.values[f"range {var}"]
     else:
-        indices = range(int(round(start(env))), int(round(upper(env))) + 1)
+        indices = range(round(start(env)), round(upper(env)) + 1)
     values = [body(env.at(**{var: i})) for i in indices]
     if op == r"\sum":
         return sum(values, 0.0)

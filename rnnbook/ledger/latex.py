@@ -144,9 +144,9 @@ def _pieces(row_toks):
         merged = []
         for piece in pieces:
             if merged and not _has_relation(piece):
-                merged[-1] += [","] + piece  # "t = 1, \dots, N": the list continues
+                merged[-1] += [",", *piece]  # "t = 1, \dots, N": the list continues
             elif merged and not _has_relation(merged[-1]):
-                merged[-1] += [","] + piece  # "i_t, f_t, o_t = ...": a tuple on the left
+                merged[-1] += [",", *piece]  # "i_t, f_t, o_t = ...": a tuple on the left
             else:
                 merged.append(piece)
         parts += merged

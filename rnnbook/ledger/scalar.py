@@ -173,7 +173,7 @@ def check_unrolled_state(latex):
 @_check("eq-influence")
 def check_influence(latex):
     """dh_t/dx_s of the unrolled state, for every (t, s) the displayed condition allows."""
-    (rel, (lhs, rhs)), (cond, (low, s_sym, t_sym)) = _sides(latex, 2)
+    (rel, (_lhs, rhs)), (cond, (low, _s_sym, t_sym)) = _sides(latex, 2)
     if cond.signs != (r"\le", r"\le"):
         raise LedgerError(f"row {cond.row}: expected 'a \\le s \\le t', read {cond}")
     pairs = 0
@@ -235,7 +235,9 @@ def check_induction_step(latex):
     for n in LENGTHS:
         values = [_model(side, {"n": n}, sigma) for side in sides]
         for k in range(1, len(values)):
-            _expect(_equal(values[k - 1], values[k]), f"link {k} (side {k} = side {k + 1})", rel, n=n)
+            _expect(
+                _equal(values[k - 1], values[k]), f"link {k} (side {k} = side {k + 1})", rel, n=n
+            )
     return f"all {len(sides) - 1} links hold for n = 1..{LENGTHS[-1]}"
 
 
@@ -259,7 +261,7 @@ def check_polynomial_form(latex):
 
 
 def _every_step_gradient(N, w):
-    """dL/dw for L = sum_t L_t, with g_t = dL_t/dh_t symbolic (``symbolic.verify_every_step_loss``)."""
+    """dL/dw for L = sum_t L_t with symbolic g_t = dL_t/dh_t, as ``verify_every_step_loss``."""
     return sp.diff(sp.Add(*(S.g[t] * symbolic.unrolled_h(t) for t in range(1, N + 1))), w)
 
 
@@ -277,7 +279,7 @@ def check_double_sum(latex):
 @_check("eq-adjoint")
 def check_adjoint(latex):
     """delta_k: the sum, the backward recursion from delta_{N+1}, and the gradients."""
-    (chain, (delta, total, step)), (start, (lhs0, value)), *grads = _sides(latex, 4)
+    (chain, (delta, total, step)), (_start, (lhs0, value)), *grads = _sides(latex, 4)
     for N in LENGTHS:
         end = int(lhs0.args[0].subs(sp.Symbol("N"), N))
         seq = _Sequence(_name(delta), step.subs(sp.Symbol("N"), N), "k", {end: _model(value)}, 1, N)

@@ -17,8 +17,8 @@ import re
 import numpy as np
 
 import rnn_core
-from rnn_core import architectures, ar, cell, conventions, data, gru, layers, lm, lstm, optim
-from rnnbook.ledger.evaluate import Env, _Name, _Parser, evaluate
+from rnn_core import ar, architectures, cell, conventions, data, gru, layers, lm, lstm, optim
+from rnnbook.ledger.evaluate import Env, _Parser, evaluate
 from rnnbook.ledger.latex import Relation, relations
 from rnnbook.ledger.sympy_form import LedgerError
 
@@ -134,7 +134,11 @@ def _tanh_cell(seed=0):
     """Random parameters and the states ``rnn_core.rnn_forward`` computes."""
     rng = np.random.default_rng(seed)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
-    Wx, Wh, b = rng.standard_normal((D, H)), 0.6 * rng.standard_normal((H, H)), rng.standard_normal(H)
+    Wx, Wh, b = (
+        rng.standard_normal((D, H)),
+        0.6 * rng.standard_normal((H, H)),
+        rng.standard_normal(H),
+    )
     h, cache = rnn_core.rnn_forward(x, h0, Wx, Wh, b)
     values = {"x": _steps(x), "h": {0: h0, **_steps(h)}, "W_{xh}": Wx, "W_{hh}": Wh, "b": b}
     return values, cache, rng
@@ -179,8 +183,15 @@ def check_column_form(latex):
     h = {0: cache.h0[0][:, None]}
     for t in range(1, T + 1):
         h[t] = conventions.column_step(cache.x[0, t - 1][:, None], h[t - 1], Wx.T, Wh.T, b[:, None])
-    env = Env({"x": {t: cache.x[0, t - 1][:, None] for t in range(1, T + 1)}, "h": h,
-               "W_{xh}": Wx, "W_{hh}": Wh, "b": b[:, None]})
+    env = Env(
+        {
+            "x": {t: cache.x[0, t - 1][:, None] for t in range(1, T + 1)},
+            "h": h,
+            "W_{xh}": Wx,
+            "W_{hh}": Wh,
+            "b": b[:, None],
+        }
+    )
     count = _compare_all(latex, env, _each_step())
     return f"{count} comparisons with conventions.column_step at t = 1..{T}"
 
@@ -193,9 +204,19 @@ def check_torch_form(latex):
     Wx, Wh, b = conventions.from_torch(W_ih, W_hh, b_ih, b_hh)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
     h, _ = rnn_core.rnn_forward(x, h0, Wx, Wh, b)
-    env = Env({"x": _steps(x), "h": {0: h0, **_steps(h)}, "W_{ih}": W_ih,
-               "W_{hh}^{torch}": W_hh, "b_{ih}": b_ih, "b_{hh}": b_hh,
-               "W_{xh}": Wx, "W_{hh}": Wh, "b": b})
+    env = Env(
+        {
+            "x": _steps(x),
+            "h": {0: h0, **_steps(h)},
+            "W_{ih}": W_ih,
+            "W_{hh}^{torch}": W_hh,
+            "b_{ih}": b_ih,
+            "b_{hh}": b_hh,
+            "W_{xh}": Wx,
+            "W_{hh}": Wh,
+            "b": b,
+        }
+    )
     count = _compare_all(latex, env, _each_step())
     return f"{count} comparisons with from_torch and rnn_forward at t = 1..{T}"
 
@@ -203,7 +224,7 @@ def check_torch_form(latex):
 @_check("eq-concat")
 def check_concat(latex):
     """Both sides agree, and equal the pre-activation rnn_forward used (minus b)."""
-    values, cache, _ = _tanh_cell()
+    values, _cache, _ = _tanh_cell()
     env = Env(values)
     count = _compare_all(latex, env, _each_step())
     for t in range(1, T + 1):
@@ -216,7 +237,11 @@ def check_concat(latex):
 def check_recursive(latex):
     """The parent of every node of a tree equals ``architectures.recursive_forward``."""
     rng = np.random.default_rng(2)
-    leaves, W, b = rng.standard_normal((4, H)), rng.standard_normal((2 * H, H)), rng.standard_normal(H)
+    leaves, W, b = (
+        rng.standard_normal((4, H)),
+        rng.standard_normal((2 * H, H)),
+        rng.standard_normal(H),
+    )
     tree = ((0, 1), (2, 3))
     nodes = architectures.recursive_forward(tree, leaves, W, b).nodes
     pairs = [(leaves[0], leaves[1]), (leaves[2], leaves[3]), (nodes[0], nodes[1])]
@@ -256,8 +281,17 @@ def check_bptt_grads(latex):
     values, cache, rng = _tanh_cell()
     dh, deltas = _upstream(values, rng)
     dx, dh0, dWx, dWh, db = rnn_core.rnn_backward(dh, cache)
-    values.update({"delta": _steps(deltas), "batch": N, "dL/dW_{xh}": dWx, "dL/dW_{hh}": dWh,
-                   "dL/db": db, "dL/dh": {0: dh0}, "dL/dx": _steps(dx)})
+    values.update(
+        {
+            "delta": _steps(deltas),
+            "batch": N,
+            "dL/dW_{xh}": dWx,
+            "dL/dW_{hh}": dWh,
+            "dL/db": db,
+            "dL/dh": {0: dh0},
+            "dL/dx": _steps(dx),
+        }
+    )
     count = _compare_all(latex, Env(values, {"T": T}), _each_step())
     return f"{count} comparisons with rnn_backward (T = {T}, N = {N})"
 
@@ -265,8 +299,9 @@ def check_bptt_grads(latex):
 def _jacobian(values, s, t):
     """dh_t/dh_s (column convention, (H, H)) of the batch's first sequence, by rnn_backward."""
     x = np.stack([values["x"][k][:1] for k in range(s + 1, t + 1)], axis=1)
-    _, cache = rnn_core.rnn_forward(x, values["h"][s][:1], values["W_{xh}"], values["W_{hh}"],
-                                    values["b"])
+    _, cache = rnn_core.rnn_forward(
+        x, values["h"][s][:1], values["W_{xh}"], values["W_{hh}"], values["b"]
+    )
     rows, width = [], values["W_{hh}"].shape[0]
     for i in range(width):
         up = np.zeros((1, t - s, width))
@@ -277,8 +312,11 @@ def _jacobian(values, s, t):
 
 def _first(values):
     """The tanh cell's values for the batch's first sequence only (N = 1)."""
-    return {**values, "x": {t: v[:1] for t, v in values["x"].items()},
-            "h": {t: v[:1] for t, v in values["h"].items()}}
+    return {
+        **values,
+        "x": {t: v[:1] for t, v in values["x"].items()},
+        "h": {t: v[:1] for t, v in values["h"].items()},
+    }
 
 
 @_check("eq-jacobian-product")
@@ -329,7 +367,7 @@ def _compare_or_bound(latex, env, bindings):
 
 
 def _per_gate(rels):
-    r"""``i_t, f_t, o_t = \sigma(x_t W_{x\cdot} + ...)``: one relation per gate, ``\cdot`` its letter."""
+    r"""One relation per gate of ``i_t, f_t, o_t = \sigma(... W_{x\cdot} ...)``."""
     out = []
     for rel in rels:
         names = [n.strip() for n in rel.sides[0].split(",")]
@@ -353,12 +391,21 @@ def _gated(module, letters, seed):
     rng = np.random.default_rng(seed)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
     k = len(letters)
-    Wx, Wh, b = rng.standard_normal((D, k * H)), rng.standard_normal((H, k * H)), rng.standard_normal(k * H)
+    Wx, Wh, b = (
+        rng.standard_normal((D, k * H)),
+        rng.standard_normal((H, k * H)),
+        rng.standard_normal(k * H),
+    )
     forward = lstm.lstm_forward if module is lstm else gru.gru_forward
     out = forward(x, h0, Wx, Wh, b)
     h, cache = out[0], out[-1]
-    values = {"x": _steps(x), "h": {0: h0, **_steps(h)}, **_blocks("W_{x", Wx, letters),
-              **_blocks("W_{h", Wh, letters), **_blocks("b_{", b, letters)}
+    values = {
+        "x": _steps(x),
+        "h": {0: h0, **_steps(h)},
+        **_blocks("W_{x", Wx, letters),
+        **_blocks("W_{h", Wh, letters),
+        **_blocks("b_{", b, letters),
+    }
     for g, gate in _blocks("", cache.gates, letters).items():
         values[g.rstrip("}")] = _steps(gate)
     return values, cache
@@ -377,7 +424,7 @@ def check_lstm(latex):
 @_check("eq-gru")
 def check_gru(latex):
     """Both gates, the candidate and h_t as displayed equal ``gru_forward``'s."""
-    values, cache = _gated(gru, ["z", "q", "~h"], seed=4)
+    values, _cache = _gated(gru, ["z", "q", "~h"], seed=4)
     values["h~"] = values.pop("~h")  # the n block is the candidate state
     count = _compare_all(_per_gate(relations(latex)), Env(values), _each_step())
     return f"{count} comparisons with gru_forward at t = 1..{T}"
@@ -404,7 +451,7 @@ def check_clip(latex):
     for scale in (0.1, 10.0):
         g = scale * rng.standard_normal(7)
         clipped, _ = optim.clip_grad_norm({"g": g}, max_norm=1.5)
-        ((rel, ),) = [(r,) for r in relations(latex)]
+        ((rel,),) = [(r,) for r in relations(latex)]
         _close(evaluate(rel.sides[1], Env({"g": g, "theta": 1.5})), clipped["g"], f"{rel}")
         count += 1
     return f"both cases equal optim.clip_grad_norm ({count} gradients)"
@@ -442,7 +489,7 @@ def check_acf(latex):
 
 @_check("eq-normal")
 def check_normal(latex):
-    """X^T X beta-hat = X^T y for ``ar.fit_ar``'s coefficients on the design of ``data.make_windows``."""
+    """X^T X beta-hat = X^T y: ``ar.fit_ar``'s coefficients, ``data.make_windows``'s design."""
     _, x = data.sine_with_noise(T=60, seed=9)
     tau = 3
     X, y = data.make_windows(x, tau)
