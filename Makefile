@@ -32,7 +32,7 @@ setup: $(VENV)/.stamp vendor
 $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(PY) -m pip install --quiet -e ".[figures]"
+	$(PY) -m pip install --quiet -e ".[figures,ledger]"
 	touch $@
 
 # --- Vendored JavaScript ----------------------------------------------------
