@@ -50,8 +50,8 @@ __all__ = [
     "train_lm",
     "tuned_bigram_perplexity",
     "tuned_unigram_perplexity",
-    "unigram_perplexity",
     "uniform_perplexity",
+    "unigram_perplexity",
 ]
 
 # Shape of every parameter, in the named sizes V (vocabulary), D (embedding), H (hidden).
