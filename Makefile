@@ -107,8 +107,12 @@ test: setup chromium
 # same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
+# The page list is computed first and checked: an empty list (no venv, a broken
+# _toc.yml) must fail here, not fall through to the default goal.
 notebooks: $(VENV)/.stamp
-	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$($(PY) tests/book_toc.py --notebooks \
+	@pages=$$($(PY) tests/book_toc.py --notebooks) && [ -n "$$pages" ] \
+	    || { echo "make notebooks: no chapter list from tests/book_toc.py" >&2; exit 1; }; \
+	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$(printf '%s\n' $$pages \
 	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
 
 $(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp

@@ -36,18 +36,22 @@ from rnn_core.layers import (
 )
 
 __all__ = [
+    "FoldResult",
     "LMResult",
     "TrainResult",
     "bigram_perplexity",
     "bigram_table",
+    "cross_validate",
     "init_lm",
     "lm_loss",
     "perplexity",
+    "read_sequence",
     "sample",
     "train_lm",
     "tuned_bigram_perplexity",
     "tuned_unigram_perplexity",
     "uniform_perplexity",
+    "unigram_perplexity",
 ]
 
 # Shape of every parameter, in the named sizes V (vocabulary), D (embedding), H (hidden).
