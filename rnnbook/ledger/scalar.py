@@ -60,8 +60,39 @@ def _model(expr, values=None, functions=None):
     by_name = {sym.name: sym for sym in expr.free_symbols}
     subs = {by_name[k]: v for k, v in (values or {}).items() if k in by_name}
     subs.update({sym: _NAMES[sym.name] for sym in expr.free_symbols if sym.name in _NAMES})
-    expr = expr.xreplace(subs).doit()
+    expr = expand_sums(expr.xreplace(subs))
     return expr.replace(lambda e: isinstance(e, AppliedUndef), lambda e: _call(e, functions))
+
+
+def expand_sums(expr):
+    r"""Write every sum and product with integer limits out as its terms, outermost first.
+
+    sympy's ``doit`` would try a closed form first (a third of the checks' time);
+    with concrete limits the terms are all there is. An inner sum's limits may name
+    the outer index (``\sum_{t=1}^{N} \sum_{i=1}^{t}``), so the outer one is written
+    out first. Limits that are not integers then raise :class:`LedgerError`: the
+    check forgot to give N a value.
+
+    Examples
+    --------
+    >>> i, t, w = sp.symbols("i t w")
+    >>> expand_sums(sp.Sum(sp.Sum(w**i, (i, 1, t)), (t, 1, 2)))
+    w**2 + 2*w
+    >>> expand_sums(sp.Sum(i, (i, 1, sp.Symbol("N"))))
+    Traceback (most recent call last):
+    ...
+    rnnbook.ledger.sympy_form.LedgerError: the limits of Sum(i, (i, 1, N)) are not integers
+    """
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    if not isinstance(expr, sp.Sum | sp.Product):
+        return expr.func(*(expand_sums(a) for a in expr.args))
+    *inner, (var, low, high) = expr.limits  # sympy lists the innermost limits first
+    if not (low.is_Integer and high.is_Integer):
+        raise LedgerError(f"the limits of {expr} are not integers")
+    body = expr.func(expr.function, *inner) if inner else expr.function
+    terms = [expand_sums(body.xreplace({var: k})) for k in range(low, high + 1)]
+    return (sp.Add if isinstance(expr, sp.Sum) else sp.Mul)(*terms)
 
 
 def _call(e, functions):

@@ -28,24 +28,74 @@ that subset with these rules, each one tested:
 readings (a call ``f(x)`` is also the product ``f \cdot (x)``), it keeps the
 readings with the fewest implicit products, which after rule 5 are the intended
 ones, and raises :class:`LedgerError` if those still differ.
+
+Speed. sympy's lark grammar is parsed by Earley's algorithm, which costs about
+6 ms per character with the full grammar: the book's 57 scalar sides took 10 s.
+:func:`parse` therefore runs sympy's grammar *restricted to the constructs that
+the rewrite emits* (:data:`SUBSET_EDITS`: no implicit products, no integrals,
+limits, matrices, binomials, primes after a subscript, and only the functions
+``\sin`` and ``\cos`` besides calls), about six times faster. Removing
+alternatives from a grammar can only remove readings, never add one, so every
+reading of the subset grammar is a reading of sympy's, and the readings removed
+with ``adjacent_expressions`` are those that the pruning above would discard
+anyway. tests/book/test_ledger.py parses every displayed side with both grammars
+and requires the same sympy expression. Each parser is built once per process, on
+first use (:func:`parser`); it holds no state between parses.
 """
 
+import functools
 import re
+from pathlib import Path
 
+import lark
 import sympy as sp
+import sympy.parsing.latex.lark as sympy_lark
 from lark import Tree
 from sympy.parsing.latex.lark import LarkLaTeXParser
 from sympy.parsing.latex.lark.transformer import TransformToSymPyExpr
 
 from rnnbook.ledger.latex import tokens
 
-__all__ = ["LedgerError", "for_lark", "parse"]
+__all__ = ["LARK_OPTIONS", "SUBSET_EDITS", "LedgerError", "for_lark", "parse", "parser"]
 
 _FUNCTIONS = {r"\sin", r"\cos", r"\tan", r"\tanh", r"\log", r"\exp"}
 _UPPER_GREEK = {r"\Sigma", r"\Psi", r"\Phi", r"\Lambda", r"\Gamma", r"\Delta", r"\Omega"}
 _DROP = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left", r"\right"}
 _SEPARATORS = {"+", "-", "=", ",", r"\le", r"\ge", r"\cdot", r"\times"}
-_PARSER = None  # built on first use: the grammar takes a third of a second
+#: sympy's grammar folder; the subset grammar imports its Greek letters from there
+GRAMMAR_DIR = Path(sympy_lark.__file__).parent / "grammar"
+#: the options LarkLaTeXParser (sympy 1.14) builds its lark parser with; a test compares
+LARK_OPTIONS = {
+    "parser": "earley",
+    "start": "latex_string",
+    "lexer": "auto",
+    "ambiguity": "explicit",
+    "propagate_positions": False,
+    "maybe_placeholders": False,
+    "keep_all_tokens": True,
+}
+#: (text of sympy's latex.lark, its replacement): alternatives the rewrite never emits
+SUBSET_EDITS = (
+    (
+        "_expression_func: _expression_core\n    | group_round_parentheses\n    | fraction\n"
+        "    | binomial\n    | _function\n    | _integral// | derivative\n    | limit\n"
+        "    | matrix\n",
+        "_expression_func: _expression_core\n    | group_round_parentheses\n    | _function\n",
+    ),
+    (
+        "_expression_power: _expression_func | superscript | matrix_prime | symbol_prime\n",
+        "_expression_power: _expression_func | superscript\n",
+    ),
+    (
+        "_expression_mul: _expression_power\n    | mul | div | adjacent_expressions\n"
+        "    | summation | product\n",
+        "_expression_mul: _expression_power\n    | mul | summation | product\n",
+    ),
+    (
+        "_function: function_applied\n    | abs | floor | ceil\n",
+        "_function: function_applied | sin | cos\n_unused_function: abs | floor | ceil\n",
+    ),
+)
 
 
 class LedgerError(ValueError):
@@ -285,8 +335,8 @@ def _prune(tree):
     return Tree(tree.data, [_prune(c) for c in children])
 
 
-def parse(side, indexed=("h", "x", "g", r"\delta")):
-    r"""Parse one side with sympy's lark LaTeX parser, after :func:`for_lark`.
+def parse(side, indexed=("h", "x", "g", r"\delta"), grammar="subset"):
+    r"""Parse one side with sympy's lark LaTeX grammar, after :func:`for_lark`.
 
     Parameters
     ----------
@@ -294,6 +344,9 @@ def parse(side, indexed=("h", "x", "g", r"\delta")):
         LaTeX of one side of an equation.
     indexed : iterable of str
         As in :func:`for_lark`.
+    grammar : {"subset", "sympy"}
+        sympy's grammar restricted to what the rewrite emits (the default, fast), or
+        sympy's own (the tests read every side with both).
 
     Returns
     -------
@@ -310,12 +363,41 @@ def parse(side, indexed=("h", "x", "g", r"\delta")):
     >>> parse(r"h_{N-1} + w_H \frac{dh_{N-1}}{dw_H}")
     w_{H}*D_{hwH}(N - 1) + h(N - 1)
     """
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = LarkLaTeXParser(transform=False)
-    text = for_lark(side, indexed)
+    return _parse_rewritten(for_lark(side, indexed), grammar)
+
+
+@functools.cache
+def _parse_rewritten(text, grammar):
+    """Parse rewritten text once per process: a mutation re-reads only the side it edits."""
     try:
-        tree = _PARSER.doparse(text)
+        tree = parser(grammar).parse(text)
     except Exception as err:  # lark raises several exception types
         raise LedgerError(f"sympy's parser cannot read {text!r}: {err}") from None
     return _Transformer().transform(_prune(tree))
+
+
+def subset_grammar():
+    """sympy's latex.lark with :data:`SUBSET_EDITS` applied (each must match once)."""
+    text = (GRAMMAR_DIR / "latex.lark").read_text(encoding="utf-8")
+    for old, new in SUBSET_EDITS:
+        if text.count(old) != 1:
+            raise LedgerError(f"sympy's grammar changed: {old.splitlines()[0]!r} not found once")
+        text = text.replace(old, new)
+    return text
+
+
+@functools.cache
+def parser(grammar="subset"):
+    """The lark parser for ``grammar``: "subset" (:func:`subset_grammar`) or "sympy".
+
+    Built on first use and kept for the process (building takes about 0.3 s); a
+    parser holds no state between parses. "sympy" is ``LarkLaTeXParser``'s own.
+
+    Examples
+    --------
+    >>> parser() is parser()
+    True
+    """
+    if grammar == "sympy":
+        return LarkLaTeXParser(transform=False).parser
+    return lark.Lark(subset_grammar(), source_path=str(GRAMMAR_DIR) + "/", **LARK_OPTIONS)
