@@ -43,7 +43,7 @@ SYMBOLS = {
 SYMBOLS.update(
     {
         n.capitalize(): unicodedata.lookup("GREEK CAPITAL LETTER " + n.upper())
-        for n in "gamma delta theta pi sigma phi psi omega".split()
+        for n in ["gamma", "delta", "theta", "pi", "sigma", "phi", "psi", "omega"]
     }
 )
 SYMBOLS.update(
@@ -63,6 +63,7 @@ SYMBOLS.update(
         "pm": "\u00b1",
         "ldots": "\u2026",
         "dots": "\u2026",
+        "cdots": "\u22ef",
         "prod": "\u220f",
         "sum": "\u2211",
         "|": "\u2016",
@@ -73,7 +74,12 @@ SYMBOLS.update(
 )
 FUNCTIONS = {"max", "min", "tanh", "log", "exp", "sin", "cos", "arg", "det"}
 _SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx\u2212", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₋"))
-_SUP = dict(zip("0123456789+-=()ikn\u2212", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱᵏⁿ⁻"))
+_SUP = dict(
+    zip(
+        "0123456789+-=()abcdefghijklmnoprstuvwxyz\u2212",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ⁻",
+    )
+)
 _TOKEN = re.compile(r"\\([A-Za-z]+|.)|([_^])|([{}])|(\s+)|(.)", re.S)
 
 
@@ -115,7 +121,8 @@ def _math_runs(tex, text):
         elif name:
             if name not in SYMBOLS:
                 _fail(text, f"unknown command \\{name}")
-            emit(SYMBOLS[name], name.isalpha() and name.islower() and not upright[-1])
+            greek = "\u03b1" <= SYMBOLS[name] <= "\u03c9"  # small Greek letters are italic
+            emit(SYMBOLS[name], greek and not upright[-1])
         elif space:  # kept as one space: matplotlib spaces relations itself, SVG cannot
             emit(" ", False)
         else:

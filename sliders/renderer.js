@@ -16,7 +16,7 @@
   "use strict";
   if (window.RNNFig) { window.RNNFig.mountAll(); return; }
   var FULL = 720, NARROW = 600, MIN = 280, PRINT_W = 680;
-  var CMAPS = __CMAPS__;
+  var CMAPS = __CMAPS__, SYMBOLS = __SYMBOLS__, FUNCTIONS = __FUNCTIONS__;
 
   function esc(s) {
     return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -29,12 +29,42 @@
     return body === undefined ? s + "/>" : s + ">" + body + "</" + name + ">";
   }
   function r1(v) { return Math.round(v * 10) / 10; }  // 0.1 px is plenty and keeps SVG short
+  // Chart text with $...$ maths as runs [text, shift, italic], as sliders/mathtext.py's
+  // runs() makes them (which checked this text when the page was built).
+  function runs(s) {
+    if (Array.isArray(s)) return s;
+    var out = [];
+    function push(t, shift, it) {
+      var last = out[out.length - 1];
+      if (last && last[1] === shift && last[2] === it) last[0] += t;
+      else out.push([t, shift, it]);
+    }
+    String(s).split("$").forEach(function (part, i) {
+      if (i % 2 === 0) { if (part) push(part, 0, 0); return; }
+      var shift = [0], up = [false], pending = null, roman = false, m;
+      var re = /\\([A-Za-z]+|.)|([_^])|([{}])|(\s+)|(.)/g;
+      function top(a) { return a[a.length - 1]; }
+      function emit(t, it) { push(t, pending === null ? top(shift) : pending, it && !top(up) ? 1 : 0); pending = null; }
+      while ((m = re.exec(part))) {
+        if (m[2]) pending = m[2] === "_" ? -1 : 1;
+        else if (m[3] === "{") {
+          shift.push(pending === null ? top(shift) : pending); up.push(top(up) || roman);
+          pending = null; roman = false;
+        } else if (m[3] === "}") { shift.pop(); up.pop(); }
+        else if (m[1] === "mathrm" || m[1] === "text") roman = true;
+        else if (m[1] && FUNCTIONS.indexOf(m[1]) >= 0) emit(m[1], false);
+        else if (m[1]) emit(SYMBOLS[m[1]], SYMBOLS[m[1]] >= "\u03b1" && SYMBOLS[m[1]] <= "\u03c9");
+        else if (m[4]) emit(" ", false);
+        else emit(m[5] === "-" ? "\u2212" : m[5], /[A-Za-z]/.test(m[5]));
+      }
+    });
+    return out;
+  }
   // Runs of text as tspans: scripts smaller and shifted (dy, undone by the next run),
   // variables italic. A plain string is one upright run.
-  function rich(runs, size) {
-    if (!Array.isArray(runs)) return esc(runs);
+  function rich(t, size) {
     var out = "", cur = 0;
-    runs.forEach(function (run) {
+    runs(t).forEach(function (run) {
       var at = run[1] < 0 ? 0.3 * size : run[1] > 0 ? -0.45 * size : 0, a = {};
       if (at !== cur) { a.dy = r1(at - cur); cur = at; }
       if (run[1]) a["font-size"] = r1(size * 0.75);
@@ -43,9 +73,8 @@
     });
     return out;
   }
-  function chars(runs) {  // about how many em-halves wide
-    if (!Array.isArray(runs)) return String(runs).length;
-    return runs.reduce(function (n, r) { return n + r[0].length * (r[1] ? 0.75 : 1); }, 0);
+  function chars(t) {  // how many characters wide, about (scripts are smaller)
+    return runs(t).reduce(function (n, r) { return n + r[0].length * (r[1] ? 0.75 : 1); }, 0);
   }
   function text(x, y, runs, a, size) {
     a = a || {};

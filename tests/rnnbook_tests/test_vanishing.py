@@ -115,7 +115,7 @@ def test_spectral_chart_and_slider():
     chart = ch05.spectral_radius_chart()
     assert len(chart.marks) == 1 + 2 * 3
     fig = ch05.spectral_radius_slider()
-    assert fig.spec(radius=1.0).title.startswith("rho = 1.00, sigma_max = ")
+    assert fig.spec(radius=1.0).title.startswith(r"$\rho$ = 1.00, $\sigma_{\max}$ = ")
 
 
 def test_payloads_fit_and_are_deterministic():
