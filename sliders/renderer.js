@@ -403,7 +403,7 @@
     if (mq.addEventListener) mq.addEventListener("change", redrawAll);
   }
 
-  window.RNNFig = { mount: mount, mountAll: mountAll, render: render, version: 3 };
+  window.RNNFig = { mount: mount, mountAll: mountAll, render: render, runs: runs, version: 3 };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
   else mountAll();
 })();

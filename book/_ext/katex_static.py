@@ -113,9 +113,51 @@ def display_tex(node):
     return rf"\begin{{aligned}}{body}\end{{aligned}}" if len(parts) > 1 else body
 
 
-def _render(translator, node, tex, display):
-    from sphinxcontrib.katex import KaTeXError, render_latex
+def _start_server(timeout=20.0):
+    """Start sphinxcontrib-katex's node render server, waiting until it listens.
 
+    Its own start connects once the socket file exists, which can be before node
+    listens on it (ConnectionRefusedError on a busy machine): here the connection is
+    retried, and a server that never comes up is stopped, not left running.
+    """
+    import atexit
+    import socket
+    import subprocess
+    import tempfile
+    import time
+
+    from sphinxcontrib.katex import KaTeXServer
+
+    rundir = Path(tempfile.mkdtemp(prefix="rnn_katex"))
+    path = rundir / "katex.sock"
+    process = subprocess.Popen(
+        KaTeXServer.build_command(socket=path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=rundir,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(path))
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            sock.close()
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(f"the KaTeX server did not start within {timeout} s") from None
+            time.sleep(0.05)
+    server = KaTeXServer(rundir, process, sock)
+    atexit.register(KaTeXServer.terminate, server)
+    KaTeXServer.katex_server = server
+
+
+def _render(translator, node, tex, display):
+    from sphinxcontrib.katex import KaTeXError, KaTeXServer, render_latex
+
+    if KaTeXServer.katex_server is None:
+        _start_server()
     try:
         return compact_styles(lean(render_latex(tex, {**OPTIONS, "displayMode": display})), STYLES)
     except KaTeXError as exc:

@@ -688,3 +688,30 @@ def test_book_page_shows_working_static_figures(browser, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+LABELS = [
+    "plain text, no maths",
+    "$w_H$ = 0.9",
+    r"$|\mathrm{d}h_T/\mathrm{d}h_{T-k}|$ (floor $10^{-12}$)",
+    r"$\rho$ = 0.85, $\sigma_{\max}$ = 1.43",
+    r"$w_H^{i-1} h_{N-i}$ and $\|\mathrm{d}L/\mathrm{d}h_{T-k}\|$",
+    r"$|w_H|\,(1 - h_t^2)$, mean $\tanh$ slope, $f_T \cdots f_{T-j+1}$",
+]
+
+
+def test_renderer_reads_mathtext_as_python_does():
+    """renderer.js's runs() and sliders.mathtext.runs() agree on the labels' markup."""
+    from sliders import mathtext
+
+    stub = (
+        "global.window={};global.document={readyState:'complete',querySelectorAll:()=>[],"
+        "documentElement:{getAttribute:()=>null}};"
+        "global.MutationObserver=function(){this.observe=()=>{}};"
+    )
+    script = f"{stub}{static.renderer_js()};console.log(JSON.stringify({json.dumps(LABELS)}"
+    script += ".map(window.RNNFig.runs)))"
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [mathtext.runs(label) for label in LABELS]
+    with pytest.raises(ValueError, match=r"unknown command \\frac"):
+        mathtext.runs(r"$\frac{a}{b}$")
