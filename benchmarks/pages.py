@@ -6,8 +6,10 @@ Playwright, a fresh context and so a cold cache per page, viewport 1280 x 900) a
 
 - **bytes**: the sum of the Content-Length of every response the page loads until the
   network is idle and its web fonts are ready: HTML, CSS, scripts, fonts, images. This is
-  the transfer of an uncompressed first visit. Requests to other hosts are aborted and
-  counted in ``off_site`` (the book must make none).
+  the transfer of an uncompressed first visit. Images load lazily (as the reader scrolls
+  to them), so ``bytes_scrolled`` also gives the total once the page has been scrolled to
+  its end. Requests to other hosts are aborted and counted in ``off_site`` (the book must
+  make none).
 - **longest task**: the longest main-thread task, from a ``PerformanceObserver`` of
   ``longtask`` entries installed before any of the page's scripts run and read one second
   after the network went idle (so typesetting or figure drawing that starts at load is
@@ -98,9 +100,15 @@ def _measure_one(browser, site, path):
     page.evaluate("() => document.fonts.ready.then(() => true)")
     page.wait_for_timeout(SETTLE_MS)
     tasks = page.evaluate("() => window.__longTasks")
+    at_load = sum(loaded.values())
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    for y in range(0, page.evaluate("() => document.documentElement.scrollHeight"), 600):
+        page.evaluate(f"() => window.scrollTo(0, {y})")
+    page.wait_for_load_state("networkidle")
     context.close()
     return {
-        "bytes": sum(loaded.values()),
+        "bytes": at_load,
+        "bytes_scrolled": sum(loaded.values()),
         "requests": len(loaded),
         "longest_task_ms": round(max(tasks, default=0.0), 1),
         "long_tasks": len(tasks),
@@ -121,8 +129,8 @@ def measure_pages(html_dir):
     dict
         ``page_bytes_max_mb`` (float, MB = 1e6 bytes) and ``page_longest_task_ms``
         (float, ms), the largest over all pages; ``pages``, a dict from each page's path
-        to its ``bytes``, ``requests``, ``longest_task_ms``, ``long_tasks`` (tasks over
-        50 ms) and ``off_site`` (aborted requests to other hosts).
+        to its ``bytes`` (at load), ``bytes_scrolled``, ``requests``, ``longest_task_ms``,
+        ``long_tasks`` (tasks over 50 ms) and ``off_site`` (requests to other hosts).
 
     Raises
     ------

@@ -183,8 +183,10 @@
     if (row.length) rows.push({ items: row, w: used });
     return rows;
   }
+  // A mark's colour, or bar i's (bars coloured one by one index a small table).
+  function colorOf(m, i) { return m.cpal ? m.cpal[m.cidx[i || 0]] : m.color; }
   function swatch(m, x, y, P) {
-    var col = P.col(Array.isArray(m.color) ? m.color[0] : m.color);
+    var col = P.col(colorOf(m, 0));
     if (m.t === "bars" || m.t === "band") {
       return tag("rect", { x: x, y: y - 5, width: 18, height: 10, fill: col, "fill-opacity": m.t === "band" ? 0.35 : null });
     }
@@ -206,7 +208,7 @@
 
   // One mark in data coordinates; X and Y map data to pixels, box is the plot area.
   function drawMark(m, X, Y, box, c, P) {
-    var i, pts = [], out = "", col = Array.isArray(m.color) ? null : P.col(m.color);
+    var i, pts = [], out = "", col = m.cpal ? null : P.col(m.color);
     if (m.t === "line") {
       for (i = 0; i < m.x.length; i++) pts.push(r1(X(m.x[i])) + "," + r1(Y(m.y[i])));
       out = tag("polyline", { points: pts.join(" "), fill: "none", stroke: col, "stroke-width": 2,
@@ -219,7 +221,7 @@
       for (i = 0; i < m.x.length; i++) {
         var xa = X(m.x[i] - m.width / 2), xb = X(m.x[i] + m.width / 2), ya = Y(base), yb = Y(m.y[i]);
         out += tag("rect", { x: r1(Math.min(xa, xb)), y: r1(Math.min(ya, yb)), width: r1(Math.abs(xb - xa)),
-          height: r1(Math.abs(yb - ya)), fill: col || P.col(m.color[i]) });
+          height: r1(Math.abs(yb - ya)), fill: col || P.col(colorOf(m, i)) });
       }
     } else if (m.t === "band") {
       for (i = 0; i < m.x.length; i++) pts.push(r1(X(m.x[i])) + "," + r1(Y(m.hi[i])));

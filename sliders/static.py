@@ -98,6 +98,10 @@ class _Pool:
                 out["@" + k] = self.array(v, log and k in ("y", "lo", "hi"))
             elif k == "marks":
                 out["@@" + k] = self.refs([self.obj(m, d["ylog"]) for m in v])
+            elif k == "color" and isinstance(v, list):  # one per bar: indices into a table
+                table = sorted(set(v))
+                style["cpal"] = table
+                out["@cidx"] = self.add(json.dumps([table.index(c) for c in v]))
             elif v is not None and v is not False:  # JS reads a missing key as false
                 if k in TEXT_KEYS:
                     mathtext.runs(v)  # a label renderer.js could not draw fails here

@@ -15,6 +15,11 @@ otherwise show), and the HTML's inline ``style`` attributes (a third of its byte
 few hundred distinct values per page) become classes defined once in a ``<style>``
 element at the top of the page's body (``!important``, so they win as inline styles do).
 
+The HTML's class names are shortened too: each class KaTeX's stylesheet names becomes
+``q`` and a short number (the stylesheet, rewritten after the build, says the same), and
+classes it does not name are dropped (they style nothing); the ``katex*`` classes stay,
+as other stylesheets, scripts and tests use them.
+
 Numbers, ``{eq}`` references and permalinks are Sphinx's, written as
 ``sphinx.ext.mathjax`` writes them. A formula KaTeX cannot parse is a build warning
 naming the page and line (``-W`` makes it an error), shown as its TeX source.
@@ -45,8 +50,69 @@ _ANNOTATION = re.compile(
 
 _SPAN_STYLE = re.compile(r'<span(?: class="([^"]*)")? style="([^"]*)"')
 STYLES = set()  # every style attribute replaced in this build
+_STYLE_CLASS = re.compile(r"k[0-9a-f]{7}")
 SHEET = "katex-compact.css"  # in _static: the classes of those styles
 _RULE = re.compile(r"\.katex \.(k[0-9a-f]{7})\{([^}]*)\}")
+
+
+_CLASS_ATTR = re.compile(r' class="([^"]*)"')
+_SELECTOR = re.compile(r"([^{}]+)(\{)")
+_CLASS_IN_SELECTOR = re.compile(r"\.([A-Za-z_][\w-]*)")
+CLASSES = {}  # KaTeX's class -> short name, from its stylesheet (builder-inited)
+KATEX_CSS_FILE = ROOT / "_vendor" / "extra" / "_static" / KATEX_CSS
+
+
+def _base36(n):
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = digits[n % 36]
+    while n >= 36:
+        n //= 36
+        out = digits[n % 36] + out
+    return out
+
+
+def class_table(css):
+    """Short names for the classes a stylesheet's selectors name, ``katex*`` excepted.
+
+    >>> class_table(".katex .mord{a:b}@font-face{src:url(f.woff2)}.katex .vlist>span{c:d}")
+    {'mord': 'q0', 'vlist': 'q1'}
+    """
+    names = set()
+    for selector, _brace in _SELECTOR.findall(css):
+        if not selector.strip().startswith("@"):
+            names.update(_CLASS_IN_SELECTOR.findall(selector))
+    keep = sorted(n for n in names if not n.startswith("katex"))
+    return {n: f"q{_base36(i)}" for i, n in enumerate(keep)}
+
+
+def rename_selectors(css, table):
+    """``css`` with the classes of its selectors renamed by ``table`` (not inside url())."""
+
+    def selector(match):
+        if match.group(1).strip().startswith("@"):
+            return match.group(0)
+        renamed = _CLASS_IN_SELECTOR.sub(lambda m: "." + table.get(m[1], m[1]), match.group(1))
+        return renamed + match.group(2)
+
+    return _SELECTOR.sub(selector, css)
+
+
+def short_classes(markup, table):
+    """KaTeX markup with its classes renamed by ``table``; unknown ones dropped.
+
+    >>> short_classes('<span class="katex"><span class="mord mathnormal x">', {"mord": "q0"})
+    '<span class="katex"><span class="q0">'
+    """
+
+    def attr(match):
+        tokens = [
+            t if t.startswith("katex") or _STYLE_CLASS.fullmatch(t) else table[t]
+            for t in match.group(1).split()
+            if t.startswith("katex") or _STYLE_CLASS.fullmatch(t) or t in table
+        ]
+        return f' class="{" ".join(tokens)}"' if tokens else ""
+
+    return _CLASS_ATTR.sub(attr, markup)
 
 
 def style_class(style):
@@ -159,7 +225,8 @@ def _render(translator, node, tex, display):
     if KaTeXServer.katex_server is None:
         _start_server()
     try:
-        return compact_styles(lean(render_latex(tex, {**OPTIONS, "displayMode": display})), STYLES)
+        markup = lean(render_latex(tex, {**OPTIONS, "displayMode": display}))
+        return short_classes(compact_styles(markup, STYLES), CLASSES)
     except KaTeXError as exc:
         logger.warning("KaTeX cannot typeset %r: %s", tex, exc, location=node)
         return f'<span class="katex-error">{translator.encode(tex)}</span>'
@@ -204,10 +271,23 @@ def _configure(app, config):
 
 
 def _check_vendored(app):
-    if app.builder.format == "html" and not KATEX_JS.is_file():
+    if app.builder.format != "html":
+        return
+    if not KATEX_JS.is_file() or not KATEX_CSS_FILE.is_file():
         from sphinx.errors import ExtensionError
 
-        raise ExtensionError(f"{KATEX_JS} is missing: run `make vendor`")
+        raise ExtensionError(f"{KATEX_JS} or {KATEX_CSS_FILE} is missing: run `make vendor`")
+    CLASSES.update(class_table(KATEX_CSS_FILE.read_text(encoding="utf8")))
+
+
+def _rename_stylesheet(app, exception):
+    """The book's copy of KaTeX's stylesheet, with the short class names."""
+    if exception is not None or app.builder.format != "html":
+        return
+    css = KATEX_CSS_FILE.read_text(encoding="utf8")
+    Path(app.outdir, "_static", KATEX_CSS).write_text(
+        rename_selectors(css, class_table(css)), encoding="utf8"
+    )
 
 
 def setup(app):
@@ -220,5 +300,6 @@ def setup(app):
     app.connect("config-inited", _configure, priority=900)
     app.connect("builder-inited", _check_vendored, priority=100)
     app.connect("build-finished", _write_style_sheet)
+    app.connect("build-finished", _rename_stylesheet)
     app.add_css_file(SHEET)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

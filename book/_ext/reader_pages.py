@@ -15,6 +15,9 @@ Files in ``reader_static/`` beside this module, copied into the build's ``_stati
 - ``search.js`` (the search page only): result snippets without the download menu's text
   or the visual layer of formulas (their MathML text stays).
 
+Every image in a page's body gets ``loading="lazy"``: it loads as the reader scrolls to
+it, not with the page.
+
 It also defines the MyST substitution ``{{ last_updated }}`` that the front page shows:
 the date of the sources (:func:`source_date`: the commit date of ``HEAD``, else
 ``SOURCE_DATE_EPOCH``; never the clock, so two builds of one commit are identical).
@@ -23,6 +26,7 @@ the date of the sources (:func:`source_date`: the commit date of ``HEAD``, else
 import contextlib
 import datetime
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -69,14 +73,20 @@ def _install(app, config):
     config.myst_substitutions = {**config.myst_substitutions, "last_updated": date}
 
 
-def _search_page(app, pagename, templatename, context, doctree):
+_IMG = re.compile(r"<img (?![^>]*\bloading=)")
+
+
+def _search_page_and_lazy_images(app, pagename, templatename, context, doctree):
     if pagename == "search":
         app.add_js_file("search.js", defer="defer")
+    # Images load as the reader scrolls to them, not all with the page.
+    if "body" in context:
+        context["body"] = _IMG.sub('<img loading="lazy" ', context["body"])
 
 
 def setup(app):
     app.connect("config-inited", _install)
     app.add_css_file("reader.css", priority=950)  # after the theme's and a11y.py's
     app.add_js_file("reader.js", defer="defer")
-    app.connect("html-page-context", _search_page)
+    app.connect("html-page-context", _search_page_and_lazy_images)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
