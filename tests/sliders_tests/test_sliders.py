@@ -677,7 +677,7 @@ def test_book_page_shows_working_static_figures(browser, tmp_path):
     assert html.count('class="rnnfig"') == 2
     assert "widget-state+json" not in html and "embed.js" not in html  # no widget state
     assert html.count("_static/sliders/renderer.js") == 1  # one renderer for both figures
-    assert len(html.encode()) < 700_000  # the rest of 3 MB: MathJax 1.2 MB, theme, fonts
+    assert len(html.encode()) < 700_000  # the rest of 1.5 MB: theme, KaTeX fonts, images
     server = serve_directory(root / "_build" / "html")
     try:
         page, problems = _open(
