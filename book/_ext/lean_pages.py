@@ -29,6 +29,12 @@ the stylesheet keeps the classes some page uses, and the font is cut to the glyp
 any stylesheet under ``_static`` names (those classes, the theme's admonition icons),
 written as ``fa-solid-900.subset.woff`` (WOFF: fontTools writes it without brotli). The
 same sources give the same bytes.
+
+**Unused rules.** The theme's stylesheets (pydata-sphinx-theme's holds all of Bootstrap)
+are then cut to the rules whose selectors need only classes that some built page uses
+or some script under ``_static`` spells out (:func:`purge`; ``:not()``, ``:is()`` and
+``:where()`` arguments count as optional, and Bootstrap's generated class names stay):
+pydata-sphinx-theme.css goes from 311 kB to about 130 kB.
 """
 
 import re
@@ -135,6 +141,136 @@ def named_glyphs(css_texts):
     return sorted(cps)
 
 
+_TOKEN = re.compile(r"[A-Za-z_][\w-]*")
+_CLASS = re.compile(r"\.([A-Za-z_][\w-]*)")
+# Classes that Bootstrap's script builds from parts ("bs-" + name + "-auto") or adds to
+# elements it makes: their rules stay whatever the pages and scripts spell out.
+KEEP_PREFIXES = (
+    "bs-", "tooltip", "popover", "modal", "dropdown", "collaps", "offcanvas", "show", "fade",
+    "active", "disabled",
+)  # fmt: skip
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _split_top(text, sep):
+    """Split at ``sep`` outside parentheses and brackets."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def _strip_optional(selector):
+    """Drop :not(), :is(), :where() arguments: a class there is not required."""
+    out, i = [], 0
+    while i < len(selector):
+        m = re.match(r":(not|is|where)\(", selector[i:])
+        if m:
+            depth, j = 1, i + len(m.group(0))
+            while j < len(selector) and depth:
+                depth += {"(": 1, ")": -1}.get(selector[j], 0)
+                j += 1
+            i = j
+            continue
+        out.append(selector[i])
+        i += 1
+    return "".join(out)
+
+
+def needed(selector, known):
+    """Whether every class a selector requires is known (or Bootstrap may make it)."""
+    classes = _CLASS.findall(_strip_optional(selector))
+    return all(c in known or c.startswith(KEEP_PREFIXES) for c in classes)
+
+
+def blocks(css):
+    """Top-level (prelude, body) pairs; body None for statements like @charset."""
+    out, i, n = [], 0, len(css)
+    while i < n:
+        j = css.find("{", i)
+        k = css.find(";", i)
+        if j == -1:
+            break
+        if css[i:].lstrip().startswith("@") and k != -1 and k < j:
+            out.append((css[i : k + 1], None))
+            i = k + 1
+            continue
+        depth, e = 1, j + 1
+        while e < n and depth:
+            if css[e] == "{":
+                depth += 1
+            elif css[e] == "}":
+                depth -= 1
+            e += 1
+        out.append((css[i:j], css[j + 1 : e - 1]))
+        i = e
+    return out
+
+
+def purge(css, known):
+    """``css`` without the selectors that need a class no page or script uses (comments
+    dropped); ``@media`` and similar blocks are purged inside, other at-rules kept.
+
+    >>> purge("/* c */a{x:1}.used,.unused b{y:2}.gone{z:3}@media print{.gone{z:4}}", {"used"})
+    'a{x:1}.used{y:2}'
+    """
+    return _purge(_COMMENT.sub("", css), known)
+
+
+def _purge(css, known):
+    out = []
+    for prelude, body in blocks(css):
+        p = prelude.strip()
+        if body is None:
+            out.append(prelude)
+            continue
+        if p.startswith(("@media", "@supports", "@layer", "@container")):
+            inner = _purge(body, known)
+            if inner.strip():
+                out.append(f"{prelude}{{{inner}}}")
+        elif p.startswith("@"):
+            out.append(f"{prelude}{{{body}}}")
+        else:
+            kept = [s for s in _split_top(prelude, ",") if needed(s, known)]
+            if kept:
+                out.append(",".join(kept) + "{" + body + "}")
+    return "".join(out)
+
+
+def known_classes(html_dir):
+    """Class names in the built pages, and every word in their scripts (which add some)."""
+    html_dir = Path(html_dir)
+    known = set()
+    for page in html_dir.rglob("*.html"):
+        for classes in re.findall(r'class="([^"]*)"', page.read_text(encoding="utf8")):
+            known.update(classes.split())
+    for js in (html_dir / "_static").rglob("*.js"):
+        known.update(_TOKEN.findall(js.read_text(encoding="utf8", errors="replace")))
+    return known
+
+
+PURGED = (
+    THEME_CSS,
+    "_static/styles/sphinx-book-theme.css",
+    "_static/basic.css",
+)  # and myst-nb's _static/mystnb.<hash>.css
+
+
+def _purge_stylesheets(out):
+    known = known_classes(out)
+    sheets = [out / p for p in PURGED] + sorted((out / "_static").glob("mystnb.*.css"))
+    for path in sheets:
+        if path.is_file():
+            path.write_text(purge(path.read_text(encoding="utf8"), known), encoding="utf8")
+
+
 def _subset_icons(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -157,6 +293,7 @@ def _subset_icons(app, exception):
     subsetter.populate(unicodes=named_glyphs([css, *others]))
     subsetter.subset(font)
     subset.save_font(font, str(out / SUBSET), options)
+    _purge_stylesheets(out)
 
 
 def setup(app):

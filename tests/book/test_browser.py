@@ -122,7 +122,7 @@ _UNLABELLED = """() => {
   if (!article) return {article: false, imgs: [], svgs: []};
   const imgs = [...article.querySelectorAll("img")]
     .filter(i => !(i.getAttribute("alt") || "").trim()).map(i => i.outerHTML.slice(0, 160));
-  const svgs = [...article.querySelectorAll(".rnnfig svg")]
+  const svgs = [...article.querySelectorAll(".rnnfig svg:not([aria-hidden='true'])")]
     .filter(s => s.getAttribute("role") !== "img" || !(s.getAttribute("aria-label") || "").trim())
     .map(s => s.outerHTML.slice(0, 160));
   return {article: true, imgs, svgs};
@@ -349,10 +349,13 @@ def _open_clean(site, browser, page_path, **context):
     return ctx, page, problems
 
 
-_CHAPTER_LINKS = """() => [...document.querySelectorAll('.bd-sidenav a')]
-  .filter(a => a.checkVisibility() && a.getBoundingClientRect().width > 0).length"""
-_SECTION_LINKS = """() => [...document.querySelectorAll('nav.page-toc a')]
-  .filter(a => a.checkVisibility() && a.getBoundingClientRect().width > 0).length"""
+# Links a reader can see: rendered, not transparent or hidden, and inside the viewport
+# (the phone's closed drawer sits off-screen; a collapsed sidebar is hidden).
+_SEEN = """(sel) => [...document.querySelectorAll(sel)].filter(a => {
+  const r = a.getBoundingClientRect();
+  return a.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
+    && r.width > 0 && r.right > 0 && r.left < innerWidth;
+}).length"""
 _VISIBLE_BUTTON = """(sel) => [...document.querySelectorAll(sel)]
   .findIndex(b => b.checkVisibility() && b.getBoundingClientRect().width > 0)"""
 
@@ -385,18 +388,18 @@ def test_menu_and_contents_buttons_work_at_every_width(site, browser, page_path,
             ".filter(b => b.checkVisibility() && b.getBoundingClientRect().width > 0).length"
         )
         assert searches == 1, f"{page_path} at {screen}: {searches} search fields"
-        shown = page.evaluate(_CHAPTER_LINKS)
+        shown = page.evaluate(_SEEN, ".bd-sidenav a")
         assert _press(page, ".primary-toggle", touch), f"{page_path} {screen}: no menu button"
         if shown:  # wide: the list is there; the button hides it, and shows it again
-            assert page.evaluate(_CHAPTER_LINKS) == 0, f"{page_path} {screen}: menu did nothing"
+            assert page.evaluate(_SEEN, ".bd-sidenav a") == 0, f"{page_path} {screen}: no effect"
             _press(page, ".primary-toggle", touch)
-        assert page.evaluate(_CHAPTER_LINKS) >= 7, f"{page_path} {screen}: no chapter list"
+        assert page.evaluate(_SEEN, ".bd-sidenav a") >= 7, f"{page_path} {screen}: no chapters"
         _close_dialogs(page)
         if page.locator("nav.page-toc a").count():
             if _press(page, ".secondary-toggle", touch):
-                assert page.evaluate(_SECTION_LINKS) > 0, f"{page_path} {screen}: no sections"
+                assert page.evaluate(_SEEN, "nav.page-toc a"), f"{page_path} {screen}: no sections"
             else:  # wide: no button, the sections are on the page
-                assert page.evaluate(_SECTION_LINKS) > 0, f"{page_path} {screen}: no sections"
+                assert page.evaluate(_SEEN, "nav.page-toc a"), f"{page_path} {screen}: no sections"
         assert not problems, problems
     finally:
         ctx.close()
