@@ -97,11 +97,18 @@ def _write_templates(app, config):
     config.templates_path = [str(templates), *config.templates_path]
 
 
+def _unused(asset):
+    return any(n in str(getattr(asset, "filename", asset)) for n in UNUSED_ASSETS)
+
+
 def _drop_unused_assets(app, pagename, templatename, context, doctree):
     for key in ("css_files", "script_files"):
         if key in context:
             name = lambda f: str(getattr(f, "filename", f))  # noqa: E731
-            context[key] = [f for f in context[key] if not any(n in name(f) for n in UNUSED_ASSETS)]
+            # in place: extensions later in the event add files to this same list
+            context[key][:] = [
+                f for f in context[key] if not any(n in name(f) for n in UNUSED_ASSETS)
+            ]
 
 
 def used_icons(html_dir):
