@@ -447,15 +447,22 @@ def test_phone_layout_fits_and_prints_slider_frames(site, browser, page_path):
         ctx.close()
 
 
-def _luminance(png):
-    """Mean relative luminance (0 black, 1 white) of a screenshot."""
+def _luminance(png, outside=None):
+    """Mean relative luminance (0 black, 1 white) of a screenshot, or of its pixels outside
+    the box ``outside`` (x, y, width, height in CSS px, device scale 1)."""
     import io
 
     import numpy as np
     from PIL import Image
 
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float) / 255
-    return float((rgb @ [0.2126, 0.7152, 0.0722]).mean())
+    lum = rgb @ [0.2126, 0.7152, 0.0722]
+    if outside is None:
+        return float(lum.mean())
+    keep = np.ones(lum.shape, bool)
+    x, y, w, h = (round(v) for v in outside)
+    keep[max(0, y) : max(0, y + h), max(0, x) : max(0, x + w)] = False
+    return float(lum[keep].mean())
 
 
 @pytest.mark.parametrize("page_path", SLIDER_PAGES)
@@ -465,19 +472,20 @@ def test_dark_mode_slider_figures_are_not_brighter_than_the_page(site, browser, 
         site, browser, page_path, viewport={"width": 1024, "height": 768}, color_scheme="dark"
     )
     try:
-        page.evaluate("() => { localStorage.setItem('mode', 'dark'); }")
+        page.evaluate(
+            "() => { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }"
+        )
         page.reload(wait_until="networkidle")
         assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
         figures = page.locator(".rnnfig")
         assert figures.count() > 0, f"{page_path}: no slider figure"
         for k in range(figures.count()):
             fig = figures.nth(k)
-            fig.scroll_into_view_if_needed()
+            fig.evaluate("e => e.scrollIntoView({block: 'center'})")
             box = fig.bounding_box()
-            around = {"x": 0, "y": max(0, box["y"] - 150), "width": 1024, "height": 768}
-            inside, page_around = (
-                _luminance(fig.screenshot()),
-                _luminance(page.screenshot(clip=around)),
+            inside = _luminance(fig.screenshot())
+            page_around = _luminance(
+                page.screenshot(), (box["x"], box["y"], box["width"], box["height"])
             )
             assert inside <= page_around + 0.05, (
                 f"{page_path} figure {k}: brightness {inside:.2f}, page around {page_around:.2f}"
@@ -507,7 +515,8 @@ def test_without_javascript_every_slider_figure_shows_an_image(site, browser, pa
             loaded = img.evaluate("i => i.complete && i.naturalWidth > 0")
             assert loaded, f"{page_path} figure {k}: its image did not load"
             assert not figures.nth(k).locator("svg.rnnfig-live").is_visible()
-        assert page.locator(".katex").first.is_visible(), f"{page_path}: maths not shown"
+        maths = page.locator(".bd-article .katex").first
+        assert maths.is_visible(), f"{page_path}: maths not shown"
         assert "\\(" not in page.locator(".bd-article").inner_text(), f"{page_path}: raw TeX"
     finally:
         ctx.close()
