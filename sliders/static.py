@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 DIGITS = 4  # significant digits of embedded numbers
-STILL_DPI = 200  # the image of the frames shown without JavaScript: twice its CSS size
+STILL_DPI = 100  # the image of the frames shown without JavaScript (1x: it travels inline)
 TEXT_KEYS = ("title", "xlabel", "ylabel", "label", "text", "bar_label")  # may hold $...$
 MAX_BYTES = 400_000  # embedded JSON per figure; a page holds 2-3 figures under 3 MB
 
