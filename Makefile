@@ -3,7 +3,7 @@
 #   make book       build _build/html, running every chapter from a clean kernel
 #   make test       everything CI checks (this is all .ci/run does)
 #   make notebooks  write each chapter as a Jupyter notebook into notebooks/
-#   make bench      run benchmarks/run.py
+#   make bench      run benchmarks/run.py (benchmarks/README.md)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 #
 # A fresh clone needs only python3, node/npm and apt: the targets below create
@@ -121,11 +121,13 @@ $(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
 # torch is the reference for the RNN cases: its CPU build, pinned (an unpinned
 # `torch` would pull the CUDA wheels), goes into .venv from this target only; the
 # book's requirements never include it. run.py times every case (the RNN against
-# torch, the book build and rebuild, a live slider step), writes _build/bench.json
-# and rewrites the table in README.md's Performance section.
+# torch and against its bound, each chapter in a clean kernel, a live slider step,
+# the book build and rebuild, each built page in chromium), writes _build/bench.json
+# and rewrites the table in README.md's Performance section. benchmarks/README.md
+# says how each case is measured.
 BENCH_TORCH := torch==2.13.0
 
-bench: setup $(VENV)/.bench-stamp
+bench: setup chromium $(VENV)/.bench-stamp
 	$(PY) benchmarks/run.py --readme README.md
 
 $(VENV)/.bench-stamp: $(VENV)/.stamp
