@@ -1,11 +1,11 @@
-"""Autoregressive models ``x_t = a_1 x_{t-1} + ... + a_tau x_{t-tau} + c + noise``.
+"""Autoregressive models ``x_t = phi_1 x_{t-1} + ... + phi_tau x_{t-tau} + phi_0 + noise``.
 
 Fitting is ordinary least squares on the lagged windows of
 ``rnn_core.data.make_windows`` (column ``j`` is lag ``j + 1``, so ``coef[j]``
-is ``a_{j+1}``). Prediction comes in three flavours: one step ahead from true
-values, ``k`` steps ahead feeding back the model's own predictions, and a free
-rollout. Bad input, a wrong type included, raises ``ValueError`` naming the
-argument.
+is ``phi_{j+1}``, and the intercept ``c`` is ``phi_0``). Prediction comes in three
+flavours: one step ahead from true values, ``k`` steps ahead feeding back the
+model's own predictions, and a free rollout. Bad input, a wrong type included,
+raises ``ValueError`` naming the argument.
 """
 
 from typing import NamedTuple
@@ -31,7 +31,7 @@ __all__ = [
 
 
 class ARModel(NamedTuple):
-    """An AR(tau) model: ``coef`` of shape (tau,) with ``coef[j] = a_{j+1}``, intercept ``c``."""
+    """An AR(tau) model: ``coef`` (tau,) with ``coef[j] = phi_{j+1}``, intercept ``c = phi_0``."""
 
     coef: np.ndarray
     c: float

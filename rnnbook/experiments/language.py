@@ -46,9 +46,10 @@ class VocabularySplit(NamedTuple):
     rnn: np.ndarray  # (seeds,) all targets
     rnn_unk: np.ndarray  # (seeds,) <unk> targets only
     rnn_known: np.ndarray  # (seeds,) known-word targets only
-    bigram: float  # add-one bigram, all targets
+    bigram: float  # tuned bigram (alpha chosen on the training part), all targets
     bigram_unk: float
     bigram_known: float
+    bigram_alpha: float  # the tuned pseudo-count
 
 
 def full_vocabulary(tokens, n_train, seeds, **train_options):
@@ -74,6 +75,8 @@ def full_vocabulary(tokens, n_train, seeds, **train_options):
             for k in range(len(trained.seeds))
         ]
     )  # (seeds, n)
-    p_bigram = lm.bigram_table(train, V)[test[:-1], targets]  # (n,)
+    _, alpha = lm.tuned_bigram_perplexity(train, test, V)  # alpha from training data only
+    p_bigram = lm.bigram_table(train, V, alpha)[test[:-1], targets]  # (n,)
     rnn, big = split_perplexity(p_rnn, unk), split_perplexity(p_bigram, unk)
-    return VocabularySplit(trained.seeds, V, float(unk.mean()), *rnn, *(float(b) for b in big))
+    big = tuple(float(b) for b in big)
+    return VocabularySplit(trained.seeds, V, float(unk.mean()), *rnn, *big, alpha)

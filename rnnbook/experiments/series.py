@@ -32,11 +32,14 @@ __all__ = [
     "ar2_estimates",
     "first_negative_lag",
     "information_criteria",
+    "one_se_choice",
     "sensor",
     "sensor_draws",
     "shuffle_band_share",
     "sine_draws",
     "split_errors",
+    "state_fit_forecast",
+    "validation_mse",
 ]
 
 SEEDS = tuple(range(10))  # the chapters' draws
@@ -153,6 +156,13 @@ class SineDraws(NamedTuple):
     test_of_chosen: np.ndarray  # (seeds,) test MSE of the one-SE choice refitted on 1..600
     amplitude: dict  # k -> (seeds,) amplitude of the k-step forecast's sine fit (the sine's is 1)
     delay: dict  # k -> (seeds,) delay in steps of that fit
+    test_by_tau: np.ndarray  # (seeds, m) one-step test MSE of AR(tau) fitted on 1..600
+    chosen_aic: np.ndarray  # (seeds,) the window AIC picks on steps 1..600
+    chosen_bic: np.ndarray  # (seeds,) the window BIC picks
+    exact_one_step: np.ndarray  # (seeds,) one-step test MSE of the sine's exact AR(2)
+    state_fit: dict  # k -> (seeds,) exact dynamics started from a fitted state, k-step test MSE
+    ema: np.ndarray  # (seeds,) one-step test MSE of the moving-average state, lambda = 0.8
+    test_noise: np.ndarray  # (seeds,) mean squared noise over the test steps 601..1000
 
 
 TAUS = np.array([1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32])
@@ -169,7 +179,43 @@ def _sine_fit(t, pred, freq=0.01):
     return float(np.hypot(a, b)), float(-np.arctan2(b, a) / freq)
 
 
-def _one_se_choice(valid, taus, n_valid):
+def state_fit_forecast(x, k, freq=0.01, window=128):
+    """k-step forecasts of the sine's exact dynamics, started from a fitted state.
+
+    For every origin ``s`` (0-based, ``s >= window - 1``), ``a sin(freq u) + b cos(freq u)``
+    is fitted by least squares to ``x[s - window + 1 .. s]`` and extended to ``u = s + k``:
+    the true recurrence (chapter 2's eq-sine-ar2), run from amplitude and phase estimated over
+    a long window instead of from the last two noisy values.
+
+    Returns
+    -------
+    ndarray, shape (len(x) - window - k + 1,)
+        Aligned with ``x[window + k - 1:]``.
+
+    Examples
+    --------
+    >>> u = np.arange(400.0)
+    >>> f = state_fit_forecast(np.sin(0.01 * u), k=16)
+    >>> bool(np.allclose(f, np.sin(0.01 * u[143:])))
+    True
+    """
+    u = np.arange(len(x), dtype=float)
+    S, C = np.sin(freq * u), np.cos(freq * u)
+
+    def windowed(v):  # sums of v over x[s - window + 1 .. s], for every origin s
+        c = np.concatenate([[0.0], np.cumsum(v)])
+        return c[window:] - c[:-window]
+
+    ss, sc, cc = windowed(S * S), windowed(S * C), windowed(C * C)
+    xs, xc = windowed(x * S), windowed(x * C)
+    det = ss * cc - sc * sc
+    a, b = (xs * cc - xc * sc) / det, (xc * ss - xs * sc) / det  # 2 x 2 normal equations
+    target = np.arange(window - 1, len(x)) + k  # the step each origin forecasts
+    keep = target < len(x)
+    return a[keep] * S[target[keep]] + b[keep] * C[target[keep]]
+
+
+def one_se_choice(valid, taus, n_valid):
     """The smallest tau whose validation MSE is within one standard error of the best."""
     best = int(np.argmin(valid))
     se = np.sqrt(2) * valid[best] / np.sqrt(n_valid)  # Gaussian errors: sd of e^2 is sqrt(2) s^2
@@ -191,9 +237,18 @@ def _sine_one(seed, ks, n_train=600, n_fit=500, tau=4, direct_tau=32):
     valid = ar.select_tau(x[:n_fit], x[n_fit:n_train], TAUS)
     out["valid"] = valid
     out["min"] = int(TAUS[np.argmin(valid)])
-    out["se"] = _one_se_choice(valid, TAUS, n_train - n_fit)
-    chosen = ar.fit_ar(x[:n_train], out["se"])
-    out["test_of_chosen"] = _test_mse(ar.predict_one_step(chosen, x), x, n_train)
+    out["se"] = one_se_choice(valid, TAUS, n_train - n_fit)
+    out["by_tau"] = [
+        _test_mse(ar.predict_one_step(ar.fit_ar(x[:n_train], int(w)), x), x, n_train) for w in TAUS
+    ]
+    out["test_of_chosen"] = out["by_tau"][int(np.flatnonzero(out["se"] == TAUS)[0])]
+    aic, bic = information_criteria(x[:n_train])
+    out["aic"], out["bic"] = int(TAUS[np.argmin(aic)]), int(TAUS[np.argmin(bic)])
+    out["exact_one"] = _test_mse(ar.predict_one_step(exact, x), x, n_train)
+    for k in ks:
+        out[("state", k)] = _test_mse(state_fit_forecast(x, k), x, n_train)
+    out["ema"] = _test_mse(ar.latent_states(x, 0.8), x, n_train)
+    out["noise"] = float(np.mean((x - np.sin(0.01 * t))[n_train:] ** 2))
     return out
 
 
@@ -222,11 +277,40 @@ def sine_draws(seeds=SEEDS, ks=(4, 16, 64)):
         col("test_of_chosen"),
         {k: np.array([r[("fit", k)][0] for r in runs]) for k in ks},
         {k: np.array([r[("fit", k)][1] for r in runs]) for k in ks},
+        np.array([r["by_tau"] for r in runs]),
+        col("aic"),
+        col("bic"),
+        col("exact_one"),
+        {k: col(("state", k)) for k in ks},
+        col("ema"),
+        col("noise"),
     )
 
 
+def validation_mse(seeds, tau=4, n_fit=500, n_valid=100):
+    """Validation MSE of AR(tau) on one noisy sine per seed, as chapter 2 computes it.
+
+    Fitted on the first ``n_fit`` steps and scored one step ahead on the next
+    ``n_valid``; the spread over seeds is the validation mean's real standard error.
+
+    Returns
+    -------
+    ndarray, shape (seeds,)
+
+    Examples
+    --------
+    >>> validation_mse((0, 1)).shape
+    (2,)
+    """
+    out = []
+    for seed in seeds:
+        _, x = data.sine_with_noise(T=n_fit + n_valid, freq=0.01, sigma=0.2, seed=seed)
+        out.append(ar.select_tau(x[:n_fit], x[n_fit:], np.array([tau]))[0])
+    return np.array(out)
+
+
 def ar2_estimates(seeds, coef=(0.6, -0.3), c=0.5, T=5000):
-    """Least-squares AR(2) estimates ``(a_1, a_2, c)`` of one simulated draw per seed.
+    """Least-squares AR(2) estimates ``(phi_1, phi_2, phi_0)`` of one simulated draw per seed.
 
     Returns
     -------

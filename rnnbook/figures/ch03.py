@@ -46,9 +46,13 @@ def input_influence_chart(w_hs=(0.5, 0.9, 1.0, 1.1), N=30, w_x=1.0):
             return linear.linear_rnn(x, w_x, w_h)[-1]
 
         grad = gradcheck.numerical_gradient(h_N, x)
-        marks.append(Line(s, np.abs(grad), f"w_H = {w_h}", color=i, marker=True))
+        marks.append(Line(s, np.abs(grad), f"$w_H$ = {w_h}", color=i, marker=True))
     return Chart(
-        f"influence of input x_s on h_{N}", "input step s", "|dh_N / dx_s|", marks, ylog=True
+        f"influence of input $x_s$ on $h_{{{N}}}$",
+        "input step $s$",
+        "$|\\partial h_N / \\partial x_s|$",
+        marks,
+        ylog=True,
     )
 
 
@@ -109,7 +113,7 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         shown = np.where(np.arange(T)[:, None] < t, h, 0.0)
         order = np.argsort(-probs[t - 1])[:top]
         state = Chart(
-            f"hidden state h_t, word by word (t = {t})",
+            f"hidden state $h_t$, word by word ($t$ = {t})",
             "hidden unit",
             "word read",
             [Heatmap(shown, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu", label="h")],
@@ -134,4 +138,6 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         "Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
         "heat map of words by units, and the model's most likely next words as bars."
     )
-    return Interactive([slider], chart, alt, height=340)
+    # The text: move it to t = 6 and compare the two rows for "say".
+    frames = [{"t": min(6, T)}, {"t": T}]
+    return Interactive([slider], chart, alt, height=340, frames=frames)

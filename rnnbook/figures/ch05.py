@@ -47,6 +47,10 @@ SPECTRAL_FLOOR = 1e-20  # spectral_radius_slider: fixed axis (1e-20, 1e15)
 
 PATH_FLOOR = 1e-16  # gradient_path_chart: smallest value drawn on a log axis
 
+DH_DH = "$|\\mathrm{d}h_T/\\mathrm{d}h_{T-k}|$"  # axis labels, in mathtext
+DL_DH = "$\\|\\mathrm{d}L/\\mathrm{d}h_{T-k}\\|$"
+DHT_DHT1 = "$|\\mathrm{d}h_t/\\mathrm{d}h_{t-1}|$"
+
 
 def regime(w_h):
     """'vanishing', 'neutral' or 'exploding', from ``|w_h|`` against 1.
@@ -54,20 +58,17 @@ def regime(w_h):
     Examples
     --------
     >>> regime(0.5), regime(-1.0), regime(1.2)
-    ('vanishing (|w_H| < 1)', 'neutral (|w_H| = 1)', 'exploding (|w_H| > 1)')
+    ('vanishing ($|w_H| < 1$)', 'neutral ($|w_H| = 1$)', 'exploding ($|w_H| > 1$)')
     """
     a = abs(as_scalar("w_h", w_h))
     if np.isclose(a, 1.0, rtol=0.0, atol=1e-9):
-        return "neutral (|w_H| = 1)"
-    return "vanishing (|w_H| < 1)" if a < 1.0 else "exploding (|w_H| > 1)"
+        return "neutral ($|w_H| = 1$)"
+    return "vanishing ($|w_H| < 1$)" if a < 1.0 else "exploding ($|w_H| > 1$)"
 
 
 #: Distance bins of the closed-form terms: (first i, last i, label, colour), near ones dark.
-_BINS = (
-    (1, 5, "i = 1-5", "#08306b"),
-    (6, 20, "i = 6-20", "#4292c6"),
-    (21, 10**9, "i > 20", "#9ecae1"),
-)
+_BINS = ((1, 5, "$i$ = 1\u20135", "#08306b"), (6, 20, "$i$ = 6\u201320", "#4292c6"),
+         (21, 10**9, "$i > 20$", "#9ecae1"))  # fmt: skip
 
 
 def _terms_bars(terms):
@@ -104,12 +105,14 @@ def decay_slider(T_max=60, seed=0):
     def chart(w_h, T):
         k = np.arange(T)
         decay = Chart(
-            f"{regime(w_h)}, w_H = {w_h:.2f}",
-            "steps back k",
-            "|dh_T/dh_(T-k)|",
+            f"{regime(w_h)}, $w_H$ = {w_h:.2f}",
+            "steps back $k$",
+            DH_DH,
             [
-                HLine(1.0, "neutral |w_H| = 1"),
-                Line(k, np.maximum(np.abs(w_h) ** k, FLOOR), "|w_H|^k (floor 1e-12)", color=0),
+                HLine(1.0, "neutral $|w_H| = 1$"),
+                Line(
+                    k, np.maximum(np.abs(w_h) ** k, FLOOR), "$|w_H|^k$ (floor $10^{-12}$)", color=0
+                ),
             ],
             xlim=(0.0, T_max - 1.0),
             ylim=ylim,
@@ -117,9 +120,9 @@ def decay_slider(T_max=60, seed=0):
         )
         terms, _ = linear.linear_grad_terms(x[:T], 1.0, w_h, 0.5)
         parts = Chart(
-            f"terms of dh_T/dw_H, T = {T}",
-            "term i (i - 1 steps back); floor 1e-12",
-            "|w_H^(i-1) h_(T-i)|",
+            f"terms of $\\mathrm{{d}}h_T/\\mathrm{{d}}w_H$, $T$ = {T}",
+            "term $i$ ($i - 1$ steps back); floor $10^{-12}$",
+            "$|w_H^{i-1} h_{T-i}|$",
             _terms_bars(terms),
             xlim=(0.0, T_max + 1.0),
             ylim=ylim,
@@ -132,12 +135,14 @@ def decay_slider(T_max=60, seed=0):
         Slider("T", "T", 10, T_max, 5, min(40, T_max), description="sequence length"),
     ]
     alt = (
-        "Left: |w_H|^k against the number of steps back k on a log axis, for w_H = {w_h} "
-        "and T = {T}, with a dashed line at 1. Right: the magnitudes of the T = {T} terms "
-        "of the closed-form derivative of h_T with respect to w_H, as bars shaded by how "
+        "Left: $|w_H|^k$ against the number of steps back $k$ on a log axis, for $w_H$ = {w_h} "
+        "and $T$ = {T}, with a dashed line at 1. Right: the magnitudes of the $T$ = {T} terms "
+        "of the closed-form derivative of $h_T$ with respect to $w_H$, as bars shaded by how "
         "many steps each term has travelled, near ones dark and far ones light."
     )
-    return Interactive(sliders, chart, alt)
+    # The text's three regimes: vanishing, close to neutral, exploding.
+    frames = [{"w_h": 0.5}, {"w_h": 0.9}, {"w_h": 1.1}]
+    return Interactive(sliders, chart, alt, frames=frames)
 
 
 def _saturation_chart(scale, w_h, T, seed):
@@ -147,25 +152,25 @@ def _saturation_chart(scale, w_h, T, seed):
     # k = 0: empty product 1; k: product of the last k factors
     prod = np.concatenate([[1.0], np.cumprod(np.abs(f[::-1]))[:-1]])
     left = Chart(
-        f"m = {scale:.1f}, w_H = {w_h:.1f}: mean tanh slope {slope.mean():.3f}",
-        "steps back k",
-        "|dh_T/dh_(T-k)|",
+        f"$m$ = {scale:.1f}, $w_H$ = {w_h:.1f}: mean $\\tanh$ slope {slope.mean():.3f}",
+        "steps back $k$",
+        DH_DH,
         [
             HLine(1.0, color="#999999"),
-            Line(k, np.maximum(np.abs(w_h) ** k, DEEP_FLOOR), "linear cell |w_H|^k", color=1,
+            Line(k, np.maximum(np.abs(w_h) ** k, DEEP_FLOOR), "linear cell $|w_H|^k$", color=1,
                  dash=True),
-            Line(k, np.maximum(prod, DEEP_FLOOR), "tanh cell (floor 1e-30)", color=0),
+            Line(k, np.maximum(prod, DEEP_FLOOR), "tanh cell (floor $10^{-30}$)", color=0),
         ],
         ylim=(DEEP_FLOOR, 1e10),
         ylog=True,
     )  # fmt: skip
     right = Chart(
         "per-step factor",
-        "step t",
-        "|w_H| (1 - h_t^2)",
+        "step $t$",
+        "$|w_H|\\,(1 - h_t^2)$",
         [
-            HLine(abs(w_h), f"|w_H| = {abs(w_h):g}"),
-            Line(np.arange(1, T + 1), np.abs(f), "|dh_t/dh_(t-1)|", color=0, marker=True),
+            HLine(abs(w_h), f"$|w_H|$ = {abs(w_h):g}"),
+            Line(np.arange(1, T + 1), np.abs(f), DHT_DHT1, color=0, marker=True),
         ],
         ylim=(0.0, 1.65),
     )
@@ -192,8 +197,9 @@ def saturation_slider(T=40, seed=0):
     ]
     alt = (
         "Left: on a log axis, the product of the tanh cell's per-step factors over the last "
-        "k steps for input scale m = {scale} and w_H = {w_h}, against the dashed linear-cell "
-        "line |w_H|^k. Right: each step's factor |w_H| (1 - h_t^2), under a dashed line at |w_H|."
+        "$k$ steps for input scale $m$ = {scale} and $w_H$ = {w_h}, against the dashed "
+        "linear-cell line $|w_H|^k$. Right: each step's factor $|w_H| (1 - h_t^2)$, under a "
+        "dashed line at $|w_H|$."
     )
     frames = [{"scale": 1.0}, {"scale": 4.0}, {"scale": 1.0, "w_h": 1.5}]
     return Interactive(
@@ -215,18 +221,22 @@ def spectral_radius_slider(H=32, T=60, seed=0):
     def chart(radius):
         norms, sigma = spectral_norms(radius, H, T, seed)
         return Chart(
-            f"rho = {radius:.2f}, sigma_max = {sigma:.2f}",
-            "steps back k",
-            "||dL/dh_(T-k)||",
+            f"$\\rho$ = {radius:.2f}, $\\sigma_{{\\max}}$ = {sigma:.2f}",
+            "steps back $k$",
+            DL_DH,
             [
                 HLine(1.0),
                 Line(
-                    k, np.maximum(radius**k, SPECTRAL_FLOOR), "rho^k (linear)", color=1, dash=True
+                    k,
+                    np.maximum(radius**k, SPECTRAL_FLOOR),
+                    "$\\rho^k$ (linear)",
+                    color=1,
+                    dash=True,
                 ),
                 Line(
                     k,
                     np.maximum(norms, SPECTRAL_FLOOR),
-                    "tanh cell, measured (floor 1e-20)",
+                    "tanh cell, measured (floor $10^{-20}$)",
                     color=0,
                 ),
             ],
@@ -234,13 +244,14 @@ def spectral_radius_slider(H=32, T=60, seed=0):
             ylog=True,
         )
 
-    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0, description="spectral radius of W_hh")
+    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0, description="spectral radius")
     alt = (
         "On a log axis, the norm of the gradient of a loss on the last state reaching the "
-        "state k steps earlier, for a tanh RNN with W_hh of spectral radius {radius}, "
-        "against the dashed linear prediction rho^k and a line at 1."
+        "state $k$ steps earlier, for a tanh RNN with $W_{{hh}}$ of spectral radius {radius}, "
+        "against the dashed linear prediction $\\rho^k$ and a line at 1."
     )
-    return Interactive([slider], chart, alt)
+    frames = [{"radius": 0.8}, {"radius": 1.0}, {"radius": 1.2}]
+    return Interactive([slider], chart, alt, frames=frames)
 
 
 def spectral_radius_chart(study):

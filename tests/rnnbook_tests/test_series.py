@@ -101,3 +101,47 @@ def test_every_window_above_the_one_se_choice_is_within_one_se(sines):
     for valid, chosen in zip(sines.valid, sines.chosen_se):
         best = valid.min()
         assert np.all(valid[sines.taus >= chosen] <= best + np.sqrt(2) * best / np.sqrt(100))
+
+
+def test_longer_windows_test_better_than_the_one_se_choice(sines):
+    by_tau = dict(zip(sines.taus.tolist(), sines.test_by_tau.T))
+    assert np.all(by_tau[12] < by_tau[4])  # on every draw
+    assert np.median(by_tau[32]) < np.median(by_tau[4])
+    assert np.all(sines.test_by_tau[:, -1] < sines.test_by_tau[:, 0])  # tau 32 vs tau 1
+
+
+def test_aic_choice_tests_better_than_the_one_se_choice(sines):
+    index = {w: i for i, w in enumerate(sines.taus.tolist())}
+    rows = np.arange(len(sines.seeds))
+    aic_test = sines.test_by_tau[rows, [index[w] for w in sines.chosen_aic]]
+    assert np.sum(aic_test < sines.test_of_chosen) >= 8  # measured 10 of 10 on both sets
+    assert np.all(sines.chosen_aic >= sines.chosen_se)
+
+
+def test_exact_recurrence_error_follows_the_closed_form(sines):
+    w = 0.01
+    for k in (4, 16, 64):
+        formula = 0.04 * (1 + (np.sin(w * (k + 1)) ** 2 + np.sin(w * k) ** 2) / np.sin(w) ** 2)
+        assert np.median(sines.exact_ar2[k]) == pytest.approx(formula, rel=0.1)
+
+
+def test_true_dynamics_from_a_fitted_state_reach_the_noise_floor(sines):
+    for k in (4, 16, 64):
+        assert np.median(sines.state_fit[k]) < 0.05
+        assert np.all(sines.state_fit[k] < sines.k_step[k])
+
+
+def test_moving_average_state_beats_ar4_one_step(sines):
+    assert np.all(sines.ema < sines.one_step)
+
+
+def test_validation_mean_scatters_more_than_the_independent_errors_formula():
+    spread = series.validation_mse(range(2000, 2300)).std()  # the chapter uses 1000-1299
+    assert spread > 1.1 * np.sqrt(2) * 0.04 / 10
+
+
+def test_state_fit_forecast_is_exact_on_a_clean_sine_and_aligned():
+    u = np.arange(300.0)
+    for k in (1, 7):
+        f = series.state_fit_forecast(np.sin(0.01 * u), k, window=50)
+        np.testing.assert_allclose(f, np.sin(0.01 * u[50 + k - 1 :]), atol=1e-9)

@@ -123,7 +123,7 @@ def test_spectral_chart_and_slider():
     median = chart.marks[2].y
     np.testing.assert_allclose(median, np.median(study.norms[0.8], axis=0))
     fig = ch05.spectral_radius_slider()
-    assert fig.spec(radius=1.0).title.startswith("rho = 1.00, sigma_max = ")
+    assert fig.spec(radius=1.0).title.startswith(r"$\rho$ = 1.00, $\sigma_{\max}$ = ")
 
 
 def test_payloads_fit_and_are_deterministic():
