@@ -5,6 +5,7 @@ numbers them: "4.8" for the eighth labelled equation of the fourth numbered page
 and a running count over the unnumbered pages (the front matter).
 """
 
+import functools
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -48,7 +49,7 @@ def displays(root=ROOT):
     Returns
     -------
     dict of str to Display
-        Keyed by label.
+        Keyed by label. The pages are read once per process.
 
     Examples
     --------
@@ -56,6 +57,12 @@ def displays(root=ROOT):
     >>> d.number, d.page
     ('4.5', 'book/ch04_bptt.md')
     """
+    return dict(_displays(Path(root)))
+
+
+@functools.cache
+def _displays(root):
+    """:func:`displays`, read once per process: the checks and the page read it often."""
     found, chapter, loose = {}, 0, 0
     for path, numbered in _toc_pages(root):
         if path.suffix != ".md" or not path.is_file():

@@ -29,18 +29,22 @@ readings (a call ``f(x)`` is also the product ``f \cdot (x)``), it keeps the
 readings with the fewest implicit products, which after rule 5 are the intended
 ones, and raises :class:`LedgerError` if those still differ.
 
-Speed. sympy's lark grammar is parsed by Earley's algorithm, which costs about
-6 ms per character with the full grammar: the book's 57 scalar sides took 10 s.
+Speed. sympy's lark grammar is parsed by Earley's algorithm with a dynamic
+lexer, which costs about 6 ms per character: the book's scalar sides took 10 s.
 :func:`parse` therefore runs sympy's grammar *restricted to the constructs that
 the rewrite emits* (:data:`SUBSET_EDITS`: no implicit products, no integrals,
 limits, matrices, binomials, primes after a subscript, and only the functions
-``\sin`` and ``\cos`` besides calls), about six times faster. Removing
-alternatives from a grammar can only remove readings, never add one, so every
-reading of the subset grammar is a reading of sympy's, and the readings removed
-with ``adjacent_expressions`` are those that the pruning above would discard
-anyway. tests/book/test_ledger.py parses every displayed side with both grammars
-and requires the same sympy expression. Each parser is built once per process, on
-first use (:func:`parser`); it holds no state between parses.
+``\sin`` and ``\cos`` besides calls), with lark's LALR(1) parser and contextual
+lexer (:data:`SUBSET_OPTIONS`), about ten times faster than Earley on the same
+subset. Removing alternatives from a grammar can only remove readings, never add
+one, and an LALR parse is a derivation of its grammar, so every tree it returns
+is a reading of sympy's grammar. The subset still has shift/reduce conflicts,
+all of one kind: the body of a sum, a product or a sine "runs on" (``\sum ... a
++ b``); LALR resolves them by shifting, the body taking all it can, and rule 5's
+braces make that the only reading anyway. tests/book/test_ledger_grammar.py (a
+slow test) parses every displayed side, and every mutated one, with sympy's own
+parser too and requires the same sympy expression. Each parser is built once per
+process, on first use (:func:`parser`); it holds no state between parses.
 """
 
 import functools
@@ -56,7 +60,16 @@ from sympy.parsing.latex.lark.transformer import TransformToSymPyExpr
 
 from rnnbook.ledger.latex import tokens
 
-__all__ = ["LARK_OPTIONS", "SUBSET_EDITS", "LedgerError", "for_lark", "parse", "parser"]
+__all__ = [
+    "LARK_OPTIONS",
+    "SUBSET_EDITS",
+    "SUBSET_OPTIONS",
+    "LedgerError",
+    "Unreadable",
+    "for_lark",
+    "parse",
+    "parser",
+]
 
 _FUNCTIONS = {r"\sin", r"\cos", r"\tan", r"\tanh", r"\log", r"\exp"}
 _UPPER_GREEK = {r"\Sigma", r"\Psi", r"\Phi", r"\Lambda", r"\Gamma", r"\Delta", r"\Omega"}
@@ -74,6 +87,9 @@ LARK_OPTIONS = {
     "maybe_placeholders": False,
     "keep_all_tokens": True,
 }
+#: the subset grammar's parser: LALR(1), contextual lexer, sympy's other options
+SUBSET_OPTIONS = {**LARK_OPTIONS, "parser": "lalr", "lexer": "contextual"}
+del SUBSET_OPTIONS["ambiguity"]  # an LALR parse has one reading
 #: (text of sympy's latex.lark, its replacement): alternatives the rewrite never emits
 SUBSET_EDITS = (
     (
@@ -99,7 +115,15 @@ SUBSET_EDITS = (
 
 
 class LedgerError(ValueError):
-    """A displayed equation could not be read, or its check could not run."""
+    """A displayed equation is wrong, could not be read, or its check could not run."""
+
+
+class Unreadable(LedgerError):
+    """The display uses LaTeX that the reader (sympy's parser or the evaluator) does not read.
+
+    A mutation must make its check fail for another reason: the mutated equation
+    was read, and found wrong.
+    """
 
 
 def _tree(toks):
@@ -111,12 +135,12 @@ def _tree(toks):
         elif tok in ("}", ")"):
             group = stack.pop()
             if not stack or group[0] != {"}": "{", ")": "("}[tok]:
-                raise LedgerError(f"unbalanced {tok!r}")
+                raise Unreadable(f"unbalanced {tok!r}")
             stack[-1].append(group)
         elif tok not in _DROP:
             stack[-1].append(tok)
     if len(stack) != 1:
-        raise LedgerError("unclosed bracket")
+        raise Unreadable("unclosed bracket")
     return stack[0]
 
 
@@ -308,7 +332,7 @@ class _Transformer(TransformToSymPyExpr):
         first = readings[0]
         for other in readings[1:]:
             if sp.expand(sp.sympify(other) - sp.sympify(first)) != 0:
-                raise LedgerError(f"two readings differ: {first} and {other}")
+                raise Unreadable(f"two readings differ: {first} and {other}")
         return first
 
 
@@ -355,7 +379,7 @@ def parse(side, indexed=("h", "x", "g", r"\delta"), grammar="subset"):
 
     Raises
     ------
-    LedgerError
+    Unreadable
         If the grammar cannot read the rewritten text, or two readings differ.
 
     Examples
@@ -372,7 +396,7 @@ def _parse_rewritten(text, grammar):
     try:
         tree = parser(grammar).parse(text)
     except Exception as err:  # lark raises several exception types
-        raise LedgerError(f"sympy's parser cannot read {text!r}: {err}") from None
+        raise Unreadable(f"sympy's parser cannot read {text!r}: {err}") from None
     return _Transformer().transform(_prune(tree))
 
 
@@ -400,4 +424,4 @@ def parser(grammar="subset"):
     """
     if grammar == "sympy":
         return LarkLaTeXParser(transform=False).parser
-    return lark.Lark(subset_grammar(), source_path=str(GRAMMAR_DIR) + "/", **LARK_OPTIONS)
+    return lark.Lark(subset_grammar(), source_path=str(GRAMMAR_DIR) + "/", **SUBSET_OPTIONS)
