@@ -125,3 +125,89 @@ def test_evaluator_lists_what_it_cannot_read():
         evaluate.evaluate(r"\operatorname{softmax}(y)", evaluate.Env({"y": 1.0}))
     with pytest.raises(sympy_form.LedgerError, match="has no value"):
         evaluate.evaluate(r"q_t", evaluate.Env({}, {"t": 1}))
+
+
+class _Recorder:
+    """A probability that records the references it is called with."""
+
+    reads_references = True
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, events, conditions=()):
+        self.calls.append((list(events), list(conditions)))
+        return 0.5
+
+
+def test_evaluator_calls_functions_and_passes_references_to_a_probability():
+    P = _Recorder()
+    env = evaluate.Env({"P": P, "U": lambda a, b: a - b, "h": {1: 3.0}, "x": {1: 1.0}}, {"t": 2})
+    assert evaluate.evaluate(r"U(h_{t-1}, x_{t-1})", env) == 2.0
+    assert evaluate.evaluate(r"P(x_t \mid x_1, \dots, x_{t-1})", env) == 0.5
+    assert P.calls[-1] == ([("x", (2,))], [("x", (1,))])
+    evaluate.evaluate(r"P(x_1 \mid x_1, \dots, x_{t-2})", env)  # x_1, ..., x_0: nothing
+    assert P.calls[-1] == ([("x", (1,))], [])
+
+
+def test_evaluator_continues_a_product_of_probabilities():
+    P = _Recorder()
+    env = evaluate.Env({"P": P}, {"T": 5})
+    evaluate.evaluate(
+        r"P(x_2 \mid x_1) P(x_3 \mid x_1, x_2) \cdots P(x_T \mid x_1, \dots, x_{T-1})", env
+    )
+    events = [(e[0][1][0], [c[1][0] for c in cond]) for e, cond in P.calls]
+    assert events == [(2, [1]), (3, [1, 2]), (4, [1, 2, 3]), (5, [1, 2, 3, 4])]
+
+
+def test_evaluator_continues_a_sum_whose_terms_differ_in_integers():
+    env = evaluate.Env({"phi": {1: 1.0, 2: 10.0, 3: 100.0, 4: 1000.0}, "xi": 2.0}, {"tau": 4})
+    # the last term is the pattern's with xi^0 left out: the exponent steps with the index
+    side = r"\phi_1 \xi^{\tau - 1} + \phi_2 \xi^{\tau - 2} + \dots + \phi_\tau"
+    assert evaluate.evaluate(side, env) == 8 + 40 + 200 + 1000
+    with pytest.raises(sympy_form.Unreadable, match="not integers"):
+        evaluate.evaluate(r"\phi_1 \xi + \phi_2 \tau + \dots + \phi_\tau", env)
+    with pytest.raises(sympy_form.LedgerError, match="phi_5 is not defined"):
+        evaluate.evaluate(r"\phi_1 + \phi_2 + \dots + \phi_{\tau+1}", env)
+
+
+def test_evaluator_writes_out_a_matrix_with_cdots_and_vdots():
+    import numpy as np
+
+    env = evaluate.Env({"x": {t: float(t) for t in range(8)}, "a": {1: 1.0, 2: 2.0, 3: 3.0}})
+    X = evaluate.evaluate(
+        r"\begin{bmatrix} x_{3} & x_{2} & \cdots & x_{0} \\ x_{4} & x_{3} & \cdots & x_{1} \\"
+        r" \vdots & & & \vdots \\ x_{T} & x_{T-1} & \cdots & x_{T-3} \end{bmatrix}",
+        env.at(T=6),
+    )
+    np.testing.assert_array_equal(X, [[3, 2, 1, 0], [4, 3, 2, 1], [5, 4, 3, 2], [6, 5, 4, 3]])
+    column = evaluate.evaluate(r"\begin{bmatrix} a_1 \\ \vdots \\ a_3 \end{bmatrix}", env)
+    np.testing.assert_array_equal(column[:, 0], [1, 2, 3])
+
+
+def test_evaluator_entries_iverson_brackets_matrix_powers_and_norms():
+    import numpy as np
+
+    env = evaluate.Env(
+        {
+            "p": {1: np.array([[0.2, 0.8]])},
+            "kappa": {1: 1},
+            "Lambda": np.diag([2.0, 3.0]),
+            "W": np.array([[1.0, 2.0], [3.0, 4.0]]),
+            "dell/dy": lambda s, t, v: 10 * s + v,
+        },
+        {"t": 1},
+    )
+    assert evaluate.evaluate(r"p_t[\kappa_t]", env) == 0.8
+    assert evaluate.evaluate(r"[v = \kappa_t] + [v = 0]", env.at(v=1)) == 1.0
+    assert evaluate.evaluate(r"W_{iv}", env.at(i=1, v=0)) == 3.0
+    assert evaluate.evaluate(r"(p_t W)_i", env.at(i=1)) == 0.2 * 2 + 0.8 * 4
+    np.testing.assert_array_equal(evaluate.evaluate(r"\Lambda^{t - 1}", env), np.eye(2))
+    np.testing.assert_array_equal(
+        evaluate.evaluate(r"W^{2}", env), env.values["W"] @ env.values["W"]
+    )
+    assert evaluate.evaluate(r"\frac{\partial \ell_t}{\partial y_t[v]}", env.at(v=3)) == 13
+    spectral, frobenius = (evaluate.evaluate(rf"\lVert W \rVert_{o}", env) for o in "2F")
+    assert spectral == np.linalg.norm(env.values["W"], 2) < frobenius
+    with pytest.raises(sympy_form.Unreadable, match="subscript"):
+        evaluate.evaluate(r"\lVert W \rVert_3", env)
