@@ -1,8 +1,10 @@
 r"""The equation ledger: how each labelled display equation of the book is checked.
 
 The book promises that its formulas are backed by code that fails if a formula
-is wrong. The ledger makes that precise, equation by equation. Each labelled
-``{math}`` block has one :class:`Entry`, of one of four kinds:
+is wrong. The ledger makes that precise, equation by equation: each labelled
+``{math}`` block has one :class:`Entry`, and every entry has a check that reads
+the displayed LaTeX itself, from the page's source. A check is of one of two
+kinds (``how``):
 
 ``symbolic``
     sympy's LaTeX parser reads the displayed LaTeX (:mod:`.sympy_form`), and the
@@ -10,17 +12,18 @@ is wrong. The ledger makes that precise, equation by equation. Each labelled
     (:mod:`.scalar`);
 ``numerical``
     a small evaluator reads the displayed LaTeX (:mod:`.evaluate`) and computes
-    it on seeded random inputs, compared with ``rnn_core`` to 1e-10 (:mod:`.vector`);
-``definition``
-    the equation defines a name or a model. Where the definition is what the
-    code computes, that consistency is checked numerically as above;
-``unchecked``
-    no check reads the display; ``why`` says exactly why.
+    it on seeded random inputs, compared with ``rnn_core`` (and the chapters' code
+    in ``rnnbook.experiments``) to 1e-10 (:mod:`.vector`, :mod:`.probability`,
+    :mod:`.series`, :mod:`.gradients`).
 
-Each checked entry also records one *mutation*, a small edit of the displayed
-LaTeX (an index, a limit, a sign, a transpose), under which its check must
-fail: tests/book/test_ledger.py shows that it does. ``tests`` lists the tests
-of the code next to the equation, as the registry did before the ledger.
+An entry's ``kind`` is ``definition`` when the equation defines a name or a model
+(then there is nothing to prove, and the check ties the displayed definition to
+the code that implements it), else its ``how``.
+
+Each entry also records one *mutation*, a small edit of the displayed LaTeX (an
+index, a limit, a sign, a transpose), under which its check must fail for a
+reason other than not being able to read it: tests/book/test_ledger.py shows
+that it does. ``tests`` lists the tests of the code next to the equation.
 
 Examples
 --------
@@ -31,17 +34,22 @@ Examples
 False
 """
 
+import inspect
 import time
+from pathlib import Path
 from typing import NamedTuple
 
-from rnnbook.ledger import scalar, vector
-from rnnbook.ledger.source import displays
-from rnnbook.ledger.sympy_form import LedgerError
+from rnnbook.ledger import gradients, probability, scalar, series, vector
+from rnnbook.ledger.source import ROOT, displays
+from rnnbook.ledger.sympy_form import LedgerError, Unreadable
 
-__all__ = ["ENTRIES", "KINDS", "Entry", "LedgerError", "Result", "run", "run_all"]
+__all__ = ["ENTRIES", "KINDS", "Entry", "LedgerError", "Result", "Unreadable", "run", "run_all"]
 
-#: the kinds of check, in the order the back-matter page explains them
-KINDS = ("symbolic", "numerical", "definition", "unchecked")
+#: the kinds of entry, in the order the back-matter page explains them
+KINDS = ("symbolic", "numerical", "definition")
+#: the modules that hold checks, and how each reads the display
+MODULES = ((scalar, "symbolic"), (vector, "numerical"), (probability, "numerical"))
+MODULES += ((series, "numerical"), (gradients, "numerical"))
 TEST = "tests/book/test_ledger.py::test_equation_check[{label}]"
 
 
@@ -50,26 +58,30 @@ class Entry(NamedTuple):
 
     label: str
     kind: str  #: one of KINDS
-    mutation: tuple | None  #: (text of the display, its replacement), or None
+    mutation: tuple  #: (text of the display, its replacement)
     tests: tuple  #: tests of the code beside the equation, "file.py::name" under tests/
-    why: str = ""  #: for an entry without a check: why there is none
 
     @property
     def check(self):
-        """The function that reads the display, or None."""
-        return scalar.CHECKS.get(self.label) or vector.CHECKS.get(self.label)
+        """The function that reads the display, or None if no module has one."""
+        return next((m.CHECKS[self.label] for m, _ in MODULES if self.label in m.CHECKS), None)
 
     @property
     def how(self):
-        """'symbolic' or 'numerical' for an entry with a check, else ''."""
-        if self.label in scalar.CHECKS:
-            return "symbolic"
-        return "numerical" if self.label in vector.CHECKS else ""
+        """'symbolic' or 'numerical': how the check reads the display ('' if none)."""
+        return next((how for m, how in MODULES if self.label in m.CHECKS), "")
 
     @property
     def test(self):
-        """The test that runs this entry's check ('' if it has none)."""
-        return TEST.format(label=self.label) if self.check else ""
+        """The test that runs this entry's check."""
+        return TEST.format(label=self.label)
+
+    @property
+    def where(self):
+        """(source file relative to the repository, first line) of the check."""
+        code = inspect.unwrap(self.check)
+        path = Path(inspect.getsourcefile(code)).resolve().relative_to(ROOT)
+        return path.as_posix(), code.__code__.co_firstlineno
 
 
 class Result(NamedTuple):
@@ -77,13 +89,13 @@ class Result(NamedTuple):
 
     label: str
     kind: str
-    passed: bool | None  #: None: the entry has no check
+    passed: bool
     message: str  #: what was checked, or what failed
     seconds: float  #: CPU time of the check
 
 
-def _entry(label, kind, mutation, tests, why=""):
-    return Entry(label, kind, mutation, tuple(tests), why)
+def _entry(label, kind, mutation, tests):
+    return Entry(label, kind, tuple(mutation), tuple(tests))
 
 
 def run(label, latex=None, mutate=False):
@@ -101,10 +113,13 @@ def run(label, latex=None, mutate=False):
     Returns
     -------
     Result
+        A failure's message starts with the error's name: ``Unreadable`` if the
+        display could not be read, ``LedgerError`` (or a numpy error) if it was
+        read and found wrong.
     """
     entry = BY_LABEL[label]
     if entry.check is None:
-        return Result(label, entry.kind, None, entry.why, 0.0)
+        raise LedgerError(f"{label}: no check reads this display")
     latex = displays()[label].latex if latex is None else latex
     if mutate:
         old, new = entry.mutation
@@ -119,26 +134,26 @@ def run(label, latex=None, mutate=False):
     return Result(label, entry.kind, passed, message, time.process_time() - start)
 
 
-def run_all():
-    """Run every entry's check on the book's displays, in the book's order.
+def run_all(mutate=False):
+    """Run every entry's check on the book's displays (or their mutations), in the book's order.
 
     Returns
     -------
     list of Result
     """
-    return [run(label) for label in displays() if label in BY_LABEL]
+    return [run(label, mutate=mutate) for label in displays() if label in BY_LABEL]
 
 
 ENTRIES = [
     _entry(
         "eq-intro-cell",
-        "numerical",
+        "definition",
         ("h_{t-1} W_{hh}", "h_{t} W_{hh}"),
         ["test_cell.py::test_step_forward_matches_hand_computed_values"],
     ),
     _entry(
         "eq-notation-cell",
-        "numerical",
+        "definition",
         ("h_{t-1} W_{hh}", "h_{t-1} W_{hh}^\\top"),
         [
             "test_cell.py::test_forward_equals_loop_of_steps",
@@ -147,7 +162,7 @@ ENTRIES = [
     ),
     _entry(
         "eq-notation-linear",
-        "symbolic",
+        "definition",
         ("h_{t-1}\\, w_H", "h_{t}\\, w_H"),
         [
             "test_linear.py::test_linear_rnn_fixed_values",
@@ -156,13 +171,13 @@ ENTRIES = [
     ),
     _entry(
         "eq-notation-column",
-        "numerical",
+        "definition",
         ("W_h = W_{hh}^\\top", "W_h = W_{hh}"),
         ["test_conventions.py::test_column_form_equals_row_form_for_each_example"],
     ),
     _entry(
         "eq-notation-torch",
-        "numerical",
+        "definition",
         ("b = b_{ih} + b_{hh}", "b = b_{ih} - b_{hh}"),
         [
             "test_conventions.py::test_torch_layout_converts_to_book_layout",
@@ -181,59 +196,45 @@ ENTRIES = [
     _entry(
         "eq-product-rule",
         "definition",
-        None,
+        ("P(\\mathcal{A} \\mid \\mathcal{B})", "P(\\mathcal{A})"),
         ["test_data.py::test_markov_chain_chain_rule_property"],
-        why=(
-            "the definition of conditional probability; the evaluator has no probability "
-            "oracle for P(A | B) yet"
-        ),
     ),
     _entry(
         "eq-chain-rule",
-        "unchecked",
-        None,
+        "numerical",
+        ("\\prod_{t=1}^{T}", "\\prod_{t=2}^{T}"),
         [
             "test_data.py::test_markov_chain_joint_exact",
             "test_data.py::test_markov_chain_chain_rule_property",
         ],
-        why=(
-            "products of conditional probabilities with argument lists x_1, \\dots, x_{t-1}: "
-            "the evaluator reads neither P(. | .) nor ellipses inside argument lists"
-        ),
     ),
     _entry(
         "eq-ar",
-        "unchecked",
-        None,
+        "definition",
+        ("+ \\phi_0", "- \\phi_0"),
         [
             "test_ar.py::test_forecast_k_step_matches_the_explicit_loop",
             "test_ar.py::test_fit_ar_recovers_ar2_coefficients",
             "test_data.py::test_ar_process_is_the_recursion_driven_by_the_seeded_noise",
         ],
-        why=(
-            "a sum written with \\dots between terms that differ in two subscripts; the "
-            "evaluator fills \\cdots only between factors of one indexed name"
-        ),
     ),
     _entry(
         "eq-markov-tau",
         "definition",
-        None,
+        ("x_{t-\\tau}, \\dots", "x_{t-\\tau+1}, \\dots"),
         ["test_data.py::test_markov_property_conditional_depends_on_the_last_state_only"],
-        why="an assumption about conditional probabilities (no probability oracle yet)",
     ),
     _entry(
         "eq-design",
         "definition",
-        None,
+        (
+            "x_{\\tau+1} \\\\ x_{\\tau+2} \\\\ \\vdots \\\\ x_T",
+            "x_{\\tau} \\\\ x_{\\tau+1} \\\\ \\vdots \\\\ x_{T-1}",
+        ),
         [
             "test_data.py::test_make_windows_exact",
             "test_data.py::test_make_windows_coefficients_multiply_their_lag",
         ],
-        why=(
-            "a matrix whose rows and columns are given by \\cdots and \\vdots; the evaluator "
-            "does not fill two-dimensional ellipses"
-        ),
     ),
     _entry(
         "eq-normal",
@@ -244,15 +245,11 @@ ENTRIES = [
     _entry(
         "eq-sine",
         "definition",
-        None,
+        ("0.2^2", "0.2"),
         [
             "test_data.py::test_sine_with_noise_without_noise_is_the_sine",
             "test_data.py::test_sine_with_noise_noise_has_the_requested_spread",
         ],
-        why=(
-            "a data-generating definition with a distribution (\\sim \\mathcal{N}); a check "
-            "would be statistical, not to 1e-10"
-        ),
     ),
     _entry(
         "eq-sine-ar2",
@@ -266,38 +263,28 @@ ENTRIES = [
     ),
     _entry(
         "eq-char-poly",
-        "unchecked",
-        None,
+        "numerical",
+        ("\\phi_1 \\xi^{\\tau - 1}", "\\phi_1 \\xi^{\\tau - 2}"),
         ["test_ar.py::test_rollout_deviation_is_a_sum_of_powers_of_the_characteristic_roots"],
-        why=(
-            "the ellipsis' last term, \\phi_\\tau, is the pattern's term with \\xi^0 left "
-            "out; the evaluator's \\cdots does not infer that"
-        ),
     ),
     _entry(
         "eq-k-step",
-        "unchecked",
-        None,
-        ["test_ar.py::test_forecast_k_step_matches_the_explicit_loop"],
-        why=(
-            "the display defines \\hat x_{s+1..s+3} and \\hat x_{s+j} for j \\ge 5, so \\hat "
-            "x_{s+4} is not defined by it (reported to the lead); also f(...) is not a "
-            "function the evaluator knows"
+        "definition",
+        (
+            "\\Phi(\\hat x_{s+2}, \\hat x_{s+1}, x_s, x_{s-1})",
+            "\\Phi(\\hat x_{s+2}, x_{s+1}, x_s, x_{s-1})",
         ),
+        ["test_ar.py::test_forecast_k_step_matches_the_explicit_loop"],
     ),
     _entry(
         "eq-latent-ar",
         "definition",
-        None,
+        ("U(h_{t-1}, x_{t-1})", "U(h_{t-1}, x_{t})"),
         ["test_ar.py::test_regression_slip3_state_never_sees_the_value_it_predicts"],
-        why=(
-            "a model class (h_t = g(...) for any g, x_t ~ P(x_t | h_t)): nothing concrete to "
-            "evaluate"
-        ),
     ),
     _entry(
         "eq-cell-linear",
-        "symbolic",
+        "definition",
         ("h_{t-1}\\, w_H", "h_{t-2}\\, w_H"),
         [
             "test_linear.py::test_linear_rnn_fixed_values",
@@ -321,7 +308,7 @@ ENTRIES = [
     ),
     _entry(
         "eq-cell-tanh",
-        "numerical",
+        "definition",
         ("h_t W_{hy} + b_y", "h_t W_{hy} - b_y"),
         [
             "test_cell.py::test_step_forward_matches_hand_computed_values",
@@ -337,7 +324,7 @@ ENTRIES = [
     ),
     _entry(
         "eq-recursive",
-        "numerical",
+        "definition",
         ("h_{\\text{left}} & h_{\\text{right}}", "h_{\\text{right}} & h_{\\text{left}}"),
         [
             "test_architectures.py::test_left_leaning_tree_is_a_recurrent_chain",
@@ -346,29 +333,21 @@ ENTRIES = [
     ),
     _entry(
         "eq-softmax-ce",
-        "unchecked",
-        None,
+        "definition",
+        ("L &= -\\frac{1}{T}", "L &= \\frac{1}{T}"),
         [
             "test_layers.py::test_softmax_loss_fixed_value",
             "test_layers.py::test_softmax_loss_gradient_matches_finite_differences",
         ],
-        why=(
-            "[softmax(y)]_v, an index on a bracket, \\operatorname{softmax} and "
-            "p_t[\\kappa_t] are outside the evaluator's grammar"
-        ),
     ),
     _entry(
         "eq-softmax-grad",
-        "unchecked",
-        None,
+        "numerical",
+        ("p_t[v] - [v = \\kappa_t]", "p_t[v] + [v = \\kappa_t]"),
         [
             "test_layers.py::test_softmax_loss_gradient_is_probabilities_minus_one_hot_over_NT",
             "test_layers.py::test_softmax_loss_gradient_matches_finite_differences",
         ],
-        why=(
-            "the Iverson bracket [v = \\kappa] and \\operatorname{onehot} are outside the "
-            "evaluator's grammar"
-        ),
     ),
     _entry(
         "eq-perplexity",
@@ -382,15 +361,11 @@ ENTRIES = [
     _entry(
         "eq-gradout",
         "definition",
-        None,
+        ("\\partial h_N", "\\partial h_{N-1}"),
         [
             "test_linear.py::test_closed_form_fixed_values",
             "test_linear.py::test_closed_forms_match_finite_differences",
         ],
-        why=(
-            "a name for a gradient; no check was written in time (a consistency check with "
-            "linear_rnn_grads is the plan)"
-        ),
     ),
     _entry(
         "eq-rec-wh",
@@ -484,16 +459,15 @@ ENTRIES = [
     ),
     _entry(
         "eq-affine-grads",
-        "unchecked",
-        None,
+        "numerical",
+        (
+            "\\sum_v \\bar z_v \\frac{\\partial z_v}{\\partial h_i}",
+            "\\sum_v \\bar z_i \\frac{\\partial z_v}{\\partial h_i}",
+        ),
         [
             "test_layers.py::test_affine_backward_is_the_index_level_sums",
             "test_layers.py::test_affine_backward_matches_finite_differences",
         ],
-        why=(
-            "index-level sums \\sum_v without limits over entries of matrices; the evaluator "
-            "reads whole arrays only"
-        ),
     ),
     _entry(
         "eq-delta",
@@ -515,13 +489,9 @@ ENTRIES = [
     ),
     _entry(
         "eq-rtrl",
-        "unchecked",
-        None,
+        "numerical",
+        ("W_{hh}^\\top S_{t-1}", "W_{hh} S_{t-1}"),
         ["test_rtrl.py::test_rtrl_equals_bptt"],
-        why=(
-            "the Jacobian S_t's layout (H x P) and \\partial a_t/\\partial w |direct have no "
-            "counterpart exposed by rnn_core.rtrl to compare with"
-        ),
     ),
     _entry(
         "eq-decay-linear",
@@ -541,7 +511,7 @@ ENTRIES = [
     _entry(
         "eq-tanh-bound",
         "numerical",
-        ("\\le", "\\ge"),
+        ("\\right| \\le", "\\right| \\ge"),
         [
             "rnnbook_tests/test_vanishing.py::test_saturation_slope_falls_and_product_stays_under_the_bound"
         ],
@@ -554,30 +524,25 @@ ENTRIES = [
     ),
     _entry(
         "eq-pascanu-bound",
-        "unchecked",
-        None,
+        "numerical",
+        ("\\right)^{k}", "\\right)^{k+1}"),
         ["rnnbook_tests/test_vanishing.py::test_gradient_norms_obey_the_singular_value_bound"],
-        why=(
-            "\\gamma and \\sigma_{\\max} are defined in the prose, not the display; a check "
-            "would supply them itself"
-        ),
     ),
     _entry(
         "eq-eigen",
-        "unchecked",
-        None,
+        "numerical",
+        ("Q^{\\top} h_0", "Q h_0"),
         ["rnnbook_tests/test_vanishing.py::test_eigendecomposition_powers_need_a_symmetric_matrix"],
-        why="the linear vector cell it describes has no function in rnn_core to compare with",
     ),
     _entry(
         "eq-clip",
-        "numerical",
+        "definition",
         ("\\le \\theta", "\\ge \\theta"),
         ["test_optim.py::test_clipping_bounds_the_norm_and_keeps_the_direction"],
     ),
     _entry(
         "eq-lstm",
-        "numerical",
+        "definition",
         ("f_t \\odot c_{t-1}", "f_t \\odot c_{t}"),
         [
             "test_lstm.py::test_step_forward_matches_hand_computed_values",
@@ -595,7 +560,7 @@ ENTRIES = [
     ),
     _entry(
         "eq-gru",
-        "numerical",
+        "definition",
         ("(q_t \\odot h_{t-1})", "(q_t \\odot h_{t})"),
         [
             "test_gru.py::test_step_forward_matches_the_equations_as_written",
@@ -604,7 +569,7 @@ ENTRIES = [
     ),
     _entry(
         "eq-ema",
-        "numerical",
+        "definition",
         ("(1 - \\lambda)", "(1 + \\lambda)"),
         [
             "test_ar.py::test_latent_states_fixed_values",

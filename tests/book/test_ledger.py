@@ -10,31 +10,42 @@ from rnnbook import ledger
 from rnnbook.ledger import evaluate, latex, sympy_form
 from rnnbook.ledger.source import displays
 
-CHECKED = [e.label for e in ledger.ENTRIES if e.check is not None]
+LABELS = [entry.label for entry in ledger.ENTRIES]
 
 
-@pytest.mark.parametrize("label", CHECKED)
+@pytest.mark.parametrize("label", LABELS)
 def test_equation_check(label):
     result = ledger.run(label)
     assert result.passed, f"{label} ({displays()[label].page}): {result.message}"
 
 
-@pytest.mark.parametrize("label", CHECKED)
+@pytest.mark.parametrize("label", LABELS)
 def test_mutation_makes_the_check_fail(label):
-    entry = ledger.BY_LABEL[label]
-    assert entry.mutation is not None, f"{label}: a checked equation needs a mutation"
-    old, new = entry.mutation
+    old, new = ledger.BY_LABEL[label].mutation
     assert displays()[label].latex.count(old) >= 1, f"{label}: {old!r} is not in the display"
     result = ledger.run(label, mutate=True)
     assert result.passed is False, f"{label}: {old!r} -> {new!r} still passes: {result.message}"
+    # the mutated display was read, and found wrong: not a mutation that only breaks the LaTeX
+    assert not result.message.startswith("Unreadable"), f"{label}: {result.message}"
 
 
-def test_every_entry_has_a_kind_and_unchecked_ones_say_why():
+def test_every_labelled_equation_is_in_the_ledger_with_a_check():
+    assert list(displays()) == [label for label in displays() if label in ledger.BY_LABEL]
+    assert set(ledger.BY_LABEL) == set(displays()), "the ledger and the pages disagree"
     for entry in ledger.ENTRIES:
+        assert entry.check is not None, f"{entry.label}: no check reads the display"
         assert entry.kind in ledger.KINDS, entry
-        if entry.check is None:
-            assert entry.why, f"{entry.label}: no check, and no reason given"
-        assert (entry.kind == "unchecked") == (entry.check is None and entry.kind != "definition")
+        assert entry.kind in (entry.how, "definition"), entry
+        path, line = entry.where
+        assert path.startswith("rnnbook/ledger/") and line > 0, entry
+
+
+def test_regression_a_mutation_that_breaks_the_latex_is_unreadable_not_caught():
+    # eq-tanh-bound's first mutation replaced the \le inside \left| ("\geft|"): the check
+    # "failed" because the display could not be read, which proves nothing
+    latex = displays()["eq-tanh-bound"].latex.replace(r"\le", r"\ge", 1)
+    result = ledger.run("eq-tanh-bound", latex=latex)
+    assert result.passed is False and result.message.startswith("Unreadable")
 
 
 def test_regression_a_failing_check_names_the_row_and_what_was_expected():
