@@ -14,7 +14,6 @@ Arrays are 0-based while the mathematics counts from 1: ``x[t-1]`` holds
 import math
 
 import numpy as np
-from scipy.signal import lfilter
 
 from ._checks import as_array, as_scalar, check_finite
 
@@ -48,6 +47,8 @@ def linear_rnn(x, w_x, w_h, h0=0.0):
     """
     x = as_array("x", x, ("T",))
     w_x, w_h, h0 = as_scalar("w_x", w_x), as_scalar("w_h", w_h), as_scalar("h0", h0)
+    from scipy.signal import lfilter  # imported here: scipy.signal takes 1-2 s to import
+
     # The recursion is a first-order IIR filter, y_t = w_x x_t + w_h y_{t-1};
     # lfilter runs that loop in C. zi carries h0 in as the filter's initial state.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -242,6 +243,8 @@ def linear_rnn_grads_every_step(x, w_x, w_h, h0, g):
     """
     h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates x and the scalars
     g = as_array("g", g, ("N",), {"N": h.shape[0] - 1})
+    from scipy.signal import lfilter  # as in linear_rnn
+
     with np.errstate(over="ignore", invalid="ignore"):
         s_h = lfilter([1.0], [1.0, -w_h], h[:-1])  # (N,), s_h[t-1] = dh_t/dw_h
         s_x = lfilter([1.0], [1.0, -w_h], x)  # (N,), s_x[t-1] = dh_t/dw_x
