@@ -62,7 +62,9 @@ def _model(expr, values=None, functions=None):
     subs = {by_name[k]: v for k, v in (values or {}).items() if k in by_name}
     subs.update({sym: _NAMES[sym.name] for sym in expr.free_symbols if sym.name in _NAMES})
     expr = expand_sums(expr.xreplace(subs))
-    return expr.replace(lambda e: isinstance(e, AppliedUndef), lambda e: _call(e, functions))
+    # every call at once (their arguments are indices, not calls): xreplace, not replace,
+    # whose walk over the tree was a fifth of the checks' time
+    return expr.xreplace({call: _call(call, functions) for call in expr.atoms(AppliedUndef)})
 
 
 def expand_sums(expr):
@@ -118,9 +120,15 @@ def _expect(ok, what, rel, **at):
         raise LedgerError(f"row {rel.row}: {rel} fails {what} at {where}")
 
 
+@functools.cache
+def _dh(N, wrt):
+    """d h_N / d wrt of the unrolled state, expanded: every check's truth, computed once."""
+    return sp.expand(sp.diff(symbolic.unrolled_h(N), wrt))
+
+
 def _derivative(wrt):
     """``D_{hwH}(k)`` as the true derivative of the unrolled state."""
-    return lambda k: sp.diff(symbolic.unrolled_h(int(k)), wrt)
+    return lambda k: _dh(int(k), wrt)
 
 
 class _Sequence:
@@ -185,9 +193,13 @@ def check_step(latex):
     (rel, (lhs, rhs)), (rng, (index, span)) = _sides(latex, 2)
     if not isinstance(span, Span) or _name(index) != _index_of(lhs):
         raise LedgerError(f"row {rng.row}: expected the range of {lhs}, read {rng}")
+    # one run for every N (the step does not read N): the display defines h_1..h_hi(8), so a
+    # step that reads a later state fails at N = 8, and a range that stops short fails there
+    hi = int(span.last.subs(sp.Symbol("N"), LENGTHS[-1]))
+    h = _Sequence("h", rhs, _name(index), {0: S.h[0]}, int(span.first), hi)
+    if sp.Symbol("N") in rhs.free_symbols:
+        raise LedgerError(f"row {rel.row}: the step {rel} reads N")
     for N in LENGTHS:
-        hi = int(span.last.subs(sp.Symbol("N"), N))
-        h = _Sequence("h", rhs, _name(index), {0: S.h[0]}, int(span.first), hi)
         _expect(_equal(h(N), symbolic.unrolled_h(N)), "symbolic.unrolled_h", rel, N=N)
     return f"the step, run from h_0 for N = 1..{LENGTHS[-1]}, is the unrolled state"
 
@@ -212,7 +224,7 @@ def check_influence(latex):
     for t in LENGTHS:
         upper = int(t_sym.subs(sp.Symbol("t"), t))
         for s in range(int(low), upper + 1):
-            truth = sp.diff(symbolic.unrolled_h(t), S.X[s])
+            truth = _dh(t, S.X[s])
             value = _model(rhs, {"t": t, "s": s})
             _expect(_equal(value, truth), "the derivative of symbolic.unrolled_h", rel, t=t, s=s)
             pairs += 1
@@ -229,11 +241,13 @@ def check_recursion(latex):
     w = _wrt(name)
     # a derivative the recursion does not define (dh/dw_H in the w_X recursion) is the true one
     others = {d: _derivative(_wrt(d)) for d in ("D_{hwH}", "D_{hwX}") if d != name}
+    if sp.Symbol("N") in rhs.free_symbols:
+        raise LedgerError(f"row {rel.row}: the recursion {rel} reads N")
+    start = {int(lhs0.args[0]): _model(value)}
+    # one run for every N, defined up to 8: a recursion that reads ahead fails at N = 8
+    seq = _Sequence(name, rhs, _index_of(lhs), start, 1, LENGTHS[-1], others)
     for N in LENGTHS:
-        start = {int(lhs0.args[0]): _model(value)}
-        seq = _Sequence(name, rhs, _index_of(lhs), start, 1, N, others)
-        truth = sp.diff(symbolic.unrolled_h(N), w)
-        _expect(_equal(seq(N), truth, N), f"d h_N / d {w}", rel, N=N)
+        _expect(_equal(seq(N), _dh(N, w), N), f"d h_N / d {w}", rel, N=N)
     return f"run from its start, equals d h_N/d {w} for N = 1..{LENGTHS[-1]}"
 
 
@@ -244,7 +258,7 @@ def check_unrolling(latex):
     w = _wrt(_name(sides[0]))
     derivative = {_name(sides[0]): _derivative(w)}
     for N in range(3, LENGTHS[-1] + 1):  # the last line reads dh_{N-3}: N >= 3
-        truth = sp.diff(symbolic.unrolled_h(N), w)
+        truth = _dh(N, w)
         for k, side in enumerate(sides):
             value = _model(side, {"N": N}, derivative)
             _expect(_equal(value, truth, N), f"side {k + 1} = d h_N / d {w}", rel, N=N)
@@ -257,7 +271,7 @@ def check_closed_form(latex):
     ((rel, (lhs, rhs)),) = _sides(latex, 1)
     w, gradout = _wrt(_name(lhs)), sp.Symbol("gradout")
     for N in LENGTHS:
-        truth = gradout * sp.diff(symbolic.unrolled_h(N), w)
+        truth = gradout * _dh(N, w)
         _expect(_equal(_model(rhs, {"N": N}), truth, N), f"gradout * d h_N / d {w}", rel, N=N)
     return f"equals gradout * d h_N/d {w} for N = 1..{LENGTHS[-1]}"
 
@@ -288,13 +302,14 @@ def check_polynomial_form(latex):
     """Each side is d h_N / d w_H, with Psi the chapter's polynomial in the inputs."""
     ((rel, sides),) = _sides(latex, 1)
     for N in LENGTHS:
-        truth = sp.diff(symbolic.unrolled_h(N), S.w_H)
+        truth = _dh(N, S.w_H)
         for k, side in enumerate(sides):
             value = _model(side, {"N": N}, {"F_{Psi'}": _psi_prime(N)})
             _expect(_equal(value, truth, N), f"side {k + 1} = d h_N / d w_H", rel, N=N)
     return f"all {len(sides)} sides equal d h_N/d w_H for N = 1..{LENGTHS[-1]}"
 
 
+@functools.cache
 def _every_step_gradient(N, w):
     """dL/dw for L = sum_t L_t with symbolic g_t = dL_t/dh_t, as ``verify_every_step_loss``."""
     return sp.diff(sp.Add(*(S.g[t] * symbolic.unrolled_h(t) for t in range(1, N + 1))), w)
@@ -335,7 +350,7 @@ def check_decay_linear(latex):
     T = LENGTHS[-1]
     for k in range(T + 1):
         # h_T written in h_{T-k}: k steps of the cell from the state h_{T-k}, called h[0]
-        truth = sp.diff(symbolic.unrolled_h(k), S.h[0])
+        truth = _dh(k, S.h[0])
         start = _model(lhs.args[1], {"T": T, "k": k})
         _expect(start == T - k, f"the state differentiated by is h_{T - k}", rel, k=k)
         _expect(_equal(_model(rhs, {"T": T, "k": k}), truth), "the exact derivative", rel, k=k)

@@ -46,16 +46,21 @@ def _chapter_fit(T=1000, n_train=600):
 
 @_register("eq-ar")
 def check_ar(latex):
-    """x_t as displayed, with the noise regenerated from the seed, is data.ar_process's series."""
-    coef, c, sigma, seed, T = np.array([0.5, -0.3, 0.2]), 0.4, 0.5, 14, 30
-    x = data.ar_process(coef, T, c=c, sigma=sigma, seed=seed, burn_in=0)
-    noise = np.random.default_rng(seed).normal(0.0, sigma, size=T)  # as ar_process draws it
-    values = {"x": _series(x), "phi": _phi(ar.ARModel(coef, c)), "varepsilon": _series(noise)}
+    """With eps_t = 0, x_t as displayed is ar.rollout; with the residuals, predict_one_step's."""
+    x, model = _chapter_fit()
+    past, steps = x[:600], 40
+    rolled = np.concatenate([past, ar.rollout(model, past, steps)])  # x_601.. predicted
+    residual = x[TAU:] - ar.predict_one_step(model, x)  # eps_t of the fitted model, t > tau
+    cases = [  # (series, noise, steps t checked)
+        (rolled, dict.fromkeys(range(601, 601 + steps), 0.0), range(601, 601 + steps)),
+        (x, dict(zip(range(TAU + 1, len(x) + 1), residual)), range(TAU + 1, 201)),
+    ]
     ((rel,),) = [relations(latex)]
-    for t in range(len(coef) + 1, T + 1):  # from the first step with tau values before it
-        env = Env(values, {"t": t, "tau": len(coef)})
-        _close(evaluate(rel.sides[1], env), x[t - 1], f"{rel} at t = {t}")
-    return f"equals ar_process's x_t for t = {len(coef) + 1}..{T} (AR(3), its own noise)"
+    for series, noise, span in cases:
+        values = {"x": _series(series), "phi": _phi(model), "varepsilon": noise}
+        got = [evaluate(rel.sides[1], Env(values, {"t": t, "tau": TAU})) for t in span]
+        _close(got, series[span.start - 1 : span.stop - 1], f"{rel}, t = {span.start}..")
+    return f"with eps_t = 0 it is ar.rollout ({steps} steps); with the residuals, the series"
 
 
 @_register("eq-design")
