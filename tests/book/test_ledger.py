@@ -7,7 +7,7 @@ checked" names for each equation; the page runs the same checks while the book b
 import pytest
 
 from rnnbook import ledger
-from rnnbook.ledger import evaluate, latex, sympy_form
+from rnnbook.ledger import evaluate, latex, page, sympy_form
 from rnnbook.ledger.source import displays
 
 LABELS = [entry.label for entry in ledger.ENTRIES]
@@ -222,3 +222,36 @@ def test_evaluator_entries_iverson_brackets_matrix_powers_and_norms():
     assert spectral == np.linalg.norm(env.values["W"], 2) < frobenius
     with pytest.raises(sympy_form.Unreadable, match="subscript"):
         evaluate.evaluate(r"\lVert W \rVert_3", env)
+
+
+# --- the back-matter page (rnnbook.ledger.page) ----------------------------------------
+
+
+def _fake_results(mutation_passes=()):
+    """A Result pair per label, as page.run() returns, without running the checks."""
+    out = {}
+    for label, entry in ledger.BY_LABEL.items():
+        ok = ledger.Result(label, entry.kind, True, f"compared {label}", 0.0)
+        caught = label not in mutation_passes
+        bad = ledger.Result(label, entry.kind, not caught, "LedgerError: differs", 0.0)
+        out[label] = (ok, bad)
+    return {label: out[label] for label in displays()}
+
+
+def test_ledger_page_has_one_row_per_equation_in_the_books_order():
+    html = page.table(_fake_results())
+    rows = html.split("<tbody>")[1].split("<tr>")[1:]
+    assert len(rows) == len(displays()) == len(ledger.ENTRIES)
+    for row, d in zip(rows, displays().values()):
+        assert f'#equation-{d.label}">({d.number})</a>' in row
+        assert f"compared {d.label}" in row and "passed" in row and "caught" in row
+        path, line = ledger.BY_LABEL[d.label].where
+        assert f"<code>{path}</code>, line {line}" in row
+        assert f"test_equation_check[{d.label}]" in row
+    assert 'role="region" tabindex="0"' in html  # a scrolling region a keyboard can reach
+
+
+def test_ledger_page_says_when_a_mutation_is_not_caught():
+    results = _fake_results(mutation_passes={"eq-gru"})
+    assert "NOT caught: eq-gru" in page.summary(results)
+    assert page.table(results).count("NOT caught") == 1
