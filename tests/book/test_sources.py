@@ -28,13 +28,15 @@ def test_regression_no_control_characters_in_the_sources(page):
 CODE_COLUMN = 76
 _CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
 _HIDDEN = re.compile(r"remove-(cell|input)")
+_FENCE = re.compile(r"^(~~~|```)(?:python|ipython3?)\n(.*?)^\1$", re.S | re.M)
 
 
 def visible_code_lines(text):
     """(line number, text) of every code line a reader sees, metadata left out.
 
     A cell's metadata is a YAML block between ``---`` lines or leading ``:key:``
-    lines; cells tagged remove-cell or remove-input are not shown at all.
+    lines; cells tagged remove-cell or remove-input are not shown at all. Fenced
+    Python blocks (the exercises' solutions) come after the cells.
     """
     for cell in _CELL.finditer(text):
         lines = cell.group(1).splitlines()
@@ -46,6 +48,9 @@ def visible_code_lines(text):
             continue
         first = text.count("\n", 0, cell.start(1)) + 1
         yield from enumerate(lines[skip:], first + skip)
+    for block in _FENCE.finditer(text):  # code in exercise solutions, shown as written
+        first = text.count("\n", 0, block.start(2)) + 1
+        yield from enumerate(block.group(2).splitlines(), first)
 
 
 @pytest.mark.parametrize(
@@ -64,6 +69,6 @@ def test_visible_code_lines_skip_metadata_and_hidden_cells():
         + "a" * 90
         + "\n---\nx = 1\n```\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
         + "y" * 90
-        + "\n```\n```{code-cell} ipython3\nz = 2\n```\n"
+        + "\n```\n```{code-cell} ipython3\nz = 2\n```\n~~~python\nw = 3\n~~~\n"
     )
-    assert list(visible_code_lines(text)) == [(7, "x = 1"), (15, "z = 2")]
+    assert list(visible_code_lines(text)) == [(7, "x = 1"), (15, "z = 2"), (18, "w = 3")]
