@@ -410,7 +410,6 @@ def subset_grammar():
     return text
 
 
-@functools.cache
 def parser(grammar="subset"):
     """The lark parser for ``grammar``: "subset" (:func:`subset_grammar`) or "sympy".
 
@@ -419,9 +418,15 @@ def parser(grammar="subset"):
 
     Examples
     --------
-    >>> parser() is parser()
+    >>> parser() is parser("subset")
     True
     """
+    return _parser(grammar)
+
+
+@functools.cache
+def _parser(grammar):
+    """:func:`parser`, cached by the name: ``parser()`` and ``parser("subset")`` are one."""
     if grammar == "sympy":
         return LarkLaTeXParser(transform=False).parser
     return lark.Lark(subset_grammar(), source_path=str(GRAMMAR_DIR) + "/", **SUBSET_OPTIONS)
