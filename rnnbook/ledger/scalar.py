@@ -8,15 +8,18 @@ unrolled state, or with each other for a chain ``a = b = c``. A derivative
 placeholder such as ``D_{hwH}(k)`` (for :math:`dh_k/dw_H`) means the true
 derivative, unless the display defines it by a recursion: then the recursion, as
 displayed, is run from its displayed starting value and its result is compared.
+Chapter 2's sine recurrence is an identity in t and omega, proved by sympy's
+angle-sum formulas, whose coefficients ``rnn_core.ar.fit_ar`` must find.
 """
 
 import functools
 from typing import NamedTuple
 
+import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from rnn_core import symbolic
+from rnn_core import ar, symbolic
 from rnnbook.ledger.latex import relations
 from rnnbook.ledger.sympy_form import LedgerError, parse
 
@@ -357,23 +360,21 @@ def check_decay_linear(latex):
     return f"equals the exact derivative for T = {T}, k = 0..{T}"
 
 
-@functools.cache
-def _sine_ar2_identity():
-    """``symbolic.sine_ar2_identity()``, computed once (its simplify takes 0.4 s)."""
-    return symbolic.sine_ar2_identity()
-
-
 @_check("eq-sine-ar2")
 def check_sine_ar2(latex):
-    """Both sides are ``symbolic.sine_ar2_identity``'s, and their difference is 0."""
+    """An identity in t and omega (sympy), with the coefficients fit_ar finds on a clean sine."""
     ((rel, (lhs, rhs)),) = _sides(latex, 1)
-    identity = _sine_ar2_identity()
-    names = {sym.name: sym for sym in identity.lhs.free_symbols | identity.rhs.free_symbols}
-    lhs, rhs = (e.xreplace({s: names.get(s.name, s) for s in e.free_symbols}) for e in (lhs, rhs))
     # the arguments written out as sums, then the angle-sum formulas: a polynomial in
     # sin and cos of omega t and omega that expands to 0 (simplify took 0.5 s)
     difference = sp.expand(sp.expand_trig(sp.expand(lhs - rhs)))
     _expect(difference == 0, "sympy's trigonometric identities", rel)
-    _expect(sp.expand(lhs - identity.lhs) == 0, "symbolic.sine_ar2_identity's left side", rel)
-    _expect(sp.expand(rhs - identity.rhs) == 0, "symbolic.sine_ar2_identity's right side", rel)
-    return "an identity in t and omega (sympy), and the one symbolic.sine_ar2_identity proves"
+    omega, t = sorted(lhs.free_symbols, key=lambda s: s.name)
+    lagged = {sp.sin(omega * (t - k)): sp.Symbol(f"lag{k}") for k in (1, 2)}
+    linear = rhs.xreplace(lagged)  # a1 lag1 + a2 lag2: the coefficients may hold omega only
+    coef = [sp.diff(linear, lag) for lag in lagged.values()]
+    _expect(all(c.free_symbols <= {omega} for c in coef), "the form a1 sin + a2 sin", rel)
+    x = np.sin(0.01 * np.arange(1, 201))  # noise-free: least squares must find them exactly
+    fitted = ar.fit_ar(x, 2, intercept=False).coef
+    shown = [float(c.subs(omega, 0.01)) for c in coef]
+    _expect(np.allclose(shown, fitted, rtol=0, atol=1e-10), "fit_ar on sin(0.01 t)", rel)
+    return "an identity in t and omega (sympy); at omega = 0.01 fit_ar finds its coefficients"
