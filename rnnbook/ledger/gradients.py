@@ -8,13 +8,13 @@ forward passes, which is exact up to rounding.
 """
 
 import numpy as np
-import sympy as sp
 
 import rnn_core
 from rnn_core import layers, symbolic
 from rnnbook.experiments import vanishing
 from rnnbook.ledger.evaluate import Env, evaluate
 from rnnbook.ledger.latex import relations
+from rnnbook.ledger.scalar import _dh
 from rnnbook.ledger.sympy_form import LedgerError
 from rnnbook.ledger.vector import (
     H,
@@ -101,13 +101,12 @@ def _linear_loss(N=6, seed=23):
     x, (w_x, w_h, h0, target) = rng.standard_normal(N), rng.uniform(-0.9, 0.9, 4)
     S = symbolic.symbols()
     numbers = {S.w_X: w_x, S.w_H: w_h, S.h[0]: h0, **{S.X[i]: x[i - 1] for i in range(1, N + 1)}}
-    loss = (symbolic.unrolled_h(N) - target) ** 2 / 2
-    exact = [float(sp.diff(loss, w).xreplace(numbers)) for w in (S.w_H, S.w_X)]
     h_N = float(symbolic.unrolled_h(N).xreplace(numbers))
+    # dL/dw = (h_N - target) dh_N/dw, the derivative exact in sympy (the symbolic checks')
+    exact = [(h_N - target) * float(_dh(N, w).xreplace(numbers)) for w in (S.w_H, S.w_X)]
 
-    def dL_dh(k):  # dL/dh_k: h_N written in h_k is k steps fewer of the cell, started at h_k
-        later = symbolic.unrolled_h(N - k)
-        return float((h_N - target) * sp.diff(later, S.h[0]).xreplace(numbers))
+    def dL_dh(k):  # dL/dh_k: h_N written in h_k is N - k steps of the cell, started at h_k
+        return (h_N - target) * float(_dh(N - k, S.h[0]).xreplace(numbers))
 
     return (x, w_x, w_h, h0), exact, dL_dh, N
 
