@@ -18,7 +18,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array
+from ._checks import (
+    as_array,
+    as_cache,
+    as_real,
+    check_overflow,
+    check_shape,
+    check_steps,
+    overflow_checked,
+)
+from .cell import _check_gradients
 
 __all__ = [
     "LSTMCache",
@@ -30,6 +39,9 @@ __all__ = [
     "lstm_step_forward",
     "sigmoid",
 ]
+
+
+_CACHE = "an LSTMCache from lstm_forward"
 
 
 class LSTMStepCache(NamedTuple):
@@ -59,37 +71,70 @@ class LSTMCache(NamedTuple):
 def sigmoid(z):
     """Logistic function ``1 / (1 + exp(-z))``, written so that ``exp`` cannot overflow.
 
+    Parameters
+    ----------
+    z : array_like, shape (...)
+        Finite values, any shape (a scalar too).
+
+    Returns
+    -------
+    ndarray, the shape of ``z``
+
     Examples
     --------
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
+    return _sigmoid(as_real("z", z, nonempty=True))
+
+
+def _sigmoid(z):
+    """``sigmoid`` on a validated float array: for the gates, in the time loop."""
     e = np.exp(-np.abs(z))  # in (0, 1]
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, a state and the weights; ``Wx`` fixes 4H from ``h``'s H."""
+    """Validate an input, the weights and a state.
+
+    ``Wh`` (H, 4H) fixes H; the state is checked last, so that a state whose H
+    disagrees with all three weights is the argument blamed.
+    """
     sizes = {}
     x = as_array(x_name, x, x_spec, sizes)
+    Wh = as_real("Wh", Wh, finite=False)
+    check_shape("Wh", Wh.shape, ("H", "4H"))  # the number of dimensions, before reading H
+    H = sizes["H"] = Wh.shape[0]
+    Wh = as_array("Wh", Wh, (H, 4 * H))
+    Wx = as_array("Wx", Wx, (sizes["D"], 4 * H))
+    b = as_array("b", b, (4 * H,))
     h = as_array(h_name, h, ("N", "H"), sizes)
-    H4 = 4 * sizes["H"]
-    Wx = as_array("Wx", Wx, (sizes["D"], H4))
-    Wh = as_array("Wh", Wh, (sizes["H"], H4))
-    b = as_array("b", b, (H4,))
     return x, h, Wx, Wh, b
+
+
+# The LSTM's states are bounded (|h| <= 1, |c_t| <= t), so a state that is not
+# finite comes from a pre-activation that added +inf and -inf.
+# Why the backward pass can: the gate deltas are carried back through Wh^T at every step.
+_WHY_DELTA = (
+    "da_t = dL/da_t of the four gates, carried back through Wh^T at every step: "
+    "Wh too large for this many steps, or dh too large"
+)
+_WHY_STATE = (
+    "a gate pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
 
 
 def _cell(a, c_prev):
     """Gates and new states from the pre-activations ``a`` (N, 4H); ``a`` is overwritten."""
     H = c_prev.shape[1]
-    a[:, : 3 * H] = sigmoid(a[:, : 3 * H])  # i, f, o
+    a[:, : 3 * H] = _sigmoid(a[:, : 3 * H])  # i, f, o
     np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])  # g
     i, f, o, g = np.split(a, 4, axis=1)
     c = f * c_prev + i * g
     return o * np.tanh(c), c
 
 
+@overflow_checked
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     """Run one step of the LSTM.
 
@@ -123,6 +168,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     c_prev = as_array("c_prev", c_prev, h_prev.shape)
     gates = x @ Wx + h_prev @ Wh + b  # (N, 4H), activated in place by _cell
     h, c = _cell(gates, c_prev)
+    check_overflow("h", h, _WHY_STATE)
     return h, c, LSTMStepCache(x, h_prev, c_prev, Wx, Wh, gates, c)
 
 
@@ -147,6 +193,7 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
     return da, dc * f
 
 
+@overflow_checked
 def lstm_step_backward(dh, dc, cache):
     """Backpropagate through one LSTM step.
 
@@ -177,13 +224,16 @@ def lstm_step_backward(dh, dc, cache):
     >>> grads[2]  # with no loss on h, dL/dc_prev = dc * f = 1/2
     array([[0.5]])
     """
+    cache = as_cache("cache", cache, LSTMStepCache, "an LSTMStepCache from lstm_step_forward")
     x, h_prev, c_prev, Wx, Wh, gates, c = cache
     dh = as_array("dh", dh, c.shape)
     dc = as_array("dc", dc, c.shape)
     da, dc_prev = _gate_deltas(dh, dc, gates, c_prev, c)
-    return da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    grads = da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"))
 
 
+@overflow_checked
 def lstm_forward(x, h0, Wx, Wh, b):
     """Run the LSTM over a whole sequence, from ``h0`` and ``c_0 = 0``.
 
@@ -220,9 +270,13 @@ def lstm_forward(x, h0, Wx, Wh, b):
         a_t += h_prev @ Wh  # only the recurrent product waits for the previous step
         h_prev, c_prev = _cell(a_t, c_prev)
         h[:, t], c[:, t] = h_prev, c_prev
+    # One test for all steps: |h| <= 1, so the sum cannot overflow and is NaN if any h is.
+    if not np.isfinite(h.sum()):
+        check_steps("h", h, _WHY_STATE)
     return h, LSTMCache(x, h0, Wx, Wh, h, c, gates)
 
 
+@overflow_checked
 def lstm_backward(dh, cache):
     """Backpropagation through time for the LSTM.
 
@@ -250,7 +304,7 @@ def lstm_backward(dh, cache):
     >>> [g.shape for g in lstm_backward(np.ones((1, 2, 1)), cache)]
     [(1, 2, 1), (1, 1), (1, 4), (1, 4), (4,)]
     """
-    x, h0, Wx, Wh, h, c, gates = cache
+    x, h0, Wx, Wh, h, c, gates = as_cache("cache", cache, LSTMCache, _CACHE)
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
@@ -265,7 +319,8 @@ def lstm_backward(dh, cache):
     # With every da known, the weight gradients are single products over batch and time.
     dWx = x.reshape(N * T, -1).T @ da.reshape(N * T, 4 * H)
     dWh = h_prev.reshape(N * T, H).T @ da.reshape(N * T, 4 * H)
-    return da @ Wx.T, dh_carry, dWx, dWh, da.sum(axis=(0, 1))
+    grads = da @ Wx.T, dh_carry, dWx, dWh, da.sum(axis=(0, 1))
+    return _check_gradients(da, grads, why=_WHY_DELTA)
 
 
 def cell_path_gradient(cache):
@@ -297,11 +352,7 @@ def cell_path_gradient(cache):
     >>> cell_path_gradient(cache)  # every forget gate is sigmoid(0) = 1/2
     array([1.  , 0.5 , 0.25])
     """
-    if not isinstance(cache, LSTMCache):
-        raise ValueError(
-            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
-        )
-    H = cache.h.shape[2]
+    H = as_cache("cache", cache, LSTMCache, _CACHE).h.shape[2]
     f = cache.gates[:, :, H : 2 * H]  # (N, T, H)
     # Products of the last 1, 2, ..., T-1 forget gates, read from the end backwards.
     tail = np.cumprod(f[:, :0:-1], axis=1)  # (N, T-1, H): f_T, f_T f_{T-1}, ...

@@ -7,9 +7,13 @@ the package and differs from it in exactly the way a known slip does.
 
 import numpy as np
 
-from ._checks import as_array
+from ._checks import as_array, overflow_checked
+from .cell import _as_rnn_cache, _check_gradients
+
+__all__ = ["delta_recursion_forward_in_time"]
 
 
+@overflow_checked
 def delta_recursion_forward_in_time(dh, cache):
     """BPTT with the delta recursion read as ``delta_t = (dh_t + delta_t' Wh^T) * (1 - h_t**2)``
     where ``delta_t'`` is the delta of the step computed just before, running forward in time.
@@ -41,7 +45,7 @@ def delta_recursion_forward_in_time(dh, cache):
     ...  zip(delta_recursion_forward_in_time(g, cache), rnn_backward(g, cache))]
     [True, True, True, True, True]
     """
-    x, h0, Wx, Wh, h = cache
+    x, h0, Wx, Wh, h = _as_rnn_cache(cache)
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
     delta = np.empty_like(dh)  # (N, T, H)
@@ -52,4 +56,5 @@ def delta_recursion_forward_in_time(dh, cache):
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
     dWx = x.reshape(N * T, -1).T @ delta.reshape(N * T, H)
     dWh = h_prev.reshape(N * T, H).T @ delta.reshape(N * T, H)
-    return delta @ Wx.T, delta[:, 0] @ Wh.T, dWx, dWh, delta.sum(axis=(0, 1))
+    grads = delta @ Wx.T, delta[:, 0] @ Wh.T, dWx, dWh, delta.sum(axis=(0, 1))
+    return _check_gradients(delta, grads, last=False)  # computed from t = 0 on
