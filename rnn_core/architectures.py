@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnn_core._checks import as_array, as_int
+from rnn_core._checks import as_array, as_int, as_params, check_overflow
 from rnn_core.cell import rnn_forward, rnn_step_forward
 from rnn_core.layers import embedding_forward, temporal_affine_forward
 
@@ -60,10 +60,7 @@ class TreeResult(NamedTuple):
 
 def _check_params(params, keys, sizes):
     """Validate ``params[key]`` for each needed key against the sizes fixed so far."""
-    if not isinstance(params, dict) or not set(keys) <= params.keys():
-        got = sorted(params) if isinstance(params, dict) else type(params).__name__
-        raise ValueError(f"params: expected a dict with keys {sorted(keys)}, got {got}")
-    return {k: as_array(f"params[{k!r}]", params[k], _SPECS[k], sizes) for k in keys}
+    return as_params("params", params, {k: _SPECS[k] for k in keys}, sizes)
 
 
 def init_architecture_params(D, H, V, seed=0):
@@ -243,12 +240,9 @@ def encoder_decoder(x, params, T_out):
     return _greedy_decode(x_dec, h[:, -1], p["Wx_dec"], p["Wh_dec"], p["b_dec"], p, T_out)
 
 
-def _check_tree(tree, L):
-    """Raise unless ``tree`` is a leaf index in [0, L) or a 2-tuple of such trees."""
-    if isinstance(tree, tuple) and len(tree) == 2:
-        for child in tree:
-            _check_tree(child, L)
-    elif (
+def _check_leaf(tree, L):
+    """Raise unless ``tree``, which is not a pair, is a leaf index in [0, L)."""
+    if (
         isinstance(tree, (bool, np.bool_))
         or not isinstance(tree, numbers.Integral)
         or not (0 <= tree < L)
@@ -258,14 +252,33 @@ def _check_tree(tree, L):
         )
 
 
-def _node(tree, leaves, W, b, nodes):
-    """Vector of ``tree``; appends every internal node to ``nodes`` after its children."""
-    if not isinstance(tree, tuple):
-        return leaves[tree]  # (H,)
-    left, right = (_node(child, leaves, W, b, nodes) for child in tree)
-    h = np.tanh(np.concatenate([left, right]) @ W + b)  # (2H,) @ (2H, H) -> (H,)
-    nodes.append(h)
-    return h
+def _is_pair(tree):
+    return isinstance(tree, tuple) and len(tree) == 2
+
+
+def _forward_tree(tree, leaves, W, b):
+    """Vector of ``tree`` and its internal nodes in post-order, without Python recursion.
+
+    An explicit stack stands in for the call stack, so a tree as deep as its
+    number of leaves (a chain of 10,000) is fine. Each pair is visited twice:
+    first to push its children (right below left, so the left is done first),
+    then, once both child vectors are on ``values``, to combine them. Every
+    leaf is checked before it is used.
+    """
+    nodes, values, stack = [], [], [(tree, False)]
+    while stack:
+        subtree, children_done = stack.pop()
+        if not _is_pair(subtree):
+            _check_leaf(subtree, leaves.shape[0])
+            values.append(leaves[subtree])  # (H,)
+        elif children_done:
+            right, left = values.pop(), values.pop()
+            h = np.tanh(np.concatenate([left, right]) @ W + b)  # (2H,) @ (2H, H) -> (H,)
+            nodes.append(h)
+            values.append(h)
+        else:
+            stack += [(subtree, True), (subtree[1], False), (subtree[0], False)]
+    return values.pop(), nodes
 
 
 def recursive_forward(tree, leaves, W, b):
@@ -305,9 +318,9 @@ def recursive_forward(tree, leaves, W, b):
     leaves = as_array("leaves", leaves, ("L", "H"), sizes)
     W = as_array("W", W, (2 * sizes["H"], "H"), sizes)
     b = as_array("b", b, ("H",), sizes)
-    _check_tree(tree, sizes["L"])
-    nodes = []
-    return TreeResult(_node(tree, leaves, W, b, nodes), nodes)
+    root, nodes = _forward_tree(tree, leaves, W, b)
+    check_overflow("root", root, "tanh's input added +inf and -inf: leaves or W too large")
+    return TreeResult(root, nodes)
 
 
 def left_leaning_tree(L):

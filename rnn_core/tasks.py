@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_positive, as_scalar
+from ._checks import as_array, as_choice, as_ids, as_int, as_params, as_positive, as_scalar
 from .cell import rnn_backward, rnn_forward
 from .layers import (
     softmax,
@@ -50,9 +50,41 @@ class RecallResult(NamedTuple):
 
 
 def _cell(cell):
-    if cell not in _CELLS:
-        raise ValueError(f"cell: expected one of {sorted(_CELLS)}, got {cell!r}")
-    return _CELLS[cell]
+    return _CELLS[as_choice("cell", cell, _CELLS)]
+
+
+def _check_params(cell, params, sizes):
+    """Validate ``params`` (the keys and shapes of ``init_recall``) against ``sizes``.
+
+    ``Wh`` comes first: it fixes H and the gate width G H (G = 4 for the LSTM).
+    """
+    G = _cell(cell)[2]
+    specs = {"Wh": ("H", "GH"), "Wx": ("D", "GH"), "b": ("GH",), "Wy": ("H", "V"), "by": ("V",)}
+    p = as_params("params", params, specs, sizes, exact=True)
+    if sizes["GH"] != G * sizes["H"]:
+        width = "H" if G == 1 else f"{G}H"
+        raise ValueError(
+            f"params['Wh']: expected shape (H, {width}) for the {cell!r} cell, "
+            f"got shape {p['Wh'].shape}"
+        )
+    return p
+
+
+def _check_truncate(cell, truncate):
+    """None, or a window of at least 1 step for the one cell that supports truncation."""
+    if truncate is None:
+        return None
+    if _cell(cell) is not _CELLS["rnn"]:
+        raise ValueError(f"truncate: only the 'rnn' cell supports truncation, got cell {cell!r}")
+    return as_int("truncate", truncate, 1)
+
+
+def _check_batch(cell, params, x, y):
+    """Validate a batch: ``x`` (N, T, D), the parameters, and labels ``y`` (N,) in [0, V)."""
+    sizes = {}
+    x = as_array("x", x, ("N", "T", "D"), sizes)
+    p = _check_params(cell, params, sizes)
+    return p, x, as_ids("y", y, sizes["V"], ("N",), sizes)
 
 
 def recall_task(n, k, V=4, seed=0):
@@ -177,9 +209,10 @@ def init_recall(cell, D, H, V, seed=0, forget_bias=1.0):
     G = _cell(cell)[2]
     D, H, V = as_int("D", D, 1), as_int("H", H, 1), as_int("V", V, 1)
     rng = np.random.default_rng(as_int("seed", seed, 0))
+    forget_bias = as_scalar("forget_bias", forget_bias)  # checked even where unused
     b = np.zeros(G * H)
     if cell == "lstm":
-        b[H : 2 * H] = as_scalar("forget_bias", forget_bias)  # block i | f | o | g
+        b[H : 2 * H] = forget_bias  # block i | f | o | g
     return {
         "Wx": rng.standard_normal((D, G * H)) / np.sqrt(D),
         "Wh": rng.standard_normal((H, G * H)) / np.sqrt(H),
@@ -227,12 +260,10 @@ def recall_loss(cell, params, x, y, truncate=None):
     >>> bool(abs(loss - np.log(4)) < 0.1), grads["Wh"].shape
     (True, (6, 6))
     """
-    _cell(cell)
-    if truncate is not None and cell != "rnn":
-        raise ValueError(f"truncate: only the 'rnn' cell supports truncation, got cell {cell!r}")
-    x = as_array("x", x, ("N", "T", "D"))
+    truncate = _check_truncate(cell, truncate)
+    params, x, y = _check_batch(cell, params, x, y)
     logits, (h_shape, cell_cache, out_cache) = _logits(cell, params, x)
-    loss, dlogits = temporal_softmax_loss(logits, np.asarray(y).reshape(-1, 1))
+    loss, dlogits = temporal_softmax_loss(logits, y[:, None])
     dh_last, dWy, dby = temporal_affine_backward(dlogits, out_cache)
     dh = np.zeros(h_shape)  # (N, T, H): the loss reads only the last step
     dh[:, -1:] = dh_last
@@ -245,16 +276,29 @@ def recall_loss(cell, params, x, y, truncate=None):
 def recall_accuracy(cell, params, x, y):
     """Fraction of sequences whose most probable class is the target.
 
+    Parameters
+    ----------
+    cell : {"rnn", "lstm"}
+    params : dict of str to ndarray
+        As from ``init_recall``.
+    x : ndarray, shape (N, T, D)
+    y : ndarray of int, shape (N,)
+        Targets in ``[0, V)``.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
     Examples
     --------
     >>> x, y = recall_task(100, k=2)
     >>> 0.0 <= recall_accuracy("lstm", init_recall("lstm", 5, 4, 4), x, y) <= 1.0
     True
     """
-    _cell(cell)
-    x = as_array("x", x, ("N", "T", "D"))
+    params, x, y = _check_batch(cell, params, x, y)
     p = softmax(_logits(cell, params, x)[0][:, 0])  # (N, V)
-    return float(np.mean(p.argmax(axis=1) == np.asarray(y)))
+    return float(np.mean(p.argmax(axis=1) == y))
 
 
 def train_recall(
@@ -373,7 +417,11 @@ def train_recall_from(
     k, V, seed = as_int("k", k, 0), as_int("V", V, 2), as_int("seed", seed, 0)
     steps, batch = as_int("steps", steps, 1), as_int("batch", batch, 1)
     lr, max_norm = as_positive("lr", lr), as_positive("max_norm", max_norm)
-    x, y = recall_task(as_int("n_train", n_train, 1), k, V, seed)
+    n_train, n_test = as_int("n_train", n_train, 1), as_int("n_test", n_test, 1)
+    truncate = _check_truncate(cell, truncate)
+    # Checked before training: inputs are one-hot over V symbols and a blank.
+    params = _check_params(cell, params, {"D": V + 1, "V": V})
+    x, y = recall_task(n_train, k, V, seed)
     rng = np.random.default_rng(seed)
     params, opt = {name: p.copy() for name, p in params.items()}, Adam(lr=lr)
     losses = np.empty(steps)
@@ -381,5 +429,5 @@ def train_recall_from(
         rows = rng.integers(0, x.shape[0], size=batch)
         losses[s], grads = recall_loss(cell, params, x[rows], y[rows], truncate)
         opt.step(params, clip_grad_norm(grads, max_norm)[0])
-    x_test, y_test = recall_task(as_int("n_test", n_test, 1), k, V, seed + 1)
+    x_test, y_test = recall_task(n_test, k, V, seed + 1)
     return RecallResult(recall_accuracy(cell, params, x_test, y_test), losses, params)
