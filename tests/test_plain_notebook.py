@@ -190,3 +190,16 @@ def test_equation_numbers_are_the_books():
     for page in toc_pages():
         parser.feed((HTML / page.relative_to(ROOT).with_suffix(".html")).read_text("utf8"))
     assert parser.numbers == plain_notebook.equation_numbers()
+
+
+def test_regression_notebook_cell_ids_are_the_same_in_every_conversion():
+    # nbformat's new cells get random ids: two builds gave different .ipynb downloads.
+    import nbformat
+
+    source = ROOT / "book" / "ch01_sequence_data.md"
+    first, second = (nbformat.writes(plain_notebook.convert(source)) for _ in range(2))
+    assert first == second
+    nb = nbformat.reads(first, as_version=4)
+    nbformat.validate(nb)
+    ids = [cell.id for cell in nb.cells]
+    assert len(set(ids)) == len(ids)

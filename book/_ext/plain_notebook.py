@@ -22,6 +22,7 @@ book's download links.
 """
 
 import ast
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -239,6 +240,11 @@ def convert(source, root=ROOT):
         if caption is not None:  # shown under the figure, as in the book
             cells.append(caption)
     notebook.cells = cells
+    for i, cell in enumerate(cells):
+        # nbformat gives every new cell a random id: derive it from the cell's place
+        # and text instead, so that converting the same chapter twice gives the same file.
+        digest = hashlib.sha256(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()
+        cell.id = f"{i:03d}-{digest[:8]}"
     return notebook
 
 
