@@ -13,6 +13,7 @@ copies that file into a template folder that comes before the theme's, with the 
 upgrade that moved it must be looked at, not silently ignored).
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def _write_macros(app, config):
     templates = Path(app.outdir).parent / ".rnn_lean" / "templates"
     (templates / "static").mkdir(parents=True, exist_ok=True)
     (templates / MACROS).write_text(without_fontawesome(theme_macros()), encoding="utf8")
-    config.templates_path = [str(templates), *config.templates_path]
+    # Relative to the config folder, so that .buildinfo's hash of the configuration
+    # does not depend on where the book is checked out.
+    config.templates_path = [os.path.relpath(templates, app.confdir), *config.templates_path]
 
 
 def setup(app):
