@@ -1,10 +1,12 @@
-"""What BPTT and RTRL cost: measured time and peak memory, and the textbook scalings.
+"""What BPTT and RTRL cost: work, peak memory, measured time, and the textbook scalings.
 
 Per sequence of length ``T`` with ``H`` hidden units, BPTT stores ``T`` states
 and does ``O(H^2)`` work per step; RTRL stores the ``H^3`` sensitivities of
 ``h_t`` to ``Wh`` whatever ``T`` is, and updates them in ``O(H^4)`` per step.
-``measure`` runs both on seeded random inputs so the book can set the numbers
-beside the scalings from ``theoretical_cost``.
+``count`` gives the exact number of multiply-adds each implementation performs
+and its peak memory (tracemalloc, exact): the same numbers on every machine and
+every run, which is what the book prints and plots. ``measure`` times the runs
+instead (wall clock: it varies from run to run), for the tests and benchmarks.
 """
 
 import gc
@@ -29,6 +31,16 @@ class CostRecord(NamedTuple):
     T: int
     H: int
     seconds: float
+    peak_bytes: int
+
+
+class CountRecord(NamedTuple):
+    """One count: multiply-adds of the matrix products, and peak traced memory."""
+
+    method: str
+    T: int
+    H: int
+    multiply_adds: int
     peak_bytes: int
 
 
@@ -80,6 +92,66 @@ def measure(method, N, T, D, H, repeats=3, seed=0):
         run()
         times.append(time.perf_counter() - start)
     return CostRecord(method, T, H, statistics.median(times), _peak_bytes(run))
+
+
+def multiply_adds(method, N, T, D, H):
+    """Multiply-adds of every matrix product and contraction one gradient computation does.
+
+    Read off the code, product by product (elementwise work, tanh and the
+    additions of the direct terms, is not counted):
+
+    * ``"bptt"``, ``rnn_forward`` then ``rnn_backward``: forward ``x Wx``
+      (N T D H) and ``h_{t-1} Wh`` (N T H^2); backward ``delta_{t+1} Wh^T`` at T - 1
+      steps and ``delta_0 Wh^T`` for ``dh0`` (N T H^2 together), ``dWh`` (N T H^2),
+      ``dWx`` and ``dx`` (N T D H each): ``3 N T H (D + H)``.
+    * ``"rtrl"``, ``rtrl_gradients``, per step: ``x_t Wx`` and ``h_{t-1} Wh``
+      (N D H + N H^2); the carry ``Wh^T S`` of the four sensitivities, ``Wx``
+      (N D H^3), ``Wh`` (N H^4), ``b`` and ``h0`` (N H^3 each); and the step's
+      contributions ``dh_t . S_t`` (N D H^2, N H^3, N H^2, N H^2).
+
+    Examples
+    --------
+    >>> multiply_adds("bptt", N=1, T=10, D=4, H=8)
+    2880
+    >>> multiply_adds("rtrl", N=1, T=10, D=4, H=8)
+    81600
+    """
+    _check_method(method)
+    N, T, D, H = (as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H)))
+    if method == "bptt":
+        return 3 * N * T * H * (D + H)
+    per_step = D * H + H**2 + D * H**3 + H**4 + 2 * H**3 + D * H**2 + H**3 + 2 * H**2
+    return N * T * per_step
+
+
+def count(method, N, T, D, H, seed=0):
+    """Multiply-adds and peak memory of computing every weight gradient with BPTT or RTRL.
+
+    Deterministic, unlike ``measure``'s wall time: ``multiply_adds`` is counted
+    (see :func:`multiply_adds`) and the peak is ``tracemalloc``'s, over one run
+    on the same seeded inputs as ``measure``.
+
+    Parameters
+    ----------
+    method : {"bptt", "rtrl"}
+    N, T, D, H : int
+        Batch size, sequence length, input size, hidden size.
+    seed : int
+        Seed of the random inputs and weights.
+
+    Returns
+    -------
+    CountRecord
+
+    Examples
+    --------
+    >>> rec = count("rtrl", N=2, T=5, D=2, H=3)
+    >>> rec.method, rec.T, rec.H, rec.multiply_adds, rec.peak_bytes > 0
+    ('rtrl', 5, 3, 2670, True)
+    """
+    run = _runner(method, *(as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H))), seed)
+    run()  # a first run allocates numpy's and Python's caches: not part of the peak
+    return CountRecord(method, T, H, multiply_adds(method, N, T, D, H), _peak_bytes(run))
 
 
 def theoretical_cost(method, T, H):
