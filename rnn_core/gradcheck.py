@@ -34,6 +34,13 @@ def numerical_gradient(f, x, eps=1e-5):
     -------
     grad : ndarray, same shape as ``x``
 
+    Raises
+    ------
+    ValueError
+        If ``f`` is not callable or returns anything but a finite real number,
+        ``x`` is not a finite writeable float64 array, ``eps`` is not > 0 or too
+        small to change an entry of ``x``, or a difference overflows.
+
     Examples
     --------
     >>> x = np.array([1.0, 2.0])
@@ -41,6 +48,16 @@ def numerical_gradient(f, x, eps=1e-5):
     array([ 3., 12.])
     """
     as_callable("f", f, "a callable taking no argument")
+    _check_perturbable(x)
+    eps = as_positive("eps", eps)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        grad[i] = _central_difference(f, x, i, eps)
+    return grad
+
+
+def _check_perturbable(x):
+    """``x`` must be a finite, non-empty, writeable float64 ndarray: f reads it in place."""
     if not isinstance(x, np.ndarray) or x.dtype != np.float64 or not x.flags.writeable:
         got = f"{x.dtype} ndarray" if isinstance(x, np.ndarray) else type(x).__name__
         got = got if not isinstance(x, np.ndarray) or x.flags.writeable else f"read-only {got}"
@@ -48,31 +65,32 @@ def numerical_gradient(f, x, eps=1e-5):
             f"x: expected a float64 ndarray, got {got} (f reads x, and x is perturbed in "
             "place: it must be a writeable float64 ndarray)"
         )
-    as_real("x", x, nonempty=True)  # finite, with entries (already float64: no copy)
-    eps = as_positive("eps", eps)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        if old + eps == old or old - eps == old:  # the step is lost in rounding
-            raise ValueError(
-                f"eps: expected a step that changes x[{i}] = {old!r}, got {eps!r} "
-                "(below half its rounding unit)"
-            )
-        try:
-            x[i] = old + eps
-            f_plus = _value(f, i)
-            x[i] = old - eps
-            f_minus = _value(f, i)
-        finally:
-            x[i] = old  # restore exactly, even if f raised: old is a copy of the scalar
-        with np.errstate(over="ignore"):
-            grad[i] = (f_plus - f_minus) / (2 * eps)
-        if not np.isfinite(grad[i]):
-            raise ValueError(
-                f"f: the central difference at x[{i}] overflowed float64 "
-                f"(f(x + eps e_i) = {f_plus!r}, f(x - eps e_i) = {f_minus!r}, eps = {eps!r})"
-            )
-    return grad
+    as_real("x", x, nonempty=True)  # finite and with entries (float64 already: no copy)
+
+
+def _central_difference(f, x, i, eps):
+    """``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, ``x[i]`` restored even if f raises."""
+    old = x[i]
+    if old + eps == old or old - eps == old:  # the step would be lost in rounding
+        raise ValueError(
+            f"eps: expected a step that changes x[{i}] = {old!r}, got {eps!r} "
+            "(below half its rounding unit)"
+        )
+    try:
+        x[i] = old + eps
+        f_plus = _value(f, i)
+        x[i] = old - eps
+        f_minus = _value(f, i)
+    finally:
+        x[i] = old  # restore exactly: old is a copy of the scalar
+    with np.errstate(over="ignore"):
+        slope = (f_plus - f_minus) / (2 * eps)
+    if not np.isfinite(slope):
+        raise ValueError(
+            f"f: the central difference at x[{i}] overflowed float64 "
+            f"(f(x + eps e_i) = {f_plus!r}, f(x - eps e_i) = {f_minus!r}, eps = {eps!r})"
+        )
+    return slope
 
 
 def _value(f, i):
