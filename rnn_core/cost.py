@@ -85,7 +85,7 @@ def measure(method, N, T, D, H, repeats=3, seed=0):
     >>> rec.method, rec.T, rec.H, rec.seconds > 0, rec.peak_bytes > 0
     ('rtrl', 5, 3, True, True)
     """
-    run = _runner(method, *(as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H))), seed)
+    run = _runner(method, N, T, D, H, seed)
     times = []
     for _ in range(as_int("repeats", repeats, 1)):
         start = time.perf_counter()
@@ -149,7 +149,7 @@ def count(method, N, T, D, H, seed=0):
     >>> rec.method, rec.T, rec.H, rec.multiply_adds, rec.peak_bytes > 0
     ('rtrl', 5, 3, 2670, True)
     """
-    run = _runner(method, *(as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H))), seed)
+    run = _runner(method, N, T, D, H, seed)
     run()  # a first run allocates numpy's and Python's caches: not part of the peak
     return CountRecord(method, T, H, multiply_adds(method, N, T, D, H), _peak_bytes(run))
 
@@ -193,7 +193,8 @@ def _check_method(method):
 def _runner(method, N, T, D, H, seed):
     """A no-argument function computing all gradients on fixed seeded inputs."""
     _check_method(method)
-    rng = np.random.default_rng(seed)
+    N, T, D, H = (as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H)))
+    rng = np.random.default_rng(as_int("seed", seed, 0))
     x = rng.standard_normal((N, T, D))
     h0 = rng.standard_normal((N, H))
     Wx = rng.standard_normal((D, H)) / np.sqrt(D)
