@@ -9,7 +9,9 @@ every run, which is what the book prints and plots. ``measure`` times the runs
 instead (wall clock: it varies from run to run), for the tests and benchmarks.
 """
 
+import contextvars
 import gc
+import os
 import statistics
 import time
 import tracemalloc
@@ -209,18 +211,49 @@ def _runner(method, N, T, D, H, seed):
 def _peak_bytes(run):
     """Peak memory allocated by ``run()`` above what was live when it started.
 
+    tracemalloc counts the allocations of every thread, and a Jupyter kernel has
+    threads of its own (output, history) that allocate while a cell runs: the peak
+    changed by up to a kilobyte from one execution of a chapter to the next. So the
+    run is traced in a forked child, which has only the thread that forked it and
+    the parent's memory as it was; it sends the peak back through a pipe.
+    """
+    if not hasattr(os, "fork"):  # not on Windows: trace here, other threads and all
+        return _traced_peak(run)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: trace, report, and leave without running any cleanup
+        os.close(read)
+        try:
+            os.write(write, str(_traced_peak(run)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        reply = pipe.read()
+    os.waitpid(pid, 0)
+    if not reply.isdigit():
+        raise RuntimeError("the traced run failed in the child process")
+    return int(reply)
+
+
+def _traced_peak(run):
+    """``_peak_bytes`` in this process.
+
     The cyclic garbage collector is paused during the run: a full collection
     empties CPython's free lists, and refilling them inside the run adds tens of
-    kilobytes to the peak at random, which swamps small arrays.
+    kilobytes to the peak at random, which swamps small arrays. The run gets an
+    empty ``contextvars.Context``: numpy's ``errstate`` sets a context variable,
+    and copying a kernel's context, whose size varies, allocated a varying amount.
     """
     was_tracing, gc_was_enabled = tracemalloc.is_tracing(), gc.isenabled()
+    context = contextvars.Context()
     gc.disable()
     if not was_tracing:
         tracemalloc.start()
     try:
         tracemalloc.reset_peak()
         base = tracemalloc.get_traced_memory()[0]
-        run()
+        context.run(run)
         return tracemalloc.get_traced_memory()[1] - base
     finally:
         if not was_tracing:

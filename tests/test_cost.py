@@ -118,3 +118,18 @@ def test_multiply_adds_hand_counted_and_against_the_scalings():
         assert 1 < rtrl / theoretical_cost("rtrl", 10, H).flops < 1 + 8 / H
         assert bptt == 3 * theoretical_cost("bptt", 10, H).flops * (4 + H) // H
     assert multiply_adds("bptt", 3, 10, 4, 8) == 3 * multiply_adds("bptt", 1, 10, 4, 8)
+
+
+@pytest.mark.slow
+def test_regression_peak_memory_in_a_jupyter_kernel_is_the_same_as_here():
+    # A kernel's own threads allocate while a cell runs, and numpy's errstate copies
+    # the kernel's context: the book's peaks differed by up to a kilobyte per build.
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = "from rnn_core import cost\nprint([cost.count(m, 1, T, 4, 8).peak_bytes "
+    code += "for m in ('bptt', 'rtrl') for T in (5, 50)])"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    here = [count(m, 1, T, 4, 8).peak_bytes for m in ("bptt", "rtrl") for T in (5, 50)]
+    assert nb.cells[0].outputs[0]["text"].strip() == str(here)
