@@ -103,13 +103,22 @@ def _tree(folder):
     }
 
 
+def _scratch(name):
+    """A fresh folder for a copy, under _build/ (git ignores it, `make clean` removes it,
+    and the book's build excludes it); an earlier run's copy is removed, the last kept."""
+    folder = ROOT / "_build" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 @pytest.fixture(scope="module")
-def offline_build(tmp_path_factory):
+def offline_build():
     """A copy of the checkout, set up, then `make book` run there with no network."""
     _unshare_or_skip()
     if not (ROOT / "_vendor" / "extra").is_dir() or not (ROOT / ".venv" / "bin").is_dir():
         pytest.fail("run `make setup` first: the offline build needs .venv and _vendor")
-    copy = tmp_path_factory.mktemp("offline") / "book"
+    copy = _scratch("offline-copy")
     _copy_checkout(copy)
     return copy, _offline("make book", copy, timeout=1800)
 
@@ -126,13 +135,13 @@ def test_make_book_succeeds_with_no_network(offline_build):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
-def test_two_builds_in_two_folders_are_byte_identical(offline_build, request, tmp_path_factory):
+def test_two_builds_in_two_folders_are_byte_identical(offline_build, request):
     copy, result = offline_build
     assert result.returncode == 0, "the offline build failed (see the test above)"
     if any(BUILD_TEST in item.nodeid for item in request.session.items):
         other = HTML  # built by test_book.py earlier in this session, in this checkout
     else:  # no build of this checkout to compare with: a second copy, built the same way
-        second = tmp_path_factory.mktemp("second") / "elsewhere" / "book"
+        second = _scratch("second-copy") / "elsewhere"
         _copy_checkout(second)
         again = _offline("make book", second, timeout=1800)
         assert again.returncode == 0, (again.stdout + again.stderr)[-6000:]
