@@ -3,7 +3,7 @@
 #   make book       build _build/html, running every chapter from a clean kernel
 #   make test       everything CI checks (this is all .ci/run does)
 #   make notebooks  write each chapter as a Jupyter notebook into notebooks/
-#   make bench      run benchmarks/run.py
+#   make bench      run benchmarks/run.py (benchmarks/README.md)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 #
 # A fresh clone needs only python3, node/npm and apt: the targets below create
@@ -38,29 +38,29 @@ $(VENV)/.stamp: $(VENV_INPUTS)
 	set -e; \
 	python3 -m venv $(VENV); \
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt; \
-	$(PY) -m pip install --quiet -e .; \
+	$(PY) -m pip install --quiet -e ".[figures]"; \
 	sha256sum $(VENV_INPUTS) > $@
 
 # --- Vendored JavaScript ----------------------------------------------------
-# The built pages must load nothing from outside hosts, so MathJax 3 and the
-# ipywidgets embedder come from the npm registry at fixed versions (checked by
-# sha256) and are copied to _vendor/extra/_static/vendor/. _config.yml lists
-# _vendor/extra in html_extra_path, so Sphinx copies it into _build/html as is.
-# (Not the source _static/ folder: Jupyter Book 1 would load every .js found
-# there on every page.) axe-core, which only the browser tests inject into the
-# pages, goes to _vendor/test/, outside the book. `npm pack` fetches just the
-# package tarballs and runs no install scripts. MathJax is tex-chtml.js (1.16 MB;
-# tex-svg-full.js is 2.28 MB and would push a page past 3 MB) with the web fonts
-# it fetches, plus what it loads on demand: TeX extensions that \require or
-# autoload pulls in, and the menu's accessibility and speech modules.
+# The built pages must load nothing from outside hosts, so KaTeX's stylesheet and
+# fonts and the ipywidgets embedder come from the npm registry at fixed versions
+# (checked by sha256) and are copied to _vendor/extra/_static/vendor/. _config.yml
+# lists _vendor/extra in html_extra_path, so Sphinx copies it into _build/html as is.
+# (Not the source _static/ folder: Jupyter Book 1 would load every .js found there
+# on every page.) KaTeX's script goes to _vendor/katex-node/, outside the book: node
+# runs it while the book is built (book/_ext/katex_static.py), so pages ship typeset
+# maths and no typesetting script. axe-core, which only the browser tests inject into
+# the pages, goes to _vendor/test/. `npm pack` fetches just the package tarballs and
+# runs no install scripts.
 #
 # The packages, their checksums and what is extracted are listed in vendor.txt,
-# one line each. The stamp is a copy of that list: only a change to it re-runs
-# the recipe. The recipe builds the new _vendor in a hidden temporary folder,
-# reusing a tarball already in _vendor/npm/ when its checksum matches (so a
-# changed extraction needs no network) and fetching the others; it replaces
-# _vendor only after every checksum has passed and every tarball is extracted.
-# Offline or on a bad checksum it fails, leaving the working _vendor as it was.
+# one line each (a package may have several lines, one per destination). The stamp
+# is a copy of that list: only a change to it re-runs the recipe. The recipe builds
+# the new _vendor in a hidden temporary folder, reusing a tarball already fetched
+# or already in _vendor/npm/ when its checksum matches (so a changed extraction
+# needs no network) and fetching the others; it replaces _vendor only after every
+# checksum has passed and every tarball is extracted. Offline or on a bad checksum
+# it fails, leaving the working _vendor as it was.
 VENDOR_LIST := vendor.txt
 
 vendor: _vendor/.stamp
@@ -72,7 +72,8 @@ _vendor/.stamp: $(VENDOR_LIST)
 	mkdir -p "$$tmp/new/npm"; \
 	grep -Ev '^[[:space:]]*(#|$$)' $(VENDOR_LIST) | while read -r spec sha dest strip members; do \
 	    name=$${spec#@}; name=$${name//\//-}; tgz="$$tmp/new/npm/$${name%@*}-$${name##*@}.tgz"; \
-	    if echo "$$sha  _vendor/npm/$${tgz##*/}" | sha256sum --check --quiet >/dev/null 2>&1; then \
+	    if [ -e "$$tgz" ]; then :; \
+	    elif echo "$$sha  _vendor/npm/$${tgz##*/}" | sha256sum --check --quiet >/dev/null 2>&1; then \
 	        cp "_vendor/npm/$${tgz##*/}" "$$tgz"; \
 	    else \
 	        echo "make vendor: fetching $$spec"; \
@@ -119,26 +120,32 @@ test: setup chromium
 # --- Notebooks for readers ---------------------------------------------------
 # Every MyST notebook page of _toc.yml (all in book/) as an .ipynb without
 # outputs whose prose is plain Jupyter Markdown (numbered equations, included
-# code written out, exercises and solutions): book/_ext/plain_notebook.py, the
+# code written out, exercises and solutions): tools/plain_notebook.py, the
 # same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
+# The page list is computed first and checked: an empty list (no venv, a broken
+# _toc.yml) must fail here, not fall through to the default goal.
 notebooks: $(VENV)/.stamp
-	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$($(PY) tests/book_toc.py --notebooks \
+	@pages=$$($(PY) tests/book_toc.py --notebooks) && [ -n "$$pages" ] \
+	    || { echo "make notebooks: no chapter list from tests/book_toc.py" >&2; exit 1; }; \
+	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$(printf '%s\n' $$pages \
 	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
 
-$(NB_DIR)/%.ipynb: book/%.md book/_ext/plain_notebook.py | $(VENV)/.stamp
-	$(PY) book/_ext/plain_notebook.py $< $@
+$(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
 
 # --- Benchmarks ---------------------------------------------------------------
 # torch is the reference for the RNN cases: its CPU build, pinned (an unpinned
 # `torch` would pull the CUDA wheels), goes into .venv from this target only; the
 # book's requirements never include it. run.py times every case (the RNN against
-# torch, the book build and rebuild, a live slider step), writes _build/bench.json
-# and rewrites the table in README.md's Performance section.
+# torch and against its bound, each chapter in a clean kernel, a live slider step,
+# the book build and rebuild, each built page in chromium), writes _build/bench.json
+# and rewrites the table in README.md's Performance section. benchmarks/README.md
+# says how each case is measured.
 BENCH_TORCH := torch==2.13.0
 
-bench: setup $(VENV)/.bench-stamp
+bench: setup chromium $(VENV)/.bench-stamp
 	$(PY) benchmarks/run.py --readme README.md
 
 $(VENV)/.bench-stamp: $(VENV)/.stamp

@@ -2,22 +2,22 @@
 
 Every chapter of the book imports its mathematics from here, and every gradient
 here is checked against central finite differences in the tests. Arrays are
-batch-major: a batch of sequences has shape ``(N, T, D)``.
+batch-major: a batch of sequences has shape ``(N, T, D)``. The package needs
+numpy, scipy and sympy only; it draws nothing (the figures are in ``sliders`` and
+``rnnbook``, which import this package, never the other way round).
 
-Modules: ``cell`` (the tanh RNN and BPTT), ``linear`` (the scalar linear cell
-and its closed-form gradients), ``symbolic`` (sympy proofs of those closed
-forms), ``layers`` (embedding, output layer, softmax loss), ``optim``
-(clipping, SGD, Adam), ``gradcheck`` (finite differences), ``data`` (toy
-sequences, windows, tokens), ``ar`` (autoregressive models),
-``conventions`` (column-vector and PyTorch notation), ``lm`` (a word-level
-language model), ``architectures`` (the four input/output shapes and a
-recursive network), ``interactive`` (slider figures), ``charts`` and
-``diagrams`` (the book's figures), ``rtrl`` (real-time recurrent learning),
-``truncation`` (truncated and randomized-truncation BPTT), ``cost`` (measured
-cost of BPTT and RTRL) and ``slips`` (deliberately wrong derivations that the
-tests show failing), ``lstm`` (a minimal LSTM), ``tasks`` (the memory-at-lag
-recall task and the adding problem) and ``cliff`` (the single-unit network of
-Pascanu et al.'s error cliff).
+Modules: ``cell`` (the tanh RNN and BPTT), ``lstm`` (a minimal LSTM), ``gru`` (a
+minimal GRU), ``linear``
+(the scalar linear cell and its closed-form gradients), ``symbolic`` (sympy proofs
+of those closed forms), ``layers`` (embedding, output layer, softmax loss),
+``optim`` (clipping, SGD, Adam), ``gradcheck`` (finite differences), ``rtrl``
+(real-time recurrent learning), ``truncation`` (truncated and randomized-truncation
+BPTT), ``slips`` (deliberately wrong derivations that the tests show failing),
+``data`` (toy sequences, windows, tokens), ``ar`` (autoregressive models), ``lm``
+(a word-level language model), ``tasks`` (the memory-at-lag recall task),
+``cliff`` (the single-unit network of Pascanu et al.'s error cliff),
+``architectures`` (the four input/output shapes and a recursive network) and
+``conventions`` (column-vector and PyTorch notation).
 """
 
 from .ar import (
@@ -54,6 +54,7 @@ from .data import (
     tokenize,
 )
 from .gradcheck import numerical_gradient, rel_error
+from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .layers import (
     embedding_backward,
     embedding_forward,
@@ -94,6 +95,10 @@ __all__ = [
     "fit_ar",
     "forecast_k_step",
     "global_norm",
+    "gru_backward",
+    "gru_forward",
+    "gru_step_backward",
+    "gru_step_forward",
     "init_lm",
     "latent_states",
     "linear_grad_terms",

@@ -199,6 +199,19 @@ def _softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _log_softmax(z):
+    """Log of the softmax over the last axis of a validated array, computed directly,
+    so that a tiny probability gives a large finite negative number, not log(0).
+
+    Examples
+    --------
+    >>> np.round(_log_softmax(np.array([0.0, np.log(3.0)])), 4)
+    array([-1.3863, -0.2877])
+    """
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
 @overflow_checked
 def temporal_softmax_loss(logits, targets, mask=None):
     """Mean cross-entropy of a softmax at every step, and its gradient.
@@ -232,9 +245,7 @@ def temporal_softmax_loss(logits, targets, mask=None):
     mask = np.ones((N, T), bool) if mask is None else as_mask("mask", mask, (N, T))
     if not mask.any():
         raise ValueError(f"mask: expected shape {(N, T)} with a True entry, got none True")
-    # log-softmax directly, so a tiny probability gives a large finite loss, not log(0)
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # (N, T, V)
+    logp = _log_softmax(logits)  # (N, T, V)
     n, t = np.nonzero(mask)
     picked = logp[n, t, targets[n, t]]
     if not np.isfinite(picked).all():  # a target's logit more than ~1.8e308 below the top

@@ -33,7 +33,7 @@ from ._checks import (
     norm,
     overflow_checked,
 )
-from .cell import _as_rnn_cache, _check_gradients, rnn_backward, rnn_forward
+from .cell import _as_rnn_cache, _check_gradients, grads_from_deltas, rnn_backward, rnn_forward
 
 __all__ = [
     "randomized_truncated_backward",
@@ -124,7 +124,7 @@ def sliding_truncated_backward(dh, cache, k):
     for j in range(1, min(k, T)):
         band = (band[:, 1:] @ Wh.T) * gain[:, : T - j]  # (N, T - j, H)
         delta[:, : T - j] += band
-    return _grads_from_deltas(delta, delta[:, 0] @ Wh.T, cache)
+    return _check_gradients(delta, grads_from_deltas(delta, cache))  # raises on overflow
 
 
 @overflow_checked
@@ -177,7 +177,7 @@ def randomized_truncated_backward(dh, cache, c, rng=None):
     for t in range(T - 1, -1, -1):
         delta[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] ** 2)
         carry = weight[:, t, None] * (delta[:, t] @ Wh.T)  # (N, H), into h_{t-1}
-    return _grads_from_deltas(delta, carry, cache)
+    return _check_gradients(delta, grads_from_deltas(delta, cache, dh0=carry))
 
 
 def truncation_bias(x, h0, Wx, Wh, b, dh, ks, kind="sliding"):
@@ -242,13 +242,3 @@ def _continuation(c, T):
     if not np.all((c > 0) & (c <= 1)):
         raise ValueError(f"c: expected continuation probabilities in (0, 1], got {c}")
     return c
-
-
-def _grads_from_deltas(delta, dh0, cache):
-    """``rnn_backward``'s gradients once every ``delta_t = dL/da_t`` (N, T, H) is known."""
-    x, h0, Wx, _, h = cache
-    N, T, H = h.shape
-    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
-    dWx = x.reshape(N * T, -1).T @ delta.reshape(N * T, H)  # (D, H)
-    dWh = h_prev.reshape(N * T, H).T @ delta.reshape(N * T, H)  # (H, H)
-    return _check_gradients(delta, (delta @ Wx.T, dh0, dWx, dWh, delta.sum(axis=(0, 1))))

@@ -1,7 +1,7 @@
 """Every public function of the core, sent every class of bad input, argument by argument.
 
 The functions are found, not listed: ``rnn_core.__all__`` and the ``__all__`` of every
-public module of the package (all but the ones in NOT_CORE). Each needs one valid
+public module of the package. Each needs one valid
 example call in api_examples.EXAMPLES, or test_every_public_function_has_an_example
 fails. From that call, every argument in turn is replaced by each value of the
 bad-input classes of its kind (an array: wrong number of dimensions, a wrong or
@@ -48,18 +48,13 @@ from hypothesis import strategies as st
 
 import rnn_core
 
-# Modules moving out of rnn_core (issue 13): the slider framework, the chapters'
-# experiments and figures. They are not the numerical core and get their own tests.
-NOT_CORE = {"interactive", "charts", "diagrams", "vanishing", "remedies", "cost"}
-
-
 # --- the public API ------------------------------------------------------------------
 
 
 def core_modules():
-    """Every public module of rnn_core that belongs to the numerical core."""
+    """Every public module of rnn_core (the numerical core, since issue 13 all of it)."""
     found = pkgutil.iter_modules(rnn_core.__path__)
-    names = sorted(m.name for m in found if not m.name.startswith("_") and m.name not in NOT_CORE)
+    names = sorted(m.name for m in found if not m.name.startswith("_"))
     return [importlib.import_module(f"rnn_core.{name}") for name in names]
 
 

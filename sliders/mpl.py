@@ -1,0 +1,256 @@
+"""The matplotlib renderer: a chart spec drawn as a matplotlib figure, and as a PNG.
+
+matplotlib is imported inside the functions, so importing :mod:`sliders` costs nothing
+until a figure is drawn.
+"""
+
+import io
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import as_int
+from .spec import chart_data
+from .style import CMAPS, WIDTH
+
+__all__ = ["FigurePNG", "draw", "draw_frames", "to_figure", "to_matplotlib", "to_png"]
+
+
+def _mpl_cmap(name):
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(name, CMAPS[name])
+
+
+def _mpl_mark(ax, m, zorder=2):
+    """Draw one resolved mark dict on a matplotlib Axes; return its artist."""
+    t, dashes = m["t"], (0, (6 / 1.75, 4 / 1.75))  # same 6-on 4-off pattern as the SVG
+    style = {"label": m.get("label") or None, "color": m.get("color"), "zorder": zorder}
+    if t == "line":
+        ls = dashes if m["dash"] else "-"
+        return ax.plot(
+            m["x"], m["y"], ls=ls, lw=1.75, marker="o" if m["marker"] else None, ms=4, **style
+        )[0]
+    if t == "points":
+        return ax.plot(m["x"], m["y"], ls="none", marker="o", ms=5, **style)[0]
+    if t == "bars":
+        return ax.bar(m["x"], m["y"], width=m["width"], **style)
+    if t == "band":
+        return ax.fill_between(m["x"], m["lo"], m["hi"], alpha=0.25, lw=0, **style)
+    if t in ("hline", "vline"):
+        line, at = (ax.axhline, m["y"]) if t == "hline" else (ax.axvline, m["x"])
+        return line(at, ls=dashes if m["dash"] else "-", lw=1.25, **style)
+    if t == "text":
+        return ax.text(
+            m["x"], m["y"], m["text"], color=m["color"], ha=m["align"], fontsize=9, zorder=zorder
+        )
+    img = ax.imshow(
+        m["z"],
+        cmap=_mpl_cmap(m["cmap"]),
+        vmin=m["vmin"],
+        vmax=m["vmax"],
+        aspect="auto",
+        interpolation="nearest",
+        zorder=zorder,
+    )
+    ax.figure.colorbar(img, ax=ax, label=m["bar_label"] or "", fraction=0.08, pad=0.03)
+    _mpl_ticklabels(ax, m)
+    return img
+
+
+def _mpl_ticklabels(ax, m):
+    """Cells sit at whole-number positions: tick them by name, or by whole numbers."""
+    from matplotlib.ticker import MaxNLocator
+
+    for axis, labels in ((ax.xaxis, m["xlabels"]), (ax.yaxis, m["ylabels"])):
+        if labels:
+            axis.set_ticks(range(len(labels)), labels)
+        else:
+            axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _log_axis(axis, lim):
+    """A log axis ticked as renderer.js ticks it: decades labelled 10^k, or, when the
+    range holds less than one decade, a few plain numbers (never "2x10^1")."""
+    from matplotlib.ticker import MaxNLocator, NullFormatter, StrMethodFormatter
+
+    axis.axes.set_yscale("log")
+    axis.set_minor_formatter(NullFormatter())
+    lo, hi = lim
+    if np.floor(np.log10(hi) + 1e-9) - np.ceil(np.log10(lo) - 1e-9) < 1:
+        axis.set_major_locator(MaxNLocator(4))
+        axis.set_major_formatter(StrMethodFormatter("{x:g}"))
+
+
+def _mpl_chart(ax, c):
+    """Draw one resolved chart dict on ``ax``; return its marks' artists, in mark order."""
+    # zorder in list order, so marks stack as in the SVG
+    artists = [_mpl_mark(ax, m, 2 + i / 100) for i, m in enumerate(c["marks"])]
+    handles = [h for h, m in zip(artists, c["marks"]) if m.get("label")]
+    heat = any(m["t"] == "heatmap" for m in c["marks"])
+    if c["ylog"]:
+        _log_axis(ax.yaxis, c["ylim"])
+    ax.set_xlim(c["xlim"])
+    ax.set_ylim(c["ylim"])
+    ax.set_xlabel(c["xlabel"])
+    ax.set_ylabel(c["ylabel"])
+    if not heat:
+        ax.grid(True, color="#e6e6e6", lw=0.8)
+        ax.set_axisbelow(True)
+    n = len(handles) if c["legend"] else 0
+    # The legend sits above the plot, under the title, so it never covers data.
+    # As many columns as fit the axes' width (about 6 px a character at 9 pt).
+    root = ax.get_figure(root=True)  # a Figure, also when ax sits in a SubFigure
+    width_px = ax.get_position().width * root.get_figwidth() * root.dpi
+    longest = max((len(m["label"]) for m in c["marks"] if m.get("label")), default=0)
+    ncol = max(1, min(n, 4, int(width_px // (6 * longest + 36))))
+    rows = -(-n // ncol)
+    if n:
+        ax.legend(
+            handles=handles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=ncol,
+            frameon=False,
+            fontsize=9,
+            handlelength=1.8,
+            borderaxespad=0.1,
+        )
+    ax.set_title(c["title"], fontweight="bold", fontsize=11, pad=6 + 15 * rows)
+    return artists
+
+
+def draw(spec, height=360):
+    """The matplotlib figure of ``spec`` and, per chart, its marks' artists in mark order.
+
+    The artists let a caller move marks in place (see :mod:`sliders.live`) without
+    storing anything on matplotlib's own objects.
+    """
+    from matplotlib.figure import Figure
+
+    charts = chart_data(spec)
+    height = as_int("height", height, 150, 1200)
+    fig = Figure(figsize=(WIDTH / 100, height / 100), dpi=100, layout="constrained")
+    return fig, _draw_charts(fig, charts)
+
+
+def _draw_charts(container, charts):
+    """One row of axes in a Figure or SubFigure, one chart each; their artists."""
+    axes = container.subplots(1, len(charts), squeeze=False)[0]
+    return [_mpl_chart(ax, c) for ax, c in zip(axes, charts)]
+
+
+def draw_frames(specs, labels, height=360):
+    """Small multiples: one row per spec, each under its label, in one matplotlib figure.
+
+    Parameters
+    ----------
+    specs : sequence of Chart or Panels
+    labels : sequence of str
+        One per spec, e.g. the slider settings it shows.
+    height : int
+        Height in pixels of each row.
+
+    Examples
+    --------
+    >>> from sliders import Chart, Line
+    >>> fig = draw_frames([Chart("a", marks=[Line([0, 1], [0, 1])])] * 2, ["x = 0", "x = 1"])
+    >>> len(fig.axes), [f._suptitle.get_text() for f in fig.subfigs]
+    (2, ['x = 0', 'x = 1'])
+    """
+    from matplotlib.figure import Figure
+
+    height = as_int("height", height, 150, 1200)
+    fig = Figure(figsize=(WIDTH / 100, len(specs) * height / 100), dpi=100, layout="constrained")
+    rows = fig.subfigures(len(specs), 1, squeeze=False)[:, 0]
+    for row, spec, label in zip(rows, specs, labels):
+        _draw_charts(row, chart_data(spec))
+        row.suptitle(label, fontsize=11)
+    return fig
+
+
+def to_matplotlib(spec, height=360):
+    """Draw a chart spec with matplotlib.
+
+    Parameters
+    ----------
+    spec : Chart or Panels
+    height : int
+        Figure height in pixels at 100 dpi (the width is 720 px).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not registered with pyplot, so it is never shown twice or leaked.
+
+    Examples
+    --------
+    >>> from sliders import Bars, Chart, Line
+    >>> fig = to_matplotlib(Chart("t", marks=[Line([0, 1], [0, 1]), Bars([0, 1], [1, 2])]))
+    >>> len(fig.axes[0].lines), len(fig.axes[0].patches)
+    (1, 2)
+    """
+    return draw(spec, height)[0]
+
+
+HIDPI = 200  # dots per inch of the book's PNGs: twice their size in CSS px (100 per inch)
+
+
+class FigurePNG(NamedTuple):
+    """A rendered figure that Jupyter displays as a PNG image, ``width`` x ``height`` CSS
+    px when given (the PNG may hold more pixels, for HiDPI screens)."""
+
+    png: bytes
+    width: int | None = None
+    height: int | None = None
+
+    def _repr_png_(self):
+        if self.width is None:
+            return self.png
+        return self.png, {"width": self.width, "height": self.height}
+
+
+def to_png(fig, dpi=100, colors=None):
+    """PNG bytes of a matplotlib figure, with no date or software chunk (same figure, same
+    bytes); with ``colors``, reduced to a palette of that many colours (a chart has few:
+    a third of the bytes), without dithering."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    if colors is None:
+        return buf.getvalue()
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    image = image.quantize(colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def to_figure(spec, height=320):
+    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays.
+
+    Parameters
+    ----------
+    spec : Chart, Panels or matplotlib.figure.Figure
+    height : int
+        Height in pixels of a Chart or Panels (the width is 720).
+
+    Returns
+    -------
+    FigurePNG
+        At ``HIDPI`` dots per inch, shown at 100 CSS px per inch: sharp on HiDPI screens,
+        the same size on the page.
+
+    Examples
+    --------
+    >>> from sliders import Chart, Line
+    >>> fig = to_figure(Chart("t", marks=[Line([0, 1], [0, 1])]))
+    >>> fig.png[:4], fig.width, fig.height
+    (b'\\x89PNG', 720, 320)
+    """
+    from matplotlib.figure import Figure
+
+    fig = spec if isinstance(spec, Figure) else to_matplotlib(spec, height)
+    w, h = (round(v * 100) for v in fig.get_size_inches())
+    return FigurePNG(to_png(fig, dpi=HIDPI, colors=256), w, h)
