@@ -20,3 +20,50 @@ def test_regression_no_control_characters_in_the_sources(page):
         if _CONTROL.search(line)
     ]
     assert not hits, f"{page.name}: control characters on lines {[n for n, _ in hits]}"
+
+
+# The article column holds 77 characters of code at 1280 px (test_browser's
+# test_code_and_outputs_fit_the_column measures it in the built page); a source
+# line longer than this scrolls sideways on screen and runs out of the box in print.
+CODE_COLUMN = 76
+_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
+_HIDDEN = re.compile(r"remove-(cell|input)")
+
+
+def visible_code_lines(text):
+    """(line number, text) of every code line a reader sees, metadata left out.
+
+    A cell's metadata is a YAML block between ``---`` lines or leading ``:key:``
+    lines; cells tagged remove-cell or remove-input are not shown at all.
+    """
+    for cell in _CELL.finditer(text):
+        lines = cell.group(1).splitlines()
+        if lines and lines[0] == "---":
+            skip = lines.index("---", 1) + 1
+        else:
+            skip = next((i for i, s in enumerate(lines) if not s.startswith(":")), len(lines))
+        if _HIDDEN.search("\n".join(lines[:skip])):
+            continue
+        first = text.count("\n", 0, cell.start(1)) + 1
+        yield from enumerate(lines[skip:], first + skip)
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in toc_pages() if p.suffix == ".md"], ids=lambda p: p.stem
+)
+def test_code_lines_fit_the_column(page):
+    long = [
+        (n, len(s)) for n, s in visible_code_lines(page.read_text("utf8")) if len(s) > CODE_COLUMN
+    ]
+    assert not long, f"{page.name}: (line, length) of code lines over {CODE_COLUMN}: {long}"
+
+
+def test_visible_code_lines_skip_metadata_and_hidden_cells():
+    text = (
+        "```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: "
+        + "a" * 90
+        + "\n---\nx = 1\n```\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
+        + "y" * 90
+        + "\n```\n```{code-cell} ipython3\nz = 2\n```\n"
+    )
+    assert list(visible_code_lines(text)) == [(7, "x = 1"), (15, "z = 2")]
