@@ -81,19 +81,21 @@ def _cell(cell):
     return _CELLS[as_choice("cell", cell, _CELLS)]
 
 
-def _check_params(cell, params, sizes):
+def _check_params(cell, params, sizes, members=False):
     """Validate ``params`` (the keys and shapes of ``init_recall``) against ``sizes``.
 
-    ``Wh`` comes first: it fixes H and the gate width G H (G = 4 for the LSTM).
+    ``Wh`` comes first: it fixes H and the gate width G H (G = 4 for the LSTM, 3 for
+    the GRU). ``members``: an ensemble's parameters, each with a leading axis K.
     """
     G = _cell(cell)[2]
     specs = {"Wh": ("H", "GH"), "Wx": ("D", "GH"), "b": ("GH",), "Wy": ("H", "V"), "by": ("V",)}
-    p = as_params("params", params, specs, sizes, exact=True)
+    lead = ("K",) if members else ()
+    p = as_params("params", params, {k: (*lead, *s) for k, s in specs.items()}, sizes, exact=True)
     if sizes["GH"] != G * sizes["H"]:
         width = "H" if G == 1 else f"{G}H"
         raise ValueError(
-            f"params['Wh']: expected shape (H, {width}) for the {cell!r} cell, "
-            f"got shape {p['Wh'].shape}"
+            f"params['Wh']: expected shape ({'K, ' * members}H, {width}) for the {cell!r} "
+            f"cell, got shape {p['Wh'].shape}"
         )
     return p
 
@@ -264,7 +266,7 @@ def recall_accuracy(cell, params, x, y):
 
     Parameters
     ----------
-    cell : {"rnn", "lstm"}
+    cell : {"rnn", "lstm", "gru"}
     params : dict of str to ndarray
         As from ``init_recall``.
     x : ndarray, shape (N, T, D)
