@@ -94,20 +94,20 @@ def _sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, the weights and a state.
+def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b, G=4):
+    """Validate an input, the weights of ``G`` gate blocks and a state.
 
-    ``Wh`` (H, 4H) fixes H; the state is checked last, so that a state whose H
-    disagrees with all three weights is the argument blamed.
+    ``Wh`` (H, G H) fixes H; the state is checked last, so that a state whose H
+    disagrees with all three weights is the argument blamed. (The GRU, G = 3, shares it.)
     """
     sizes = {}
     x = as_array(x_name, x, x_spec, sizes)
     Wh = as_real("Wh", Wh, finite=False)
-    check_shape("Wh", Wh.shape, ("H", "4H"))  # the number of dimensions, before reading H
+    check_shape("Wh", Wh.shape, ("H", f"{G}H"))  # the number of dimensions, before reading H
     H = sizes["H"] = Wh.shape[0]
-    Wh = as_array("Wh", Wh, (H, 4 * H))
-    Wx = as_array("Wx", Wx, (sizes["D"], 4 * H))
-    b = as_array("b", b, (4 * H,))
+    Wh = as_array("Wh", Wh, (H, G * H))
+    Wx = as_array("Wx", Wx, (sizes["D"], G * H))
+    b = as_array("b", b, (G * H,))
     h = as_array(h_name, h, ("N", "H"), sizes)
     return x, h, Wx, Wh, b
 
