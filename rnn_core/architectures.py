@@ -266,16 +266,31 @@ def stacked_forward(x, layers):
     >>> [h.shape for h in stacked_forward(np.ones((5, 6, 3)), layers)]
     [(5, 6, 4), (5, 6, 2)]
     """
-    states, inputs = [], x
-    for i, layer in enumerate(layers):
-        if len(layer) != 3:
-            raise ValueError(f"layers[{i}]: expected (Wx, Wh, b), got {len(layer)} arrays")
-        Wx, Wh, b = layer
-        inputs, _ = rnn_forward(inputs, np.zeros((np.shape(inputs)[0], np.shape(Wh)[0])), Wx, Wh, b)
-        states.append(inputs)
-    if not states:
+    inputs = as_array("x", x, ("N", "T", "D"))
+    if isinstance(layers, (str, bytes, dict)) or not isinstance(layers, (list, tuple)):
+        raise ValueError(f"layers: expected a list of (Wx, Wh, b), got {type(layers).__name__}")
+    if not layers:
         raise ValueError("layers: expected at least one layer, got none")
+    states = []
+    for i, layer in enumerate(layers):
+        inputs = _layer_states(f"layers[{i}]", inputs, layer)
+        states.append(inputs)
     return states
+
+
+def _layer_states(name, x, layer):
+    """States (N, T, H) of one tanh layer ``(Wx, Wh, b)`` over a validated ``x`` from zero.
+
+    The layer's arrays are named ``name.Wx``, ``name.Wh`` and ``name.b`` in errors.
+    """
+    if not isinstance(layer, (list, tuple)) or len(layer) != 3:
+        got = f"{len(layer)} arrays" if isinstance(layer, (list, tuple)) else type(layer).__name__
+        raise ValueError(f"{name}: expected (Wx, Wh, b), got {got}")
+    sizes = {"D": x.shape[-1]}
+    Wh = as_array(f"{name}.Wh", layer[1], ("H", "H"), sizes)
+    Wx = as_array(f"{name}.Wx", layer[0], ("D", "H"), sizes)
+    b = as_array(f"{name}.b", layer[2], ("H",), sizes)
+    return rnn_forward(x, np.zeros((x.shape[0], sizes["H"])), Wx, Wh, b)[0]
 
 
 def bidirectional_forward(x, forward, backward):
@@ -304,8 +319,9 @@ def bidirectional_forward(x, forward, backward):
     >>> bidirectional_forward(np.ones((4, 5, 2)), cell, cell).shape
     (4, 5, 6)
     """
-    ahead = stacked_forward(x, [forward])[0]
-    behind = stacked_forward(np.asarray(x, float)[:, ::-1], [backward])[0][:, ::-1]
+    x = as_array("x", x, ("N", "T", "D"))
+    ahead = _layer_states("forward", x, forward)
+    behind = _layer_states("backward", np.ascontiguousarray(x[:, ::-1]), backward)[:, ::-1]
     return np.concatenate([ahead, behind], axis=-1)
 
 
