@@ -293,6 +293,15 @@ def fit_direct(x, tau, k):
 def predict_direct(model, x, k):
     """The direct ``k``-step predictions of ``model`` (from ``fit_direct``) for ``x``.
 
+    Parameters
+    ----------
+    model : ARModel
+        From ``fit_direct`` with the same ``k``; ``tau`` is ``len(model.coef)``.
+    x : array_like, shape (T,)
+        At least ``tau + k`` values.
+    k : int
+        Horizon, >= 1.
+
     Returns
     -------
     ndarray, shape (T - tau - k + 1,)

@@ -601,6 +601,17 @@ def tuned_unigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.
     """The unigram baseline with its pseudo-count chosen as :func:`tuned_bigram_perplexity`
     chooses the bigram's: on the last 10% of ``train_ids``, never on ``test_ids``.
 
+    Parameters
+    ----------
+    train_ids : ndarray of int, shape (n,)
+        At least 20 ids in ``[0, V)``.
+    test_ids : ndarray of int, shape (m,)
+        At least 2 ids in ``[0, V)``.
+    V : int
+        Vocabulary size, >= 1.
+    alphas : sequence of float
+        The candidates, each > 0.
+
     Returns
     -------
     perplexity : float
