@@ -8,7 +8,7 @@ here, so a new function is covered by adding one entry; what the classes are, an
 which shapes belong together, it reads from the function's docstring.
 
 Sizes are small and all different, so that a mix-up of two of them shows:
-N = 2, T = 3, D = 2, H = 3, V = 4.
+N = 2, T = 3, D = 2, H = 3, V = 4; an ensemble has K = 2 members.
 """
 
 import functools
@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from rnn_core import ar, cell, data, layers, lm, lstm, optim, symbolic, tasks
+from rnn_core import ar, cell, data, ensemble, gru, layers, lm, lstm, optim, symbolic, tasks
 
 
 class Example(NamedTuple):
@@ -106,6 +106,42 @@ def _lstm_step_args():
     }
 
 
+def _gru_args(seed=0):
+    r = _rng(seed)
+    return {
+        "x": r.standard_normal((N, T, D)),
+        "h0": r.standard_normal((N, H)),
+        "Wx": r.standard_normal((D, 3 * H)) / np.sqrt(D),
+        "Wh": r.standard_normal((H, 3 * H)) / np.sqrt(H),
+        "b": 0.1 * r.standard_normal(3 * H),
+    }
+
+
+def _gru_step_args():
+    a = _gru_args()
+    return {"x": a["x"][:, 0], "h_prev": a["h0"], "Wx": a["Wx"], "Wh": a["Wh"], "b": a["b"]}
+
+
+def _layer(d_in, h, seed):
+    """One tanh RNN layer's (Wx, Wh, b)."""
+    r = _rng(seed)
+    return (r.standard_normal((d_in, h)), 0.5 * np.eye(h), 0.1 * r.standard_normal(h))
+
+
+K, SEEDS = 2, [0, 1]
+
+
+def _ens_recall():
+    """Ensemble recall arguments: params (K, ...), x (K, N, T, D), y (K, N)."""
+    pairs = [tasks.recall_task(N, k=2, V=V, seed=s) for s in SEEDS]
+    x, y = np.stack([a for a, _ in pairs]), np.stack([b for _, b in pairs])
+    return {"params": ensemble.init("rnn", SEEDS, V=V, H=H), "x": x, "y": y}
+
+
+def _ens_lm_params():
+    return ensemble.init_lm(SEEDS, V=V, D=D, H=H)
+
+
 def _ids(shape, high=V, seed=2):
     return _rng(seed).integers(0, high, size=shape)
 
@@ -190,6 +226,15 @@ _RNN_CACHE = {"cache": ("N", "T", "H")}
 _TRAIN_LM = {"D": 2, "H": 3, "k": 3, "batch": 2, "epochs": 1, "lr": 0.05, "max_norm": 5.0}
 _TRAIN_RECALL = {"steps": 2, "batch": 2, "n_train": 4, "n_test": 3, "V": 2}
 
+# None is a documented threshold: no clipping.
+_NO_CLIP = {"max_norm": (("None",), "max_norm=None trains without clipping")}
+# member takes any dict of (K, ...) arrays.
+_ANY_MEMBERS = {"params": (("missing", "['w'] ndim", "['b'] ndim"), "any arrays (K, ...)")}
+# An ensemble's params fix K (members) and the sizes of each member's model.
+_ENS = {"params": ("K", "D", "H", "V")}
+_ENS_LM = {"params": ("K", "V", "D", "H")}
+_ENS_TRAIN_RECALL = {"steps": 2, "batch": 2, "n_train": 4, "n_test": 3}
+
 # w and b broadcast against each other: any shapes that broadcast are valid.
 _BROADCAST = (("ndim", "shape"), "w and b broadcast against each other")
 
@@ -224,6 +269,77 @@ EXAMPLES = {
         {"cache": lstm.lstm_forward(**_lstm_args())[1]}
     ),
     "rnn_core.lstm.sigmoid": lambda: Example({"z": _rng(8).standard_normal((2, 3))}),
+    # --- gru --------------------------------------------------------------------
+    "rnn_core.gru.gru_forward": lambda: Example(_gru_args()),
+    "rnn_core.gru.gru_backward": lambda: Example(
+        {"dh": _dh(), "cache": gru.gru_forward(**_gru_args())[1]}, shapes=_RNN_CACHE
+    ),
+    "rnn_core.gru.gru_step_forward": lambda: Example(_gru_step_args()),
+    "rnn_core.gru.gru_step_backward": lambda: Example(
+        {"dh": _dh()[:, 0], "cache": gru.gru_step_forward(**_gru_step_args())[1]},
+        shapes={"cache": ("N", "H")},
+    ),
+    "rnn_core.gru.update_path_gradient": lambda: Example(
+        {"cache": gru.gru_forward(**_gru_args())[1]}
+    ),
+    # --- ensemble ---------------------------------------------------------------
+    "rnn_core.ensemble.init": lambda: Example(
+        {"cell": "lstm", "seeds": SEEDS, "V": 3, "H": 2, "forget_bias": 2.0}
+    ),
+    "rnn_core.ensemble.run": lambda: Example(
+        {"cell": "gru", "params": ensemble.init("gru", SEEDS, V=V, H=H), **_ens_x()},
+        shapes=_ENS,
+    ),
+    "rnn_core.ensemble.recall_loss": lambda: Example(
+        {"cell": "rnn", **_ens_recall(), "truncate": 2}, past={"truncate": 10}, shapes=_ENS
+    ),
+    "rnn_core.ensemble.recall_input_gradient": lambda: Example(
+        {"cell": "rnn", **_ens_recall(), "truncate": 2}, past={"truncate": 10}, shapes=_ENS
+    ),
+    "rnn_core.ensemble.accuracy": lambda: Example({"cell": "rnn", **_ens_recall()}, shapes=_ENS),
+    "rnn_core.ensemble.clip_grad_norm": lambda: Example(
+        {"grads": _ens_grads(), "max_norm": 1.0}, lenient={**_ANY_GRADS, **_NO_CLIP}
+    ),
+    "rnn_core.ensemble.stack": lambda: Example({"params_list": [_grads(), _grads()]}),
+    "rnn_core.ensemble.member": lambda: Example(
+        {"params": _ens_grads(), "k": 1}, past={"k": K}, lenient=_ANY_MEMBERS
+    ),
+    "rnn_core.ensemble.train_recall": lambda: Example(
+        {"cell": "rnn", "k": 1, "seeds": SEEDS, **_TRAIN_RECALL, "H": 2, "lr": 0.05}
+    ),
+    "rnn_core.ensemble.train_recall_from": lambda: Example(
+        {
+            "params": ensemble.init("rnn", SEEDS, V=2, H=2),
+            "cell": "rnn",
+            "k": 1,
+            "seeds": SEEDS,
+            **_ENS_TRAIN_RECALL,
+            "V": 2,
+            "lr": 0.05,
+            "max_norm": 1.0,
+            "truncate": 1,
+        },
+        past={"truncate": 10},
+        shapes=_ENS,
+        lenient=_NO_CLIP,
+    ),
+    "rnn_core.ensemble.init_lm": lambda: Example({"seeds": SEEDS, "V": 4, "D": 2, "H": 3}),
+    "rnn_core.ensemble.lm_loss": lambda: Example(
+        {
+            "params": _ens_lm_params(),
+            "inputs": _ids((N, T)),
+            "targets": _ids((N, T), seed=3),
+            "h0": _rng(17).standard_normal((K, N, H)),
+        },
+        shapes=_ENS_LM,
+    ),
+    "rnn_core.ensemble.perplexity": lambda: Example(
+        {"params": _ens_lm_params(), "ids": _stream(7), "k": 3}, past={"k": 50}, shapes=_ENS_LM
+    ),
+    "rnn_core.ensemble.train_lm": lambda: Example(
+        {"ids": _stream(), "V": V, "seeds": SEEDS, **_TRAIN_LM, "valid_ids": _stream(6, seed=5)},
+        lenient=_NO_CLIP,
+    ),
     # --- rtrl, truncation, slips ------------------------------------------------
     "rnn_core.rtrl.rtrl_gradients": lambda: Example({**_rnn_args(), "dh": _dh()}),
     "rnn_core.truncation.truncated_gradient": lambda: Example(
@@ -327,7 +443,6 @@ EXAMPLES = {
     ),
     # --- tasks --------------------------------------------------------------------
     "rnn_core.tasks.recall_task": lambda: Example({"n": 3, "k": 2, "V": 3, "seed": 1}),
-    "rnn_core.tasks.adding_problem": lambda: Example({"n": 3, "T": 4, "seed": 1}),
     "rnn_core.tasks.init_recall": lambda: Example(
         {"cell": "lstm", "D": 3, "H": 2, "V": 4, "seed": 1, "forget_bias": 2.0}
     ),
@@ -361,7 +476,8 @@ EXAMPLES = {
             "max_norm": 1.0,
             "seed": 0,
             "forget_bias": 1.0,
-        }
+        },
+        lenient=_NO_CLIP,
     ),
     "rnn_core.tasks.train_recall_from": lambda: Example(
         {
@@ -375,6 +491,7 @@ EXAMPLES = {
             "truncate": 1,
         },
         past={"truncate": 10},
+        lenient=_NO_CLIP,
     ),
     # --- lm -----------------------------------------------------------------------
     "rnn_core.lm.init_lm": lambda: Example({"V": 4, "D": 2, "H": 3, "seed": 1}),
@@ -388,7 +505,8 @@ EXAMPLES = {
         shapes={"params": ("V", "D", "H")},
     ),
     "rnn_core.lm.train_lm": lambda: Example(
-        {"ids": _stream(), "V": V, **_TRAIN_LM, "seed": 0, "valid_ids": _stream(6, seed=5)}
+        {"ids": _stream(), "V": V, **_TRAIN_LM, "seed": 0, "valid_ids": _stream(6, seed=5)},
+        lenient=_NO_CLIP,
     ),
     "rnn_core.lm.perplexity": lambda: Example(
         {"params": _lm_params(), "ids": _stream(7), "k": 3}, past={"k": 50}
@@ -406,6 +524,10 @@ EXAMPLES = {
     "rnn_core.lm.tuned_bigram_perplexity": lambda: Example(
         {"train_ids": _stream(24), "test_ids": _stream(5, seed=6), "V": V, "alphas": [0.1, 1.0]}
     ),
+    "rnn_core.lm.bigram_table": lambda: Example({"train_ids": _stream(), "V": V, "alpha": 0.5}),
+    "rnn_core.lm.tuned_unigram_perplexity": lambda: Example(
+        {"train_ids": _stream(24), "test_ids": _stream(5, seed=6), "V": V, "alphas": [0.1, 1.0]}
+    ),
     "rnn_core.lm.uniform_perplexity": lambda: Example({"V": 5}),
     "rnn_core.lm.cross_validate": lambda: Example(
         {
@@ -416,7 +538,8 @@ EXAMPLES = {
             "alphas": [0.5],
             **_TRAIN_LM,
             "batch": 1,
-        }
+        },
+        lenient=_NO_CLIP,
     ),
     # --- ar -------------------------------------------------------------------------
     "rnn_core.ar.fit_ar": lambda: Example({"x": _series(), "tau": 2, "intercept": True}),
@@ -428,6 +551,12 @@ EXAMPLES = {
     "rnn_core.ar.rollout": lambda: Example({"model": _model(), "history": _series(4), "steps": 3}),
     "rnn_core.ar.select_tau": lambda: Example(
         {"x_train": _series(), "x_valid": _series(5, seed=7), "taus": [1, 2], "intercept": False}
+    ),
+    "rnn_core.ar.fit_direct": lambda: Example({"x": _series(), "tau": 2, "k": 2}),
+    "rnn_core.ar.predict_direct": lambda: Example(
+        {"model": _model(), "x": _series(6), "k": 2},
+        past={"k": 5},
+        also_named={"k": ("x",)},  # x must hold tau + k values: a k past it names x
     ),
     "rnn_core.ar.latent_states": lambda: Example({"x": _series(5), "lam": 0.5, "h0": 0.1}),
     # --- data -----------------------------------------------------------------------
@@ -499,6 +628,18 @@ EXAMPLES = {
     "rnn_core.architectures.encoder_decoder": lambda: Example(
         {"x": _rng(23).standard_normal((N, T, D)), "params": _arch(), "T_out": 2},
         shapes=_ARCH,
+    ),
+    "rnn_core.architectures.stacked_forward": lambda: Example(
+        {"x": _rng(23).standard_normal((N, T, D)), "layers": [_layer(D, H, 27), _layer(H, 2, 28)]},
+        shapes={"layers": ("D",)},  # the first layer's Wx is (D, H_0)
+    ),
+    "rnn_core.architectures.bidirectional_forward": lambda: Example(
+        {
+            "x": _rng(23).standard_normal((N, T, D)),
+            "forward": _layer(D, H, 27),
+            "backward": _layer(D, 2, 28),
+        },
+        shapes={"forward": ("D",), "backward": ("D",)},  # each Wx is (D, H)
     ),
     "rnn_core.architectures.recursive_forward": lambda: Example(
         {
@@ -584,3 +725,12 @@ def _arch(keys=None):
 
 def _sym():
     return symbolic.symbols()
+
+
+def _ens_x():
+    return {"x": _rng(29).standard_normal((K, N, T, V + 1))}
+
+
+def _ens_grads():
+    r = _rng(30)
+    return {"w": r.standard_normal((K, 2, 3)), "b": r.standard_normal((K, 3))}

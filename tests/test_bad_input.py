@@ -8,8 +8,9 @@ bad-input classes of its kind (an array: wrong number of dimensions, a wrong or
 mismatched size on each axis, empty, complex, bool, strings, None, ragged, NaN,
 +/-inf, 1e300, 1e-300; a number: complex, bool, a string, NaN, inf, an array, 0,
 negative, 1e300; an int: 2.5, a float, bool, a string, negative, 0, past the
-sequence; a cache: a plain tuple, a dict, another type; and so on), and the
-outcome must be what the class calls for:
+sequence; a cache: a plain tuple, a dict, another type; a layer's (Wx, Wh, b), a
+list of layers or a list of parameter dicts: None, too short or empty, and each
+entry's bad classes; and so on), and the outcome must be what the class calls for:
 
 - ``error``: a ValueError or TypeError whose message starts with the argument's
   name (``x: expected ..., got ...``; ``params['Wx']:`` and ``model.coef:`` count
@@ -355,6 +356,59 @@ def dict_cases(arg, v, others, rng, vary=False):
         yield Case(arg, f"[{key!r}] list", {**v, key: a.tolist()}, "same")
 
 
+def _entry_cases(a, rng, vary):
+    """(label, value, expect, shared): bad entries of a container of arrays; ``shared``:
+    a size another argument fixes may be the one named."""
+    at = _flat_index(rng, a.shape) if vary else (0,) * a.ndim
+    for label, entry in [
+        ("complex", a + 0.5j),
+        ("nan", _with(a, at, np.nan)),
+        ("bool", a > 0),
+        ("str", a.astype(str)),
+    ]:
+        yield label, entry, "error", False
+    for label, entry in [("ndim+1", a[..., None]), ("shape[0]+1", _grow(a, 0, 1))]:
+        yield label, entry, "error", True
+    yield "1e300", np.full_like(a, 1e300), "lenient", False
+    yield "list", a.tolist(), "same", False
+
+
+def arrays_cases(arg, v, others, rng, vary=False):
+    """A tuple of weight arrays, such as one layer's (Wx, Wh, b)."""
+    for label, value in [("None", None), ("short", v[:-1]), ("array", np.zeros(len(v)))]:
+        yield Case(arg, label, value, "error")
+    for i, a in enumerate(v):
+        for label, entry, expect, shared in _entry_cases(a, rng, vary):
+            value = (*v[:i], entry, *v[i + 1 :])
+            yield Case(arg, f"[{i}] {label}", value, expect, (arg, *others) if shared else ())
+    yield Case(arg, "list", list(v), "same")
+
+
+def layers_cases(arg, v, others, rng, vary=False):
+    """A list of layers, each a tuple of weight arrays (a stacked RNN's)."""
+    for label, value in [("None", None), ("empty", []), ("one layer, unlisted", v[0])]:
+        yield Case(arg, label, value, "error")
+    for i, layer in enumerate(v):
+        for case in arrays_cases(f"{arg}[{i}]", layer, others, rng, vary):
+            value = [*v[:i], case.value, *v[i + 1 :]]
+            names = (arg, *others) if case.names else (arg,)
+            yield Case(arg, f"[{i}]{case.label}", value, case.expect, names)
+    yield Case(arg, "tuple", tuple(v), "same")
+
+
+def dicts_cases(arg, v, rng, vary=False):
+    """A list of parameter dicts with the same keys and shapes (an ensemble's members)."""
+    first = next(iter(v[0]))
+    bad = [("None", None), ("empty", []), ("a dict", v[0]), ("a dict entry", [v[0], 1.0])]
+    bad += [("missing key", [v[0], {k: a for k, a in v[1].items() if k != first}])]
+    for label, value in bad:
+        yield Case(arg, label, value, "error")
+    for key, a in v[-1].items():
+        for label, entry, expect, _ in _entry_cases(a, rng, vary):
+            yield Case(arg, f"[-1][{key!r}] {label}", [*v[:-1], {**v[-1], key: entry}], expect)
+    yield Case(arg, "tuple", tuple(v), "same")
+
+
 class _Foreign(NamedTuple):
     """A NamedTuple of the wrong type, for the cache and record arguments."""
 
@@ -440,6 +494,12 @@ def kind_of(arg, value, example):
         return "ints"
     if isinstance(value, (list, tuple)) and value and all(type(t) is float for t in value):
         return "reals"
+    if isinstance(value, tuple) and value and all(isinstance(t, np.ndarray) for t in value):
+        return "arrays"
+    if isinstance(value, list) and value and all(isinstance(t, tuple) for t in value):
+        return "layers"
+    if isinstance(value, list) and value and all(isinstance(t, dict) for t in value):
+        return "dicts"
     raise AssertionError(f"{arg}: no bad-input classes for a {type(value).__name__}")
 
 
@@ -472,6 +532,12 @@ def _argument_cases(qualname, example, rng, vary):
             yield from int_cases(arg, value, example.past, rng, vary)
         elif kind == "dict":
             yield from dict_cases(arg, value, [a for a in example.args if a != arg], rng, vary)
+        elif kind in ("arrays", "layers"):
+            others = [a for a in example.args if a != arg]
+            cases = arrays_cases if kind == "arrays" else layers_cases
+            yield from cases(arg, value, others, rng, vary)
+        elif kind == "dicts":
+            yield from dicts_cases(arg, value, rng, vary)
         elif kind in ("cache", "record"):
             cases = model_cases if isinstance(value, rnn_core.ARModel) else record_cases
             yield from cases(arg, value, rng, vary)
