@@ -16,9 +16,11 @@ import rnn_core
 from rnn_core import (
     SGD,
     Adam,
+    architectures,
     clip_grad_norm,
     embedding_backward,
     embedding_forward,
+    ensemble,
     global_norm,
     linear_grad_terms,
     linear_rnn_grads,
@@ -295,7 +297,8 @@ def test_regression_train_lm_checks_valid_ids_before_training(monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("train_lm trained before checking valid_ids")
 
-    monkeypatch.setattr(rnn_core.lm, "lm_loss", no_training)
+    # lm.train_lm is ensemble.train_lm with one member: its epochs are ensemble._lm_epoch.
+    monkeypatch.setattr(rnn_core.ensemble, "_lm_epoch", no_training)
     with pytest.raises(ValueError, match=r"^valid_ids: expected integer ids, got dtype float64"):
         rnn_core.train_lm(
             np.tile([0, 1, 2], 10),
@@ -388,3 +391,83 @@ def test_regression_markov_chain_joint_accepts_a_float32_table():
     assert joint.sum() == pytest.approx(1.0, abs=1e-6)
     with pytest.raises(ValueError, match=r"^P: expected rows summing to 1"):
         markov_chain_joint([0.5, 0.5], np.array([[0.3, 0.7], [0.1, 0.8999]], np.float32), 2)
+
+
+# --- the same promises for what main added since the review -------------------------
+# (ensembles, the GRU, stacked and bidirectional RNNs): the harness covers their
+# classes of input; these pin the cases the review found in their single-model twins.
+
+
+def test_regression_ensemble_clip_grad_norm_1e200_keeps_each_members_direction():
+    clipped, norms = ensemble.clip_grad_norm({"w": np.array([[1e200, 1e200], [3.0, 4.0]])}, 1.0)
+    np.testing.assert_allclose(clipped["w"], [[2**-0.5, 2**-0.5], [0.6, 0.8]], rtol=1e-15)
+    np.testing.assert_allclose(norms, [np.sqrt(2) * 1e200, 5.0], rtol=1e-15)
+
+
+def test_regression_ensemble_clip_grad_norm_beyond_float64_names_the_member():
+    with pytest.raises(ValueError, match=r"^grads: the global norm of member 1 overflowed"):
+        ensemble.clip_grad_norm({"w": np.array([[1.0, 1.0], [1.5e308, 1.5e308]])}, 1.0)
+
+
+def test_regression_gru_backward_overflow_raises_naming_the_step():
+    H, T = 1, 1100
+    Wh = np.array([[0.0, 0.0, 2000.0]])  # the candidate's recurrent weight: huge gain
+    b = np.array([-30.0, 30.0, 0.0])  # z shut (h = n), r open, n linear at 0
+    _, cache = rnn_core.gru_forward(np.zeros((1, T, 1)), np.zeros((1, H)), np.zeros((1, 3)), Wh, b)
+    dh = np.zeros((1, T, H))
+    dh[0, -1] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the GRU silences numpy itself
+        with pytest.raises(ValueError, match=r"^delta: overflowed float64 at step t = \d+ of T"):
+            rnn_core.gru_backward(dh, cache)
+
+
+def test_regression_gru_h0_with_the_wrong_H_blames_h0():
+    with pytest.raises(
+        ValueError, match=r"^h0: expected shape \(N, H\) with H = 2, got shape \(1, 3\)"
+    ):
+        rnn_core.gru_forward(
+            np.ones((1, 3, 1)), np.zeros((1, 3)), np.ones((1, 6)), np.ones((2, 6)), np.zeros(6)
+        )
+
+
+def test_regression_ensemble_member_past_the_last_member_is_named():
+    with pytest.raises(ValueError, match=r"^k: expected an integer in \[0, 1\], got 2"):
+        ensemble.member({"w": np.zeros((2, 3))}, 2)
+
+
+def test_regression_ensemble_train_recall_names_V_not_D():
+    with pytest.raises(ValueError, match=r"^V: expected an integer in \[2, inf\], got 2.5"):
+        ensemble.train_recall("rnn", 1, (0,), V=2.5)
+
+
+def test_regression_ensemble_train_recall_from_checks_params_before_training(monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("train_recall_from trained before checking params")
+
+    monkeypatch.setattr(rnn_core.ensemble, "_train", no_training)
+    params = ensemble.init("rnn", (0, 1), V=2, H=3)
+    del params["by"]
+    with pytest.raises(ValueError, match=r"^params: expected a dict with keys .*\(missing 'by'\)"):
+        ensemble.train_recall_from(params, "rnn", 1, (0, 1), V=2)
+
+
+def test_regression_ensemble_stack_names_the_member_whose_shape_differs():
+    with pytest.raises(ValueError, match=r"^params_list\[1\]\['w'\]: expected shape \(2,\)"):
+        ensemble.stack([{"w": np.zeros(2)}, {"w": np.zeros(3)}])
+
+
+def test_regression_ensemble_lm_training_that_diverges_is_an_error_not_inf():
+    with pytest.raises(ValueError, match=r"^perplexity: overflowed float64 in member 0"):
+        ensemble.train_lm(
+            np.tile([0, 1, 2, 1], 5), 3, (0, 1), D=2, H=3, k=3, batch=2, epochs=3, lr=1e300,
+            max_norm=None,
+        )  # fmt: skip
+
+
+def test_regression_stacked_forward_names_the_layer_and_its_weight():
+    x, layer = np.ones((1, 2, 3)), (np.ones((3, 4)), np.eye(4), np.zeros(4))
+    with pytest.raises(ValueError, match=r"^layers\[1\]\.Wx: expected shape \(D, H\) with D = 4"):
+        architectures.stacked_forward(x, [layer, layer])
+    with pytest.raises(ValueError, match=r"^backward\.b: expected real numbers"):
+        architectures.bidirectional_forward(x, layer, (*layer[:2], layer[2] + 1j))
