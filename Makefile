@@ -28,12 +28,18 @@ setup: $(VENV)/.stamp vendor
 
 # --- Python environment -----------------------------------------------------
 # Rebuilt when a requirements file or pyproject.toml changes. Every package is
-# pinned in the requirements files; rnn_core itself is installed editable.
-$(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(PY) -m pip install --quiet -e ".[figures]"
-	touch $@
+# pinned in the requirements files; rnn_core itself is installed editable. The
+# stamp holds the files' checksums: a checkout or `touch` that leaves them as they
+# were re-runs nothing (no pip, so no network).
+VENV_INPUTS := requirements.txt requirements-dev.txt pyproject.toml
+
+$(VENV)/.stamp: $(VENV_INPUTS)
+	@if [ -x $(PY) ] && sha256sum $(VENV_INPUTS) | cmp -s - $@; then touch $@; exit 0; fi; \
+	set -e; \
+	python3 -m venv $(VENV); \
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt; \
+	$(PY) -m pip install --quiet -e ".[figures]"; \
+	sha256sum $(VENV_INPUTS) > $@
 
 # --- Vendored JavaScript ----------------------------------------------------
 # The built pages must load nothing from outside hosts, so KaTeX's stylesheet and
@@ -46,30 +52,42 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 # maths and no typesetting script. axe-core, which only the browser tests inject into
 # the pages, goes to _vendor/test/. `npm pack` fetches just the package tarballs and
 # runs no install scripts.
-KATEX        := katex@0.16.47
-KATEX_SHA    := ad2d1ab2f7fcc227019784320e8a2c5218ff6bb333b36df4136d10365ae29375
-WIDGETS      := @jupyter-widgets/html-manager@1.0.15
-WIDGETS_SHA  := 2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638
-AXE          := axe-core@4.14.1
-AXE_SHA      := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
-VENDOR_OUT   := _vendor/extra/_static/vendor
+#
+# The packages, their checksums and what is extracted are listed in vendor.txt,
+# one line each (a package may have several lines, one per destination). The stamp
+# is a copy of that list: only a change to it re-runs the recipe. The recipe builds
+# the new _vendor in a hidden temporary folder, reusing a tarball already fetched
+# or already in _vendor/npm/ when its checksum matches (so a changed extraction
+# needs no network) and fetching the others; it replaces _vendor only after every
+# checksum has passed and every tarball is extracted. Offline or on a bad checksum
+# it fails, leaving the working _vendor as it was.
+VENDOR_LIST := vendor.txt
 
 vendor: _vendor/.stamp
 
-_vendor/.stamp: Makefile
-	rm -rf _vendor && mkdir -p _vendor/npm _vendor/test _vendor/katex-node $(VENDOR_OUT)/katex $(VENDOR_OUT)/jupyter-widgets
-	cd _vendor/npm && npm pack --silent $(KATEX) $(WIDGETS) $(AXE) >/dev/null
-	echo "$(KATEX_SHA)  _vendor/npm/katex-0.16.47.tgz" | sha256sum --check --quiet
-	echo "$(WIDGETS_SHA)  _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz" | sha256sum --check --quiet
-	echo "$(AXE_SHA)  _vendor/npm/axe-core-4.14.1.tgz" | sha256sum --check --quiet
-	tar -xzf _vendor/npm/katex-0.16.47.tgz -C $(VENDOR_OUT)/katex --strip-components=2 \
-	    --wildcards package/dist/katex.min.css 'package/dist/fonts/*.woff2'
-	tar -xzf _vendor/npm/katex-0.16.47.tgz -C _vendor/katex-node --strip-components=2 package/dist/katex.js
-	tar -xzf _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz -C $(VENDOR_OUT)/jupyter-widgets \
-	    --strip-components=2 --wildcards 'package/dist/embed.js*' 'package/dist/*.woff*' \
-	    'package/dist/*.ttf' 'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
-	tar -xzf _vendor/npm/axe-core-4.14.1.tgz -C _vendor/test --strip-components=1 package/axe.min.js
-	touch $@
+_vendor/.stamp: $(VENDOR_LIST)
+	@if [ -d _vendor/extra ] && cmp -s $(VENDOR_LIST) $@; then touch $@; exit 0; fi; \
+	set -euo pipefail; \
+	tmp=$$(mktemp -d .vendor.tmp.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir -p "$$tmp/new/npm"; \
+	grep -Ev '^[[:space:]]*(#|$$)' $(VENDOR_LIST) | while read -r spec sha dest strip members; do \
+	    name=$${spec#@}; name=$${name//\//-}; tgz="$$tmp/new/npm/$${name%@*}-$${name##*@}.tgz"; \
+	    if [ -e "$$tgz" ]; then :; \
+	    elif echo "$$sha  _vendor/npm/$${tgz##*/}" | sha256sum --check --quiet >/dev/null 2>&1; then \
+	        cp "_vendor/npm/$${tgz##*/}" "$$tgz"; \
+	    else \
+	        echo "make vendor: fetching $$spec"; \
+	        (cd "$$tmp/new/npm" && npm pack --silent "$$spec" >/dev/null); \
+	    fi; \
+	    echo "$$sha  $$tgz" | sha256sum --check --quiet; \
+	    mkdir -p "$$tmp/new/$$dest"; \
+	    set -f; \
+	    tar -xzf "$$tgz" -C "$$tmp/new/$$dest" --strip-components="$$strip" $$members; \
+	    set +f; \
+	done; \
+	cp $(VENDOR_LIST) "$$tmp/new/.stamp"; \
+	rm -rf "$$tmp/old"; if [ -e _vendor ]; then mv _vendor "$$tmp/old"; fi; \
+	mv "$$tmp/new" _vendor
 
 # --- Browser for the smoke test -----------------------------------------------
 # Playwright drives Debian's chromium (`playwright install` cannot download
