@@ -2,16 +2,30 @@
 
 matplotlib is imported inside the functions, so importing :mod:`sliders` costs nothing
 until a figure is drawn.
+
+For print (the environment variable ``SLIDERS_PRINT=1``, which the book's PDF build sets
+for its kernels) every figure also carries a vector PDF, ``application/pdf``, which
+myst-nb's LaTeX builder prefers over the PNG; the HTML and notebooks keep the PNG alone.
 """
 
 import io
+import os
 from typing import NamedTuple
 
 from ._validate import as_int
 from .spec import chart_data
 from .style import CMAPS, WIDTH
 
-__all__ = ["FigurePNG", "draw", "draw_frames", "to_figure", "to_matplotlib", "to_png"]
+__all__ = [
+    "FigurePNG",
+    "draw",
+    "draw_frames",
+    "print_build",
+    "to_figure",
+    "to_matplotlib",
+    "to_pdf",
+    "to_png",
+]
 
 
 def _mpl_cmap(name):
@@ -179,12 +193,21 @@ def to_matplotlib(spec, height=360):
 
 
 class FigurePNG(NamedTuple):
-    """A rendered figure that Jupyter displays as a PNG image."""
+    """A rendered figure that Jupyter displays as a PNG image, and a PDF if it has one."""
 
     png: bytes
+    pdf: bytes | None = None  # for print, see print_build()
 
     def _repr_png_(self):
         return self.png
+
+    def _repr_pdf_(self):
+        return self.pdf  # None: no application/pdf in the output
+
+
+def print_build():
+    """True when figures are made for print: ``SLIDERS_PRINT`` is ``1`` (the PDF build)."""
+    return os.environ.get("SLIDERS_PRINT", "") in ("1", "true", "yes")
 
 
 def to_png(fig, dpi=100):
@@ -195,8 +218,27 @@ def to_png(fig, dpi=100):
     return buf.getvalue()
 
 
+def to_pdf(fig):
+    """PDF bytes of a matplotlib figure: vector, its fonts embedded as TrueType (type 42,
+    which every PDF tool reads as text), no creation date (same figure, same bytes).
+
+    Examples
+    --------
+    >>> from sliders import Chart, Line
+    >>> to_pdf(to_matplotlib(Chart("t", marks=[Line([0, 1], [0, 1])])))[:5]
+    b'%PDF-'
+    """
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None})
+    return buf.getvalue()
+
+
 def to_figure(spec, height=320):
-    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays.
+    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays,
+    and also as a PDF when :func:`print_build`.
 
     Parameters
     ----------
@@ -218,4 +260,4 @@ def to_figure(spec, height=320):
     from matplotlib.figure import Figure
 
     fig = spec if isinstance(spec, Figure) else to_matplotlib(spec, height)
-    return FigurePNG(to_png(fig))
+    return FigurePNG(to_png(fig), to_pdf(fig) if print_build() else None)
