@@ -109,7 +109,9 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
         "Autocorrelation by lag of the sensor series after shuffling a fraction {f} of its "
         "positions, as bars, over the original autocorrelation as a dashed line."
     )
-    return Interactive([slider], chart, alt)
+    # The text: "by a fraction of one half, most of the structure is gone".
+    frames = [{"f": 0.25}, {"f": 0.5}, {"f": 1.0}]
+    return Interactive([slider], chart, alt, frames=frames)
 
 
 def markov_property_check(conditional, transition):

@@ -120,4 +120,6 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         "Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
         "heat map of words by units, and the model's most likely next words as bars."
     )
-    return Interactive([slider], chart, alt, height=340)
+    # The two readings of "say" (you say, I say), as the text compares them.
+    frames = [{"t": slider.snap(2)}, {"t": slider.snap(6)}]
+    return Interactive([slider], chart, alt, height=340, frames=frames)

@@ -131,7 +131,9 @@ def decay_slider(T_max=60, seed=0):
         "of the closed-form derivative of h_T with respect to w_H, as bars shaded by how "
         "many steps each term has travelled, near ones dark and far ones light."
     )
-    return Interactive(sliders, chart, alt)
+    # The three regimes the text quotes at T = 40: vanishing, ordinary, exploding.
+    frames = [{"w_h": 0.5}, {"w_h": 0.9}, {"w_h": 1.1}]
+    return Interactive(sliders, chart, alt, frames=frames)
 
 
 def saturation_slider(w_h=0.9, T=40, seed=0):
@@ -184,7 +186,9 @@ def saturation_slider(w_h=0.9, T=40, seed=0):
         "k steps for input scale s = {scale}, below the dashed linear-cell line |w_H|^k. "
         "Right: each step's factor |w_H| (1 - h_t^2), under a dashed line at |w_H|."
     )
-    return Interactive([slider], chart, alt)
+    # Small inputs (nearly linear), the default, and saturated inputs.
+    frames = [{"scale": 0.1}, {"scale": 1.0}, {"scale": 4.0}]
+    return Interactive([slider], chart, alt, frames=frames)
 
 
 def spectral_radius_slider(H=32, T=60, seed=0):
@@ -226,7 +230,9 @@ def spectral_radius_slider(H=32, T=60, seed=0):
         "state k steps earlier, for a tanh RNN with W_hh of spectral radius {radius}, "
         "against the dashed linear prediction rho^k and a line at 1."
     )
-    return Interactive([slider], chart, alt)
+    # The ends of the range; the figure after the slider shows 0.8, 1.0 and 1.2.
+    frames = [{"radius": 0.5}, {"radius": 1.5}]
+    return Interactive([slider], chart, alt, frames=frames)
 
 
 def spectral_radius_chart(radii=(0.8, 1.0, 1.2), H=32, T=60, seed=0):
