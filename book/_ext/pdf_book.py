@@ -85,7 +85,6 @@ BIBLIOGRAPHY = r"""
 \makeatother
 """
 
-# Code cells shaded, outputs framed on white (sphinxuseclass calls these by class name).
 # Table columns at least 40 pt wide, so that "symbol" is not broken as "sym-bol". Maths in
 # section titles, as PDF bookmarks: plain text. Sphinx names the contents after the first
 # toctree caption ("Before you start"): "Contents".
@@ -95,10 +94,9 @@ LAYOUT = r"""
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
 """
 
+# Code is shaded (sphinxsetup below); a code cell's output is framed on white instead
+# (sphinxuseclass calls this environment by the output's class name).
 CELLS = r"""
-\newenvironment{sphinxclasscell_input}
-  {\sphinxsetup{pre_background-TeXcolor={rgb}{0.96,0.96,0.96},
-                pre_border-TeXcolor={rgb}{0.80,0.80,0.80}}}{}
 \newenvironment{sphinxclasscell_output}
   {\sphinxsetup{pre_background-TeXcolor={rgb}{1,1,1},
                 pre_border-TeXcolor={rgb}{0.80,0.80,0.80}}}{}
@@ -121,11 +119,15 @@ LATEX_ELEMENTS = {
     "fontpkg": FONTS,
     "fvset": r"\fvset{fontsize=\small}",
     # Wrap long code lines, and break them inside a word when nothing else fits.
-    "sphinxsetup": "verbatimforcewraps=true, verbatimmaxunderfull=0, hmargin=2.5cm, vmargin=2.5cm",
+    "sphinxsetup": "verbatimforcewraps=true, verbatimmaxunderfull=0, hmargin=2.5cm, "
+    "vmargin=2.5cm, pre_background-TeXcolor={rgb}{0.96,0.96,0.96}, "
+    "pre_border-TeXcolor={rgb}{0.80,0.80,0.80}",
     "preamble": MATTER + BIBLIOGRAPHY + LAYOUT + CELLS,
     # Chapters start on the next page, not the next right-hand page: the PDF is read on
     # screens and printed a chapter at a time.
     "extraclassoptions": "openany,oneside",
+    # Bookmarks with chapter and section numbers, as in the contents.
+    "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered}{hyperref}",
     "makeindex": "",
     "printindex": "",
 }
