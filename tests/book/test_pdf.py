@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 import yaml
 from book_toc import toc_pages
@@ -218,6 +219,25 @@ def test_pdf_figures_are_vector_graphics_and_sliders_print_their_frames(pdf_text
     # Neither widget state nor the HTML of the static figures reached the page.
     for raw in ('class="rnnfig"', "<div", "<svg", "application/vnd.jupyter", "<script"):
         assert raw not in pdf_text and raw not in tex
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("pdf")
+def test_pdf_typesets_the_sympy_outputs_as_maths(request):
+    _need_pdf(request)
+    executed = PDF_DIR / "_build" / "jupyter_execute" / "book"
+    latex_outputs = [
+        out["data"]["text/latex"]
+        for path in sorted(executed.glob("*.ipynb"))
+        for cell in nbformat.read(path, as_version=4).cells
+        for out in cell.get("outputs", [])
+        if "text/latex" in out.get("data", {})
+    ]
+    assert len(latex_outputs) >= 5, "the chapters' sympy Math() outputs are missing"
+    tex = LATEX.joinpath("book.tex").read_text(encoding="utf8")
+    # IPython's Math writes $\displaystyle ...$; LaTeX gets it as a display, not as code.
+    assert tex.count(r"\begin{split}\displaystyle ") == len(latex_outputs)
+    assert r"\PYGZbs{}displaystyle" not in tex and r"\textbackslash{}displaystyle" not in tex
 
 
 @pytest.mark.slow
