@@ -5,8 +5,10 @@ latexmk with xelatex (Debian's texlive). This extension holds every setting of t
 build, so that _config.yml only names it:
 
 - **Fonts.** Latin Modern (text, sans, mono) through fontspec, and Computer Modern maths,
-  the same design; every font is an embedded Type 1 or OpenType font. A few non-ASCII
-  characters of the prose (the τ of a title) are set as maths.
+  the same design, from Debian's fonts-lmodern and texlive; the figures' DejaVu Sans comes
+  embedded in matplotlib's PDFs. A non-ASCII character of the prose (the τ of a title) is
+  set as maths. A link's address is printed as a footnote, for readers on paper (in the
+  bibliography, in place of the link's text).
 - **Layout.** A4, 10 pt; code and outputs in a smaller monospace that fits 94 characters
   per line, longer lines wrapped (with a continuation mark) rather than overfull. Code
   cells are shaded; their outputs are framed and unshaded.
@@ -139,6 +141,7 @@ def _configure(app, config):
     config.latex_use_xindy = False
     config.latex_domain_indices = False
     config.latex_toplevel_sectioning = "chapter"
+    config.latex_show_urls = "footnote"
 
 
 def _print_kernels(app):
@@ -228,6 +231,22 @@ class BookStructure(SphinxPostTransform):
         chapter += [_latex(KEEP_SECTION), section]
 
 
+class PrintedLinks(SphinxPostTransform):
+    """A bibliography entry's link prints its address in place (``doi:10.1162/...`` becomes
+    ``https://doi.org/10.1162/...``) rather than repeat it in a footnote."""
+
+    default_priority = 390  # before Sphinx's ShowUrlsTransform (400) makes the footnotes
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for citation in self.document.findall(nodes.citation):
+            for ref in list(citation.findall(nodes.reference)):
+                uri = ref.get("refuri", "")
+                if uri.startswith(("http://", "https://")) and ref.astext() != uri:
+                    ref.children = []
+                    ref += nodes.Text(uri)
+
+
 # --- HTML: the download menu links the book PDF -------------------------------------------
 
 
@@ -263,6 +282,7 @@ def setup(app):
     app.connect("config-inited", _configure, priority=900)
     app.connect("builder-inited", _print_kernels)
     app.add_post_transform(BookStructure)
+    app.add_post_transform(PrintedLinks)
     # After sphinx-book-theme's header buttons (priority 501).
     app.connect("html-page-context", _link_pdf, priority=600)
     app.connect("build-finished", _copy_pdf)
