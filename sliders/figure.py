@@ -38,7 +38,7 @@ from . import static
 from ._validate import as_int
 from .marks import _text
 from .mpl import draw, draw_frames, print_build, to_pdf
-from .spec import Chart, Panels, Slider, _symbol_plain
+from .spec import Chart, Panels, Slider
 
 __all__ = ["MAX_FRAMES", "Interactive"]
 
@@ -187,11 +187,8 @@ class Interactive:
         return self.alt.format(**{s.name: s.readout(values[s.name]) for s in self.sliders})
 
     def frame_label(self, values):
-        """The slider settings of a frame as text, e.g. ``'w_H = 0.90, T = 40'``; a TeX
-        symbol such as ``\\tau`` is spelled as text, ``τ``."""
-        return ", ".join(
-            f"{_symbol_plain(s.symbol)} = {s.readout(values[s.name])}" for s in self.sliders
-        )
+        """The slider settings of a frame as text, e.g. ``'w_H = 0.90, T = 40'``."""
+        return ", ".join(f"{s.symbol} = {s.readout(values[s.name])}" for s in self.sliders)
 
     def small_multiples(self):
         """The ``frames`` as small multiples (a matplotlib figure), each row under its

@@ -138,7 +138,4 @@ def forecast_slider(t, x, n_train, max_tau=8, max_k=64, k_step=3):
         "The test part of the noisy sine in grey and the {k}-step-ahead forecast of an "
         "AR({tau}) model fitted on the training part."
     )
-    # The text: "Small tau with large k fails fastest".
-    k16, k64 = sliders[1].snap(16), sliders[1].snap(64)  # on the grid of any max_k
-    frames = [{"tau": 1, "k": k16}, {"tau": sliders[0].snap(4), "k": k16}, {"tau": 1, "k": k64}]
-    return Interactive(sliders, chart, alt, frames=frames)
+    return Interactive(sliders, chart, alt)

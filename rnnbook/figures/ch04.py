@@ -78,10 +78,7 @@ def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
         "Bars of the N = {N} terms of the closed-form derivative of h_N with respect to "
         "w_H, for w_H = {w_h}; the title gives their sum and the finite-difference value."
     )
-    # Below 1 the distant terms shrink; below 0 they alternate in sign (the text; the
-    # figure after the slider shows 0.5, 1.0 and 1.2).
-    frames = [{"N": max_N, "w_h": 0.9}, {"N": max_N, "w_h": -0.9}]
-    return Interactive(sliders, chart, alt, frames=frames)
+    return Interactive(sliders, chart, alt)
 
 
 def closed_form_terms_panels(x, w_hs=(0.5, 1.0, 1.2), w_x=1.0, h0=0.5):

@@ -76,15 +76,3 @@ def test_mimebundle_without_print_has_no_pdf(monkeypatch):
     monkeypatch.setenv("SLIDERS_STATIC", "1")
     assert set(_decay()._repr_mimebundle_()) == {"text/plain", "text/html"}
 
-
-def test_regression_frame_label_spells_tex_symbols_as_text():
-    # The PDF printed "\tau = 1, k = 16" over chapter 2's forecast slider.
-    fig = Interactive(
-        [Slider("tau", "\\tau", 1, 3, 1, 1), Slider("k", "k", 1, 9, 4, 1)],
-        lambda tau, k: _chart(),
-        alt="AR({tau}), {k} steps",
-        frames=[{"tau": 2, "k": 5}],
-    )
-    assert fig.frame_label(fig.frames[0]) == "τ = 2, k = 5"
-    rows = fig.small_multiples().subfigs
-    assert [row._suptitle.get_text() for row in rows] == ["τ = 2, k = 5"]
