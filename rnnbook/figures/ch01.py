@@ -69,8 +69,8 @@ def shuffle_acf(x, x_shuffled, max_lag=40, show=200):
         [
             _white_noise_band(len(x), max_lag),
             HLine(0.0),
-            Line(lags, data.autocorrelation(x_shuffled, max_lag), "shuffled", color=1, marker=True),
             Line(lags, data.autocorrelation(x, max_lag), "original", color=0, marker=True),
+            Line(lags, data.autocorrelation(x_shuffled, max_lag), "shuffled", color=1, marker=True),
         ],
         ylim=(-1.0, 1.05),
     )
@@ -122,8 +122,8 @@ def markov_property_check(conditional, transition):
     """
     return Chart(
         "every conditional of every 4-day sequence",
-        "transition probability $A_{x_{t-1} x_t}$",
-        "$P(x_t \\mid x_1, \\dots, x_{t-1})$, from marginals",
+        "transition probability A[x_t-1, x_t]",
+        "P(x_t | x_1..x_t-1), from marginals",
         [
             Line([0.0, 1.0], [0.0, 1.0], "equality", color="#999999", dash=True),
             Points(transition, conditional, "one sequence and step", color=0),

@@ -4,7 +4,6 @@ import numpy as np
 
 from rnn_core import data, gradcheck, linear, lm
 from sliders import (
-    Band,
     Bars,
     Chart,
     Heatmap,
@@ -53,34 +52,21 @@ def input_influence_chart(w_hs=(0.5, 0.9, 1.0, 1.1), N=30, w_x=1.0):
 
 
 def training_curves(result, uniform, bigram):
-    """Panels over every seed of an ``ensemble.train_lm`` result: the training loss, and
-    held-out and training perplexity, each as the seeds' range (band) and median (line).
-
-    The training perplexity is the end-of-epoch model's on the training stream
-    (``result.train_perplexity``), not the running mean of the epoch's losses.
-    """
-    epochs = np.arange(1, result.losses.shape[1] + 1)
-
-    def spread(values, name, color, dash=False):
-        return [
-            Band(epochs, values.min(0), values.max(0), color=color),
-            Line(epochs, np.median(values, 0), f"{name} (median)", color=color, dash=dash),
-        ]
-
-    k = len(result.seeds)
+    """Panels: training loss per epoch; held-out perplexity per epoch against the baselines."""
+    epochs = np.arange(1, len(result.losses) + 1)
     loss = Chart(
-        f"training loss, {k} seeds",
+        "training loss",
         "epoch",
         "cross-entropy (nats per word)",
-        spread(result.losses, "mean over the epoch", 0),
+        [Line(epochs, result.losses, "training loss", color=0)],
     )
     ppl = Chart(
-        f"perplexity, {k} seeds",
+        "perplexity",
         "epoch",
         "perplexity",
         [
-            *spread(result.valid_perplexity, "held out", 0),
-            *spread(result.train_perplexity, "training data", 3, dash=True),
+            Line(epochs, np.exp(result.losses), "RNN, training data", color=0, dash=True),
+            Line(epochs, result.valid_perplexity, "RNN, held out", color=0),
             HLine(uniform, f"uniform ({uniform:.0f})", color=1),
             HLine(bigram, f"bigram ({bigram:.1f})", color=2),
         ],
