@@ -28,6 +28,29 @@ __all__ = [
 ]
 
 
+def print_build():
+    """True when figures are made for print: ``SLIDERS_PRINT`` is ``1`` (the PDF build)."""
+    return os.environ.get("SLIDERS_PRINT", "") in ("1", "true", "yes")
+
+
+def to_pdf(fig):
+    """PDF bytes of a matplotlib figure: vector, its fonts embedded as TrueType (type 42,
+    which every PDF tool reads as text), no creation date (same figure, same bytes).
+
+    Examples
+    --------
+    >>> from sliders import Chart, Line
+    >>> to_pdf(to_matplotlib(Chart("t", marks=[Line([0, 1], [0, 1])])))[:5]
+    b'%PDF-'
+    """
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None})
+    return buf.getvalue()
+
+
 def _mpl_cmap(name):
     from matplotlib.colors import LinearSegmentedColormap
 
@@ -205,34 +228,11 @@ class FigurePNG(NamedTuple):
         return self.pdf  # None: no application/pdf in the output
 
 
-def print_build():
-    """True when figures are made for print: ``SLIDERS_PRINT`` is ``1`` (the PDF build)."""
-    return os.environ.get("SLIDERS_PRINT", "") in ("1", "true", "yes")
-
-
 def to_png(fig, dpi=100):
     """PNG bytes of a matplotlib figure, with no date or software chunk (same figure, same
     bytes)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
-
-
-def to_pdf(fig):
-    """PDF bytes of a matplotlib figure: vector, its fonts embedded as TrueType (type 42,
-    which every PDF tool reads as text), no creation date (same figure, same bytes).
-
-    Examples
-    --------
-    >>> from sliders import Chart, Line
-    >>> to_pdf(to_matplotlib(Chart("t", marks=[Line([0, 1], [0, 1])])))[:5]
-    b'%PDF-'
-    """
-    import matplotlib
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42}):
-        fig.savefig(buf, format="pdf", metadata={"CreationDate": None})
     return buf.getvalue()
 
 
