@@ -247,6 +247,20 @@ class PrintedLinks(SphinxPostTransform):
                     ref += nodes.Text(uri)
 
 
+class EmptyCells(SphinxPostTransform):
+    """An empty table cell has no paragraph: Sphinx writes one as a blank line, which
+    doubled the height of every row of the notation page's tables with an empty cell."""
+
+    default_priority = 800
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for entry in self.document.findall(nodes.entry):
+            for paragraph in list(entry.findall(nodes.paragraph)):
+                if not paragraph.children:
+                    paragraph.parent.remove(paragraph)
+
+
 # --- HTML: the download menu links the book PDF -------------------------------------------
 
 
@@ -283,6 +297,7 @@ def setup(app):
     app.connect("builder-inited", _print_kernels)
     app.add_post_transform(BookStructure)
     app.add_post_transform(PrintedLinks)
+    app.add_post_transform(EmptyCells)
     # After sphinx-book-theme's header buttons (priority 501).
     app.connect("html-page-context", _link_pdf, priority=600)
     app.connect("build-finished", _copy_pdf)
