@@ -265,6 +265,18 @@ def test_pdf_gathers_each_chapters_solutions_after_its_exercises(pdf_text):
     assert pdf_text.count("Solution on page") == sum(n for _, n in expected_exercises())
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("pdf")
+def test_regression_contents_named_contents_and_empty_cells_add_no_blank_line(pdf_text):
+    # Sphinx named the contents after the first toctree caption, "Before you start".
+    words = " ".join(pdf_text.lower().split())
+    assert "contents" in words and "before you start" not in words
+    # An empty table cell was a paragraph with nothing in it: a blank line in the cell,
+    # which doubled the height of its row (the notation page's tables).
+    tex = LATEX.joinpath("book.tex").read_text(encoding="utf8")
+    assert not re.search(r"\\sphinxAtStartPar\n\n?(&|\\\\)", tex)
+
+
 # --- latex_log: what makes `make pdf` fail though latexmk succeeded -----------------------
 
 
