@@ -196,14 +196,14 @@ def test_pdf_numbers_equations_and_figures_as_the_html_does(request):
     }
     assert list(chapters) == list(chapters.values()) == ["1", "2", "3", "4", "5"]
     equations = {
-        key.rsplit(":", 1)[1]: number
+        key.rsplit(":", 1)[-1]: number
         for key, number in labels.items()
         if key.startswith("equation:")
     }
     assert equations == expected_equation_numbers()
     figures, _ = expected_figures()
     got = {
-        key.rsplit(":", 1)[1]: n for key, n in labels.items() if key.rsplit(":", 1)[1] in figures
+        key.rsplit(":", 1)[-1]: n for key, n in labels.items() if key.rsplit(":", 1)[-1] in figures
     }
     assert got == figures
 
