@@ -85,10 +85,10 @@ chromium: /usr/bin/chromium
 # --- LaTeX for the PDF ----------------------------------------------------------
 # xelatex and latexmk, the LaTeX packages Sphinx's LaTeX writer loads (latex-extra,
 # which brings latex-recommended; fonts-recommended for one symbol font), the Latin
-# Modern OpenType fonts the book is set in, and poppler-utils, which the PDF's tests
-# read it with. Installed only when one of them is missing.
+# Modern OpenType fonts the book is set in, Noto CJK for its Korean words, and
+# poppler-utils, which the PDF's tests read it with. Installed only when one is missing.
 TEXLIVE := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk \
-           fonts-lmodern poppler-utils
+           fonts-lmodern fonts-noto-cjk poppler-utils
 
 texlive:
 	@[ "$$(dpkg-query -W -f='$${db:Status-Status}\n' $(TEXLIVE) 2>/dev/null | grep -cx installed)" \

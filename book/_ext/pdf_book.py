@@ -7,8 +7,10 @@ build, so that _config.yml only names it:
 - **Fonts.** Latin Modern (text, sans, mono) through fontspec, and Computer Modern maths,
   the same design, from Debian's fonts-lmodern and texlive; the figures' DejaVu Sans comes
   embedded in matplotlib's PDFs. A non-ASCII character of the prose (the τ of a title) is
-  set as maths. A link's address is printed as a footnote, for readers on paper (in the
-  bibliography, in place of the link's text).
+  set as maths; Korean words (Hangul syllables) switch to Noto Serif CJK KR, face 1 of
+  Debian's fonts-noto-cjk collection (slanted where the text is italic), and back to the
+  font they interrupted. A link's address is printed as a footnote, for readers on paper
+  (in the bibliography, in place of the link's text).
 - **Layout.** A4, 10 pt; code and outputs in a smaller monospace that fits 94 characters
   per line, longer lines wrapped (with a continuation mark) rather than overfull. Code
   cells are shaded; their outputs are framed and unshaded.
@@ -113,6 +115,13 @@ FONTS = r"""
   BoldItalicFont = lmmonolt10-boldoblique.otf]
 \usepackage{newunicodechar}
 \newunicodechar{τ}{\ensuremath{\tau}}
+\makeatletter
+\newfontfamily\rnnhangul{NotoSerifCJK-Regular.ttc}[FontIndex=1,
+  BoldFont=NotoSerifCJK-Bold.ttc, BoldFeatures={FontIndex=1}, AutoFakeSlant=0.2]
+\usepackage[HangulSyllables]{ucharclasses}
+\setTransitionsFor{HangulSyllables}
+  {\let\rnn@family\f@family\rnnhangul}{\fontfamily{\rnn@family}\selectfont}
+\makeatother
 """
 
 LATEX_ELEMENTS = {
