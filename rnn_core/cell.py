@@ -153,20 +153,34 @@ def rnn_forward(x, h0, Wx, Wh, b):
     x = as_array("x", x, ("N", "T", "D"), sizes)
     h0 = as_array("h0", h0, ("N", "H"), sizes)
     Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
-    N, T, D = x.shape
-    # All input projections x_t Wx + b as one (N*T, D) x (D, H) product
-    # before the loop; the loop then turns h[:, t] into h_t in place.
-    h = (x.reshape(N * T, D) @ Wx).reshape(N, T, -1)
-    h += b
+    h = _forward(x, h0, Wx, Wh, b)
+    return h, RNNCache(x, h0, Wx, Wh, h)
+
+
+def _rows(a):
+    """Batch and time flattened into rows: (..., N, T, C) -> (..., N*T, C), a view."""
+    return a.reshape((*a.shape[:-3], -1, a.shape[-1]))
+
+
+def _forward(x, h0, Wx, Wh, b):
+    """The time loop of ``rnn_forward``, without validation: the states (..., N, T, H).
+
+    Every argument may carry the same leading axes ``...``: one model has none, an
+    ensemble of K models trained at once (``rnn_core.ensemble``) has (K,).
+    """
+    # All input projections x_t Wx + b as one (N*T, D) x (D, H) product (per
+    # model) before the loop; the loop then turns h[..., t, :] into h_t in place.
+    h = (_rows(x) @ Wx).reshape(*x.shape[:-1], -1)  # (..., N, T, H)
+    h += b[..., None, None, :]
     rec = np.empty_like(h0)  # h_{t-1} Wh, one buffer reused by every step
     h_prev = h0
-    for t in range(T):
+    for t in range(x.shape[-2]):
         # Only the recurrent product must wait for the previous step.
-        h_t = h[:, t]
+        h_t = h[..., t, :]
         h_t += np.matmul(h_prev, Wh, out=rec)
         np.tanh(h_t, out=h_t)
         h_prev = h_t
-    return h, RNNCache(x, h0, Wx, Wh, h)
+    return h
 
 
 def rnn_backward(dh, cache, truncate=None):
@@ -202,20 +216,44 @@ def rnn_backward(dh, cache, truncate=None):
     >>> [g.shape for g in grads]
     [(1, 2, 1), (1, 1), (1, 1), (1, 1), (1,)]
     """
-    x, h0, Wx, Wh, h = cache
+    Wh, h = cache.Wh, cache.h
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
     k = T if truncate is None else as_int("truncate", truncate, 1)
-    delta = _deltas(dh, h, Wh, k)  # (N, T, H)
-    # With every delta known, the weight gradients are single matrix products
-    # summed over batch and time at once: (N, T) flattened into N*T rows.
-    rows = delta.reshape(N * T, H)
-    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
-    dWh = h_prev.reshape(N * T, H).T @ rows
+    return grads_from_deltas(_deltas(dh, h, Wh, k), cache)
+
+
+def grads_from_deltas(delta, cache, dh0=None):
+    """Every gradient of ``rnn_backward`` once every ``delta_t = dL/da_t`` is known.
+
+    With all the deltas in hand, the weight gradients are single matrix products
+    summed over batch and time at once: (N, T) flattened into N*T rows. Truncated
+    and slipped backward passes share this step and differ only in their deltas.
+
+    Parameters
+    ----------
+    delta : ndarray, shape (..., N, T, H)
+    cache : RNNCache
+        From the forward pass; may carry the same leading axes as ``delta``.
+    dh0 : ndarray, shape (..., N, H), optional
+        The gradient on ``h0``; default ``delta_1 Wh^T``, what full BPTT sends there.
+
+    Returns
+    -------
+    dx, dh0, dWx, dWh, db
+        As ``rnn_backward``, with the leading axes of ``delta``.
+    """
+    x, h0, Wx, Wh, h = cache
+    rows = _rows(delta)  # (..., N*T, H)
+    # h_{t-1} for every step: (..., N, T, H)
+    h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)
+    dWh = _rows(h_prev).mT @ rows  # .mT: the transpose of the last two axes
     del h_prev  # freed before dx exists: a lower peak of memory
-    dWx = x.reshape(N * T, -1).T @ rows
-    dx = (rows @ Wx.T).reshape(x.shape)
-    return dx, delta[:, 0] @ Wh.T, dWx, dWh, rows.sum(axis=0)
+    dWx = _rows(x).mT @ rows
+    dx = (rows @ Wx.mT).reshape(x.shape)
+    if dh0 is None:
+        dh0 = delta[..., 0, :] @ Wh.mT
+    return dx, dh0, dWx, dWh, rows.sum(axis=-2)
 
 
 def _deltas(dh, h, Wh, k):
@@ -224,19 +262,20 @@ def _deltas(dh, h, Wh, k):
     ``delta_t = (dh_t + delta_{t+1} Wh^T) * (1 - h_t**2)``, t = T-1, ..., 0.
 
     ``k`` is the truncation window: the recurrent term is dropped where step
-    ``t + 1`` starts a new window.
+    ``t + 1`` starts a new window. Every argument may carry the same leading
+    (model) axes, as in ``_forward``.
     """
     # tanh'(a_t) = 1 - h_t**2 for all steps at once, in place (a bare
     # 1.0 - h * h allocates twice); the loop multiplies it into delta_t.
-    delta = h * h  # (N, T, H)
+    delta = h * h  # (..., N, T, H)
     np.subtract(1.0, delta, out=delta)
-    carry = np.zeros_like(dh[:, 0])  # delta_{t+1} Wh^T, 0 past the end
-    for t in range(dh.shape[1] - 1, -1, -1):
-        carry += dh[:, t]  # carry is now dL/dh_t = dh_t + delta_{t+1} Wh^T
-        d_t = delta[:, t]
+    carry = np.zeros_like(dh[..., 0, :])  # delta_{t+1} Wh^T, 0 past the end
+    for t in range(dh.shape[-2] - 1, -1, -1):
+        carry += dh[..., t, :]  # now dL/dh_t = dh_t + delta_{t+1} Wh^T
+        d_t = delta[..., t, :]
         d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
         if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
             carry.fill(0.0)
         else:
-            np.matmul(d_t, Wh.T, out=carry)
+            np.matmul(d_t, Wh.mT, out=carry)
     return delta

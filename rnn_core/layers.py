@@ -164,6 +164,19 @@ def softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def log_softmax(z):
+    """Log of the softmax over the last axis, computed directly, so that a tiny
+    probability gives a large finite negative number, not log(0).
+
+    Examples
+    --------
+    >>> np.round(log_softmax(np.array([0.0, np.log(3.0)])), 4)
+    array([-1.3863, -0.2877])
+    """
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
 def temporal_softmax_loss(logits, targets, mask=None):
     """Mean cross-entropy of a softmax at every step, and its gradient.
 
@@ -196,9 +209,7 @@ def temporal_softmax_loss(logits, targets, mask=None):
     mask = np.ones((N, T), bool) if mask is None else np.asarray(mask, bool)
     if mask.shape != (N, T) or not mask.any():
         raise ValueError(f"mask: expected shape {(N, T)} with a True entry, got {mask.shape}")
-    # log-softmax directly, so a tiny probability gives a large finite loss, not log(0)
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # (N, T, V)
+    logp = log_softmax(logits)  # (N, T, V)
     n, t = np.nonzero(mask)
     loss = -logp[n, t, targets[n, t]].mean()
     dlogits = np.exp(logp)

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_array
+from .cell import _rows
 
 __all__ = [
     "LSTMCache",
@@ -81,11 +82,11 @@ def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
 
 
 def _cell(a, c_prev):
-    """Gates and new states from the pre-activations ``a`` (N, 4H); ``a`` is overwritten."""
-    H = c_prev.shape[1]
-    a[:, : 3 * H] = sigmoid(a[:, : 3 * H])  # i, f, o
-    np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])  # g
-    i, f, o, g = np.split(a, 4, axis=1)
+    """Gates and new states from the pre-activations ``a`` (..., N, 4H); ``a`` is overwritten."""
+    H = c_prev.shape[-1]
+    a[..., : 3 * H] = sigmoid(a[..., : 3 * H])  # i, f, o
+    np.tanh(a[..., 3 * H :], out=a[..., 3 * H :])  # g
+    i, f, o, g = np.split(a, 4, axis=-1)
     c = f * c_prev + i * g
     return o * np.tanh(c), c
 
@@ -132,7 +133,7 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
     From ``dh = dL/dh_t`` and ``dc``, the gradient reaching ``c_t`` from step
     ``t + 1``, return ``da = dL/da_t`` (N, 4H) and ``dL/dc_{t-1}`` (N, H).
     """
-    i, f, o, g = np.split(gates, 4, axis=1)
+    i, f, o, g = np.split(gates, 4, axis=-1)
     tanh_c = np.tanh(c)
     dc = dc + dh * o * (1.0 - tanh_c**2)  # total dL/dc_t: carried + through h_t
     da = np.concatenate(
@@ -142,7 +143,7 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
             dh * tanh_c * o * (1.0 - o),
             dc * i * (1.0 - g**2),
         ],
-        axis=1,
+        axis=-1,
     )  # tanh' = 1 - tanh^2
     return da, dc * f
 
@@ -211,16 +212,25 @@ def lstm_forward(x, h0, Wx, Wh, b):
     ((2, 3, 1), (2, 3, 1), (2, 3, 4))
     """
     x, h0, Wx, Wh, b = _check("x", x, ("N", "T", "D"), "h0", h0, Wx, Wh, b)
-    N, T, _ = x.shape
-    gates = x @ Wx + b  # (N, T, 4H): every step's input projection in one product
-    h, c = np.empty((N, T, h0.shape[1])), np.empty((N, T, h0.shape[1]))
+    h, c, gates = _forward(x, h0, Wx, Wh, b)
+    return h, LSTMCache(x, h0, Wx, Wh, h, c, gates)
+
+
+def _forward(x, h0, Wx, Wh, b):
+    """The time loop of ``lstm_forward``, unvalidated: h, c (..., N, T, H), gates (..., N, T, 4H).
+
+    Every argument may carry the same leading (model) axes, as in ``cell._forward``.
+    """
+    # Every step's input projection in one product; Wx and b get axes for N (and T).
+    gates = x @ Wx[..., None, :, :] + b[..., None, None, :]  # (..., N, T, 4H)
+    h, c = np.empty(gates.shape[:-1] + h0.shape[-1:]), np.empty(gates.shape[:-1] + h0.shape[-1:])
     h_prev, c_prev = h0, np.zeros_like(h0)
-    for t in range(T):
-        a_t = gates[:, t]
+    for t in range(x.shape[-2]):
+        a_t = gates[..., t, :]
         a_t += h_prev @ Wh  # only the recurrent product waits for the previous step
         h_prev, c_prev = _cell(a_t, c_prev)
-        h[:, t], c[:, t] = h_prev, c_prev
-    return h, LSTMCache(x, h0, Wx, Wh, h, c, gates)
+        h[..., t, :], c[..., t, :] = h_prev, c_prev
+    return h, c, gates
 
 
 def lstm_backward(dh, cache):
@@ -250,22 +260,32 @@ def lstm_backward(dh, cache):
     >>> [g.shape for g in lstm_backward(np.ones((1, 2, 1)), cache)]
     [(1, 2, 1), (1, 1), (1, 4), (1, 4), (4,)]
     """
-    x, h0, Wx, Wh, h, c, gates = cache
-    N, T, H = h.shape
-    dh = as_array("dh", dh, (N, T, H))
-    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
-    c_prev = np.concatenate([np.zeros_like(h0)[:, None], c[:, :-1]], axis=1)
-    da = np.empty_like(gates)  # (N, T, 4H)
-    dh_carry, dc_carry = np.zeros((N, H)), np.zeros((N, H))  # nothing after the last step
-    for t in range(T - 1, -1, -1):
-        da[:, t], dc_carry = _gate_deltas(
-            dh[:, t] + dh_carry, dc_carry, gates[:, t], c_prev[:, t], c[:, t]
+    if not isinstance(cache, LSTMCache):
+        raise ValueError(
+            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
         )
-        dh_carry = da[:, t] @ Wh.T
+    dh = as_array("dh", dh, cache.h.shape)
+    return _backward(dh, *cache)
+
+
+def _backward(dh, x, h0, Wx, Wh, h, c, gates):
+    """The backward pass of ``lstm_backward``, unvalidated; the leading axes of ``_forward``."""
+    T = h.shape[-2]
+    h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)  # (..., N, T, H)
+    c_prev = np.concatenate([np.zeros_like(h0)[..., None, :], c[..., :-1, :]], axis=-2)
+    da = np.empty_like(gates)  # (..., N, T, 4H)
+    WhT = np.swapaxes(Wh, -1, -2)
+    dh_carry, dc_carry = np.zeros_like(h0), np.zeros_like(h0)  # nothing after the last step
+    for t in range(T - 1, -1, -1):
+        da[..., t, :], dc_carry = _gate_deltas(
+            dh[..., t, :] + dh_carry, dc_carry, gates[..., t, :], c_prev[..., t, :], c[..., t, :]
+        )
+        dh_carry = da[..., t, :] @ WhT
     # With every da known, the weight gradients are single products over batch and time.
-    dWx = x.reshape(N * T, -1).T @ da.reshape(N * T, 4 * H)
-    dWh = h_prev.reshape(N * T, H).T @ da.reshape(N * T, 4 * H)
-    return da @ Wx.T, dh_carry, dWx, dWh, da.sum(axis=(0, 1))
+    rows = _rows(da)  # (..., N*T, 4H)
+    dWx = np.swapaxes(_rows(x), -1, -2) @ rows
+    dWh = np.swapaxes(_rows(h_prev), -1, -2) @ rows
+    return da @ np.swapaxes(Wx, -1, -2)[..., None, :, :], dh_carry, dWx, dWh, rows.sum(axis=-2)
 
 
 def cell_path_gradient(cache):
@@ -288,7 +308,8 @@ def cell_path_gradient(cache):
     -------
     ndarray, shape (T,)
         Entry ``k`` is the mean over batch and units of that product, for
-        ``k = 0 .. T-1`` (``k = 0`` is the empty product, 1).
+        ``k = 0 .. T-1`` (``k = 0`` is the empty product, 1). A cache with leading
+        model axes (an ensemble's, ``rnn_core.ensemble.run``) gives shape (..., T).
 
     Examples
     --------
@@ -301,8 +322,9 @@ def cell_path_gradient(cache):
         raise ValueError(
             f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
         )
-    H = cache.h.shape[2]
-    f = cache.gates[:, :, H : 2 * H]  # (N, T, H)
+    H = cache.h.shape[-1]
+    f = cache.gates[..., H : 2 * H]  # (..., N, T, H)
     # Products of the last 1, 2, ..., T-1 forget gates, read from the end backwards.
-    tail = np.cumprod(f[:, :0:-1], axis=1)  # (N, T-1, H): f_T, f_T f_{T-1}, ...
-    return np.concatenate([[1.0], tail.mean(axis=(0, 2))])
+    tail = np.cumprod(f[..., :0:-1, :], axis=-2)  # (..., N, T-1, H): f_T, f_T f_{T-1}, ...
+    empty = np.ones((*tail.shape[:-3], 1))  # k = 0: the empty product
+    return np.concatenate([empty, tail.mean(axis=(-3, -1))], axis=-1)

@@ -8,6 +8,7 @@ the package and differs from it in exactly the way a known slip does.
 import numpy as np
 
 from ._checks import as_array
+from .cell import grads_from_deltas
 
 
 def delta_recursion_forward_in_time(dh, cache):
@@ -41,7 +42,7 @@ def delta_recursion_forward_in_time(dh, cache):
     ...  zip(delta_recursion_forward_in_time(g, cache), rnn_backward(g, cache))]
     [True, True, True, True, True]
     """
-    x, h0, Wx, Wh, h = cache
+    Wh, h = cache.Wh, cache.h
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
     delta = np.empty_like(dh)  # (N, T, H)
@@ -49,7 +50,4 @@ def delta_recursion_forward_in_time(dh, cache):
     for t in range(T):  # the slip: forward in time, carrying delta_{t-1}
         delta[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] ** 2)
         carry = delta[:, t] @ Wh.T
-    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
-    dWx = x.reshape(N * T, -1).T @ delta.reshape(N * T, H)
-    dWh = h_prev.reshape(N * T, H).T @ delta.reshape(N * T, H)
-    return delta @ Wx.T, delta[:, 0] @ Wh.T, dWx, dWh, delta.sum(axis=(0, 1))
+    return grads_from_deltas(delta, cache)

@@ -6,15 +6,14 @@ nothing in between, so the gradient that teaches it must cross ``k`` steps.
 ``train_recall`` fits a many-to-one model (the recurrent cell, then a linear
 softmax output on the last hidden state) by full backpropagation through time,
 with Adam and clipping by global norm, for the tanh RNN of ``cell``, the LSTM
-of ``lstm`` or the GRU of ``gru``. ``adding_problem`` is Hochreiter and
-Schmidhuber's second long-lag benchmark.
+of ``lstm`` or the GRU of ``gru``.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_positive, as_scalar
+from ._checks import as_array, as_int, as_scalar
 from .cell import rnn_backward, rnn_forward
 from .gru import gru_backward, gru_forward
 from .layers import (
@@ -24,11 +23,11 @@ from .layers import (
     temporal_softmax_loss,
 )
 from .lstm import lstm_backward, lstm_forward
-from .optim import Adam, clip_grad_norm
 
 __all__ = [
+    "RECALL",
     "RecallResult",
-    "adding_problem",
+    "RecallSettings",
     "init_recall",
     "recall_accuracy",
     "recall_loss",
@@ -46,11 +45,35 @@ _CELLS = {
 }
 
 
+class RecallSettings(NamedTuple):
+    """The settings of the recall experiment, in one place: the trainers' defaults.
+
+    A small task (``V`` symbols, ``H`` hidden units) trained briefly (``steps`` Adam
+    updates of ``batch`` sequences at learning rate ``lr``, the gradient clipped to
+    global norm ``max_norm``) on ``n_train`` sequences, tested on ``n_test`` new ones.
+    The LSTM's forget gate starts at ``forget_bias`` (see ``init_recall``).
+    """
+
+    V: int = 4
+    H: int = 16
+    steps: int = 200
+    lr: float = 0.05
+    max_norm: float | None = 1.0
+    batch: int = 32
+    n_train: int = 500
+    n_test: int = 200
+    forget_bias: float = 5.0
+
+
+RECALL = RecallSettings()
+
+
 class RecallResult(NamedTuple):
     """Held-out accuracy after training, the loss of every step and the trained parameters."""
 
     test_accuracy: float
     losses: np.ndarray  # (steps,), training cross-entropy in nats, before each update
+    grad_norms: np.ndarray  # (steps,), global gradient norm before clipping
     params: dict
 
 
@@ -101,57 +124,14 @@ def recall_task(n, k, V=4, seed=0):
     return np.eye(V + 1)[ids], y
 
 
-def adding_problem(n, T, seed=0):
-    """The adding problem of Hochreiter and Schmidhuber (1997).
-
-    Every step carries two numbers: a value drawn uniformly from ``[0, 1)`` and
-    a marker. Exactly two steps are marked (marker 1, elsewhere 0), one in the
-    first half of the sequence and one in the second; the target is the sum of
-    the two marked values. Predicting 1 always gives a mean squared error of
-    1/6, the baseline a model must beat.
-
-    Parameters
-    ----------
-    n : int
-        Number of sequences.
-    T : int
-        Sequence length, >= 2.
-    seed : int
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    x : ndarray, shape (n, T, 2)
-        ``x[..., 0]`` the values, ``x[..., 1]`` the markers.
-    y : ndarray, shape (n,)
-        Sum of the two marked values.
-
-    Examples
-    --------
-    >>> x, y = adding_problem(3, T=10, seed=0)
-    >>> x.shape, x[..., 1].sum(axis=1).tolist()
-    ((3, 10, 2), [2.0, 2.0, 2.0])
-    >>> bool(np.allclose(y, (x[..., 0] * x[..., 1]).sum(axis=1)))
-    True
-    """
-    n, T = as_int("n", n, 1), as_int("T", T, 2)
-    rng = np.random.default_rng(as_int("seed", seed, 0))
-    x = np.zeros((n, T, 2))
-    x[..., 0] = rng.random((n, T))
-    half = T // 2
-    rows = np.arange(n)
-    first, second = rng.integers(0, half, n), rng.integers(half, T, n)
-    x[rows, first, 1] = x[rows, second, 1] = 1.0
-    return x, x[rows, first, 0] + x[rows, second, 0]
-
-
-def init_recall(cell, D, H, V, seed=0, forget_bias=1.0):
+def init_recall(cell, D, H, V, seed=0, forget_bias=RECALL.forget_bias):
     """Random parameters of the many-to-one model.
 
     Input and recurrent weights are Gaussian with variance 1 / fan-in, the
     output weights 10 times smaller (first predictions nearly uniform), biases
-    zero, except the LSTM's forget-gate bias, which starts at ``forget_bias``.
-    The usual +1 (Gers et al. 2000; Jozefowicz et al. 2015) gives
+    zero, except the LSTM's forget-gate bias, which starts at ``forget_bias``
+    (by default the experiment's, ``RECALL.forget_bias``). The usual +1 (Gers et
+    al. 2000; Jozefowicz et al. 2015) gives
     ``f = sigmoid(1) = 0.73`` instead of 1/2; along the cell path the gradient
     from ``k`` steps back is about ``f**k`` (``lstm.cell_path_gradient``),
     and 0.73**50 is 1.5e-7. "Chrono" initialisation (Tallec and Ollivier,
@@ -176,7 +156,7 @@ def init_recall(cell, D, H, V, seed=0, forget_bias=1.0):
 
     Examples
     --------
-    >>> p = init_recall("lstm", D=5, H=2, V=4)
+    >>> p = init_recall("lstm", D=5, H=2, V=4, forget_bias=1.0)
     >>> p["Wx"].shape, p["b"].tolist()
     ((5, 8), [0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
     """
@@ -263,53 +243,33 @@ def recall_accuracy(cell, params, x, y):
     return float(np.mean(p.argmax(axis=1) == np.asarray(y)))
 
 
-def train_recall(
-    cell,
-    k,
-    *,
-    V=4,
-    H=16,
-    steps=400,
-    lr=0.05,
-    max_norm=1.0,
-    batch=32,
-    seed=0,
-    n_train=500,
-    n_test=200,
-    forget_bias=5.0,
-):
+def train_recall(cell, k, *, seed=0, **options):
     """Train a many-to-one model on ``recall_task`` at lag ``k`` and test it.
 
     Each of ``steps`` updates draws ``batch`` sequences from the ``n_train``
     training sequences, computes the full-BPTT gradient (``recall_loss``),
     clips it to global norm ``max_norm`` and takes one Adam step. Data, initial
     weights and batches all follow from ``seed``; the test set uses its own
-    seed (``seed + 1``).
+    seed (``seed + 1``). The loop is ``ensemble.train_recall``'s, with one member:
+    one seed is one draw from a distribution, so the book trains many at once.
 
     Parameters
     ----------
     cell : {"rnn", "lstm", "gru"}
     k : int
         Lag of the task.
-    V, H : int
-        Number of symbols; hidden size.
-    steps : int
-        Number of Adam updates.
-    lr : float
-        Adam learning rate.
-    max_norm : float
-        Clipping threshold of the global gradient norm.
-    batch : int
-        Sequences per update.
     seed : int
-    n_train, n_test : int
-        Sizes of the training and test sets.
+    **options
+        Overrides of the settings in ``RECALL``: ``V``, ``H`` (number of symbols,
+        hidden size), ``steps`` (Adam updates), ``lr``, ``max_norm`` (clipping
+        threshold of the global gradient norm; None: no clipping), ``batch``,
+        ``n_train``, ``n_test``, ``forget_bias``.
 
     Returns
     -------
     RecallResult
-        ``test_accuracy`` in [0, 1] (chance is 1 / V), ``losses`` (steps,) and
-        the trained ``params``.
+        ``test_accuracy`` in [0, 1] (chance is 1 / V), ``losses`` and
+        ``grad_norms`` (steps,) and the trained ``params``.
 
     Examples
     --------
@@ -317,39 +277,12 @@ def train_recall(
     >>> res.losses.shape, res.test_accuracy
     ((60,), 1.0)
     """
-    _cell(cell)
-    V, H, seed = as_int("V", V, 2), as_int("H", H, 1), as_int("seed", seed, 0)
-    params = init_recall(cell, V + 1, H, V, seed, forget_bias)
-    return train_recall_from(
-        params,
-        cell,
-        k,
-        V=V,
-        steps=steps,
-        lr=lr,
-        max_norm=max_norm,
-        batch=batch,
-        seed=seed,
-        n_train=n_train,
-        n_test=n_test,
-    )
+    from . import ensemble  # ensemble imports this module for RECALL and the data
+
+    return _single(ensemble.train_recall(cell, k, (as_int("seed", seed, 0),), **options))
 
 
-def train_recall_from(
-    params,
-    cell,
-    k,
-    *,
-    V=4,
-    steps=400,
-    lr=0.05,
-    max_norm=1.0,
-    batch=32,
-    seed=0,
-    n_train=500,
-    n_test=200,
-    truncate=None,
-):
+def train_recall_from(params, cell, k, *, seed=0, truncate=None, **options):
     """The training loop of :func:`train_recall`, from given initial parameters.
 
     Parameters
@@ -359,10 +292,13 @@ def train_recall_from(
     cell : {"rnn", "lstm", "gru"}
     k : int
         Lag of the task.
-    V, steps, lr, max_norm, batch, seed, n_train, n_test
-        As in ``train_recall``.
+    seed : int
+        Seed of the data and the batches.
     truncate : int or None
         Window of truncated BPTT (RNN only, see ``recall_loss``); None for full BPTT.
+    **options
+        As in ``train_recall``, except ``V``, ``H`` and ``forget_bias``, which
+        ``params`` already fixes (``V`` still names the number of symbols).
 
     Returns
     -------
@@ -375,17 +311,18 @@ def train_recall_from(
     >>> res.losses.shape, res.test_accuracy
     ((60,), 1.0)
     """
-    _cell(cell)
-    k, V, seed = as_int("k", k, 0), as_int("V", V, 2), as_int("seed", seed, 0)
-    steps, batch = as_int("steps", steps, 1), as_int("batch", batch, 1)
-    lr, max_norm = as_positive("lr", lr), as_positive("max_norm", max_norm)
-    x, y = recall_task(as_int("n_train", n_train, 1), k, V, seed)
-    rng = np.random.default_rng(seed)
-    params, opt = {name: p.copy() for name, p in params.items()}, Adam(lr=lr)
-    losses = np.empty(steps)
-    for s in range(steps):
-        rows = rng.integers(0, x.shape[0], size=batch)
-        losses[s], grads = recall_loss(cell, params, x[rows], y[rows], truncate)
-        opt.step(params, clip_grad_norm(grads, max_norm)[0])
-    x_test, y_test = recall_task(as_int("n_test", n_test, 1), k, V, seed + 1)
-    return RecallResult(recall_accuracy(cell, params, x_test, y_test), losses, params)
+    from . import ensemble
+
+    stacked = ensemble.stack([params])
+    seeds = (as_int("seed", seed, 0),)
+    return _single(
+        ensemble.train_recall_from(stacked, cell, k, seeds, truncate=truncate, **options)
+    )
+
+
+def _single(result):
+    """The one member of an ensemble result, as a RecallResult."""
+    return RecallResult(
+        float(result.test_accuracy[0]), result.losses[0], result.grad_norms[0],
+        {name: a[0] for name, a in result.params.items()},
+    )  # fmt: skip

@@ -23,7 +23,7 @@ terms removed or reweighted, and return ``rnn_backward``'s 5-tuple
 import numpy as np
 
 from ._checks import as_array, as_int, as_scalar
-from .cell import rnn_backward, rnn_forward
+from .cell import grads_from_deltas, rnn_backward, rnn_forward
 
 
 def truncated_gradient(dh, cache, k):
@@ -101,7 +101,7 @@ def sliding_truncated_backward(dh, cache, k):
     for j in range(1, min(k, T)):
         band = (band[:, 1:] @ Wh.T) * gain[:, : T - j]  # (N, T - j, H)
         delta[:, : T - j] += band
-    return _grads_from_deltas(delta, delta[:, 0] @ Wh.T, cache)
+    return grads_from_deltas(delta, cache)
 
 
 def randomized_truncated_backward(dh, cache, c, rng=None):
@@ -153,7 +153,7 @@ def randomized_truncated_backward(dh, cache, c, rng=None):
     for t in range(T - 1, -1, -1):
         delta[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] ** 2)
         carry = weight[:, t, None] * (delta[:, t] @ Wh.T)  # (N, H), into h_{t-1}
-    return _grads_from_deltas(delta, carry, cache)
+    return grads_from_deltas(delta, cache, dh0=carry)
 
 
 def truncation_bias(x, h0, Wx, Wh, b, dh, ks, kind="sliding"):
@@ -212,13 +212,3 @@ def _continuation(c, T):
     if not np.all((c > 0) & (c <= 1)):
         raise ValueError(f"c: expected continuation probabilities in (0, 1], got {c}")
     return c
-
-
-def _grads_from_deltas(delta, dh0, cache):
-    """``rnn_backward``'s gradients once every ``delta_t = dL/da_t`` (N, T, H) is known."""
-    x, h0, Wx, _, h = cache
-    N, T, H = h.shape
-    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
-    dWx = x.reshape(N * T, -1).T @ delta.reshape(N * T, H)  # (D, H)
-    dWh = h_prev.reshape(N * T, H).T @ delta.reshape(N * T, H)  # (H, H)
-    return delta @ Wx.T, dh0, dWx, dWh, delta.sum(axis=(0, 1))

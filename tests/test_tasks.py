@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from rnn_core import numerical_gradient, rel_error
+from rnn_core import ensemble, numerical_gradient, rel_error
 from rnn_core.tasks import (
-    adding_problem,
     init_recall,
     recall_accuracy,
     recall_loss,
@@ -30,21 +29,6 @@ def test_recall_task_lag_zero_is_the_symbol_alone():
     x, y = recall_task(4, k=0, V=3)
     assert x.shape == (4, 1, 4)
     np.testing.assert_array_equal(x[:, 0].argmax(axis=1), y)
-
-
-def test_adding_problem_definition():
-    x, y = adding_problem(500, T=12, seed=1)
-    assert x.shape == (500, 12, 2) and y.shape == (500,)
-    marks = x[..., 1]
-    np.testing.assert_array_equal(np.sort(np.unique(marks)), [0.0, 1.0])
-    np.testing.assert_array_equal(marks.sum(axis=1), 2.0)  # exactly two marked steps
-    assert np.all(marks[:, :6].sum(axis=1) == 1) and np.all(marks[:, 6:].sum(axis=1) == 1)
-    assert np.all((x[..., 0] >= 0) & (x[..., 0] < 1))
-    for n in range(5):  # target = the sum of the two marked values
-        t1, t2 = np.nonzero(marks[n])[0]
-        assert y[n] == x[n, t1, 0] + x[n, t2, 0]
-    # Always answering 1 gives the baseline mean squared error of 1/6.
-    assert abs(np.mean((y - 1.0) ** 2) - 1 / 6) < 0.03
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -84,27 +68,6 @@ def test_training_is_deterministic_for_a_seed():
     assert a.test_accuracy == b.test_accuracy
 
 
-# Measured with the defaults (H=16, 400 Adam steps, lr=0.05, max_norm=1, batch 32,
-# forget bias 5), seeds 0, 1, 2, V = 4 (chance 0.25):
-#   k      2     5     10                20                 30                  50
-#   rnn  1,1,1  1,1,1  0.51,1,0.53  0.48,0.49,0.25  0.305,0.51,0.485  0.48,0.265,0.25
-#   lstm 1,1,1  1,1,1  1,1,1        1,1,1           1,1,1             1,1,1
-
-
-@pytest.mark.parametrize("k", [2, 5])
-def test_rnn_remembers_at_short_lags(k):
-    assert train_recall("rnn", k, seed=0).test_accuracy >= 0.95
-
-
-def test_at_lag_50_the_rnn_is_near_chance_and_the_lstm_remembers():
-    rnn = [train_recall("rnn", 50, seed=s).test_accuracy for s in range(3)]
-    lstm = train_recall("lstm", 50, seed=0).test_accuracy  # ~5 s; seeds 1, 2 also give 1.0
-    # The RNN at best separates the four symbols into two pairs (0.5);
-    # on average it is much nearer chance (0.25) than perfect.
-    assert max(rnn) < 0.55 and np.mean(rnn) < 0.4
-    assert lstm >= 0.95
-
-
 def test_gru_remembers_at_lag_2():
     # Measured (steps=60, n_train=64, n_test=64, H=16, lr=0.05): seeds 0-9 all reach
     # test accuracy 1.0, with a mean loss over the last 10 steps of 2.4e-5 to 1.7e-4
@@ -115,16 +78,17 @@ def test_gru_remembers_at_lag_2():
     assert max(r.losses[-10:].mean() for r in runs) < 1e-3  # measured at most 1.7e-4
 
 
-def test_rnn_accuracy_falls_with_the_lag():
-    acc = {k: train_recall("rnn", k, seed=0).test_accuracy for k in (5, 20)}
-    assert acc[5] - acc[20] > 0.4
-
-
 def test_lstm_loss_falls_from_log_v():
-    res = train_recall("lstm", 10, steps=150, seed=0)
-    assert abs(res.losses[0] - np.log(4)) < 0.1 and res.losses[-10:].mean() < 0.05
+    # How the recall accuracy depends on the lag, over seeds, is chapter 5's claim and is
+    # tested there (tests/rnnbook_tests). Here: the trainer starts from near-uniform
+    # predictions and drives the loss down where every seed tried learns (lag 10: 20 of
+    # 20 LSTM runs over seeds 0-9 and 100-109 reach accuracy 1.0).
+    res = ensemble.train_recall("lstm", 10, range(5), steps=150)
+    assert np.all(np.abs(res.losses[:, 0] - np.log(4)) < 0.1)
+    assert np.all(res.losses[:, -10:].mean(axis=1) < 0.05)
     x, y = recall_task(50, 10, seed=9)
-    assert recall_accuracy("lstm", res.params, x, y) == 1.0
+    for k in range(5):
+        assert recall_accuracy("lstm", ensemble.member(res.params, k), x, y) == 1.0
 
 
 @pytest.mark.parametrize(
@@ -133,7 +97,6 @@ def test_lstm_loss_falls_from_log_v():
         (lambda: recall_task(0, 3), r"n: expected an integer in \[1, inf\], got 0"),
         (lambda: recall_task(5, -1), r"k: expected an integer in \[0, inf\], got -1"),
         (lambda: recall_task(5, 3, V=1), r"V: expected an integer in \[2, inf\], got 1"),
-        (lambda: adding_problem(5, 1), r"T: expected an integer in \[2, inf\], got 1"),
         (
             lambda: train_recall("elman", 3),
             r"cell: expected one of \['gru', 'lstm', 'rnn'\], got 'elman'",
