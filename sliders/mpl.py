@@ -35,9 +35,13 @@ def print_build():
     return os.environ.get("SLIDERS_PRINT", "") in ("1", "true", "yes")
 
 
+PRINT_DPI = 300  # the resolution of a PDF's few raster parts (a heatmap's cells, a colour bar)
+
+
 def to_pdf(fig):
     """PDF bytes of a matplotlib figure: vector, its fonts embedded as TrueType (type 42,
-    which every PDF tool reads as text), no creation date (same figure, same bytes).
+    which every PDF tool reads as text), no creation date (same figure, same bytes); what
+    must be a raster image (a heatmap) at ``PRINT_DPI``.
 
     Examples
     --------
@@ -49,7 +53,7 @@ def to_pdf(fig):
 
     buf = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42}):
-        fig.savefig(buf, format="pdf", metadata={"CreationDate": None})
+        fig.savefig(buf, format="pdf", dpi=PRINT_DPI, metadata={"CreationDate": None})
     return buf.getvalue()
 
 
@@ -296,5 +300,5 @@ def to_figure(spec, height=320):
 
     fig = spec if isinstance(spec, Figure) else to_matplotlib(spec, height)
     w, h = (round(v * 100) for v in fig.get_size_inches())
-    pdf = to_pdf(fig) if print_build() else None
-    return FigurePNG(to_png(fig, dpi=HIDPI, colors=256), w, h, pdf)
+    png = to_png(fig, dpi=HIDPI, colors=256)  # first: a PDF drawn before changes its bytes
+    return FigurePNG(png, w, h, to_pdf(fig) if print_build() else None)

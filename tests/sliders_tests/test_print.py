@@ -76,3 +76,16 @@ def test_mimebundle_without_print_has_no_pdf(monkeypatch):
     monkeypatch.setenv("SLIDERS_STATIC", "1")
     assert set(_decay()._repr_mimebundle_()) == {"text/plain", "text/html"}
 
+
+def test_regression_heatmap_cells_in_the_pdf_at_print_resolution():
+    # A heatmap is the one raster part of a figure's PDF; matplotlib resampled it at the
+    # figure's 100 dpi, which printed at 114 ppi in the book. It is now PRINT_DPI.
+    from sliders import Heatmap
+    from sliders.mpl import PRINT_DPI
+
+    fig = to_matplotlib(Chart("cells", marks=[Heatmap([[0.0, 1.0], [2.0, 3.0]])]))
+    ax = fig.axes[0]
+    width_in = ax.get_position().width * fig.get_size_inches()[0]
+    widths = [int(w) for w in re.findall(rb"/Width (\d+)", to_pdf(fig))]
+    assert widths, "no raster image in a heatmap's PDF"
+    assert max(widths) >= 0.9 * width_in * PRINT_DPI, (widths, width_in)
