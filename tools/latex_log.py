@@ -2,7 +2,8 @@
 
 latexmk stops on a LaTeX error (``make pdf`` runs xelatex with ``-halt-on-error``), but an
 unresolved reference, a character missing from a font or a line running into the margin
-only leaves a warning in the log, and the PDF then shows "??" or loses text. This script
+only leaves a warning in the log, and the PDF then shows "??" or loses text; so does a
+page whose text, or a float too tall for it, runs into the footer. This script
 reads the log of xelatex's last run (earlier runs always have unresolved references) and
 exits with status 1, listing each problem, if it finds any.
 """
@@ -22,9 +23,14 @@ PROBLEMS = [
     ("missing glyph", re.compile(r"Missing character: There is no")),
     ("font substituted", re.compile(r"LaTeX Font Warning: Font shape .* undefined")),
     ("overfull line", re.compile(r"Overfull \\hbox \((\d+\.\d+)pt too wide\)")),
+    # Text or a figure running past the foot of a page, into the footer.
+    ("overfull page", re.compile(r"Overfull \\vbox \((\d+\.\d+)pt too high\)")),
+    ("float too large", re.compile(r"LaTeX Warning: Float too large for page by (\d+\.\d+)pt")),
     ("LaTeX error", re.compile(r"^! |^\S+\.tex:\d+: ")),  # plain, and with -file-line-error
 ]
-TOLERANCE_PT = 1.0  # an overfull line under 1 pt is invisible on the page
+# What is invisible on the page: an overfull line under 1 pt; a page overfull by less
+# than 3 pt (a code block's last descender) or a float as much too large.
+TOLERANCE_PT = {"overfull line": 1.0, "overfull page": 3.0, "float too large": 3.0}
 
 
 def problems(text):
@@ -45,7 +51,7 @@ def problems(text):
             match = pattern.search(line)
             if match is None:
                 continue
-            if what == "overfull line" and float(match.group(1)) < TOLERANCE_PT:
+            if what in TOLERANCE_PT and float(match.group(1)) < TOLERANCE_PT[what]:
                 continue
             found.append(f"{what}: {line.strip()}")
     return found
