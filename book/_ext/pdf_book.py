@@ -9,8 +9,10 @@ build, so that _config.yml only names it:
   embedded in matplotlib's PDFs. A non-ASCII character of the prose (the τ of a title) is
   set as maths; Korean words (Hangul syllables) switch to Noto Serif CJK KR, face 1 of
   Debian's fonts-noto-cjk collection (slanted where the text is italic), and back to the
-  font they interrupted. A link's address is printed as a footnote, for readers on paper
-  (in the bibliography, in place of the link's text).
+  font they interrupted (XeTeX's character classes: ucharclasses with only the Hangul
+  block missed a switch after "(" and set later Latin letters such as š in Noto). A
+  link's address is printed as a footnote, for readers on paper (in the bibliography,
+  in place of the link's text).
 - **Layout.** A4, 10 pt; code and outputs in a smaller monospace that fits 94 characters
   per line, longer lines wrapped (with a continuation mark) rather than overfull. Code
   cells are shaded; their outputs are framed and unshaded.
@@ -35,6 +37,7 @@ does not need LaTeX.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -89,11 +92,17 @@ BIBLIOGRAPHY = r"""
 \makeatother
 """
 
-# Table columns at least 40 pt wide, so that "symbol" is not broken as "sym-bol". Maths in
+# Table columns at least 40 pt wide, so that "symbol" is not broken as "sym-bol", and
+# ragged right (Sphinx justifies them, which spread a narrow column's words apart). Maths in
 # section titles, as PDF bookmarks: plain text. Sphinx names the contents after the first
-# toctree caption ("Before you start"): "Contents".
+# toctree caption ("Before you start"): "Contents". An image at most 0.8 of the text's
+# height (Sphinx allows all of it), so that a slider's small multiples and their caption
+# fit on one page (the caption ran into the page's footer).
 LAYOUT = r"""
+\makeatletter\AtBeginDocument{\spx@image@maxheight=0.8\textheight}\makeatother
 \setlength{\tymin}{40pt}
+\makeatletter\let\NC@find@T\relax\makeatother % redefined without array's warning
+\newcolumntype{T}{L}
 \pdfstringdefDisableCommands{\let\(\empty\let\)\empty\def\tau{τ}\def\tanh{tanh}}
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
 """
@@ -104,6 +113,18 @@ CELLS = r"""
 \newenvironment{sphinxclasscell_output}
   {\sphinxsetup{pre_background-TeXcolor={rgb}{1,1,1},
                 pre_border-TeXcolor={rgb}{0.80,0.80,0.80}}}{}
+"""
+
+# A gathered solution is a run of text under a bold heading, not a framed box: a code
+# block cannot break across pages inside a frame (framed.sty), and the last block of
+# Solution 3.4 ran 19 pt into the page's footer.
+SOLUTIONS = r"""
+\makeatletter
+\newenvironment{rnnsolution}[1]
+  {\par\addvspace{\bigskipamount}\noindent{\sffamily\bfseries\color{TitleColor}#1}%
+   \par\nobreak\smallskip\@afterheading}
+  {\par}
+\makeatother
 """
 
 FONTS = r"""
@@ -118,9 +139,20 @@ FONTS = r"""
 \makeatletter
 \newfontfamily\rnnhangul{NotoSerifCJK-Regular.ttc}[FontIndex=1,
   BoldFont=NotoSerifCJK-Bold.ttc, BoldFeatures={FontIndex=1}, AutoFakeSlant=0.2]
-\usepackage[HangulSyllables]{ucharclasses}
-\setTransitionsFor{HangulSyllables}
-  {\let\rnn@family\f@family\rnnhangul}{\fontfamily{\rnn@family}\selectfont}
+{\rnnhangul\xdef\rnn@hangulfamily{\f@family}}
+\def\rnn@family{\familydefault}
+\newXeTeXintercharclass\rnn@hangul
+\@tempcnta="AC00
+\loop\XeTeXcharclass\@tempcnta=\rnn@hangul
+  \ifnum\@tempcnta<"D7A3 \advance\@tempcnta\@ne\repeat
+\def\rnn@enter{\ifx\f@family\rnn@hangulfamily\else
+  \global\let\rnn@family\f@family\rnnhangul\fi}
+\def\rnn@leave{\ifx\f@family\rnn@hangulfamily\fontfamily{\rnn@family}\selectfont\fi}
+\XeTeXinterchartoks 0 \rnn@hangul = {\rnn@enter}
+\XeTeXinterchartoks 4095 \rnn@hangul = {\rnn@enter}
+\XeTeXinterchartoks \rnn@hangul 0 = {\rnn@leave}
+\XeTeXinterchartoks \rnn@hangul 4095 = {\rnn@leave}
+\XeTeXinterchartokenstate=1
 \makeatother
 """
 
@@ -133,7 +165,7 @@ LATEX_ELEMENTS = {
     "sphinxsetup": "verbatimforcewraps=true, verbatimmaxunderfull=0, hmargin=2.5cm, "
     "vmargin=2.5cm, pre_background-TeXcolor={rgb}{0.96,0.96,0.96}, "
     "pre_border-TeXcolor={rgb}{0.80,0.80,0.80}",
-    "preamble": MATTER + BIBLIOGRAPHY + LAYOUT + CELLS,
+    "preamble": MATTER + BIBLIOGRAPHY + LAYOUT + CELLS + SOLUTIONS,
     # Chapters start on the next page, not the next right-hand page: the PDF is read on
     # screens and printed a chapter at a time.
     "extraclassoptions": "openany,oneside",
@@ -157,6 +189,19 @@ def _print_kernels(app):
     # Before any notebook is executed: myst-nb's kernels inherit this process's environment.
     if app.builder.format == "latex":
         os.environ["SLIDERS_PRINT"] = "1"
+
+
+def keep_whole(node, chars_per_line=90, frame_lines=6):
+    """``\\needspace`` for all of a short box: an exercise split across pages left its
+    last line, "Solution on page 69", alone at the top of the next one.
+
+    >>> from docutils import nodes
+    >>> keep_whole(nodes.paragraph("", "x" * 200))
+    '\\\\needspace{9\\\\baselineskip}'
+    """
+    lines = -(-len(node.astext()) // chars_per_line) + frame_lines
+    lines += 2 * len(list(node.findall(nodes.math_block)))  # a display: about 3 lines
+    return rf"\needspace{{{lines}\baselineskip}}"
 
 
 def _latex(text):
@@ -236,8 +281,19 @@ class BookStructure(SphinxPostTransform):
                 # sphinx-exercise writes \label{<exercise's docname>:<solution label>}.
                 label = f"{exercise.get('docname', start['docname'])}:{solution['label']}"
                 exercise += _latex(SOLUTION_PAGE.replace("LABEL", label))
-                _insert_before(exercise, _latex(KEEP_TOGETHER))
+                _insert_before(exercise, _latex(keep_whole(exercise)))
         chapter += [_latex(KEEP_SECTION), section]
+
+
+def _visit_solution(self, node):
+    """A solution in LaTeX, as sphinx-exercise writes it but in ``rnnsolution``."""
+    docname = self.builder.env.sphinx_exercise_registry[node["label"]].get("docname")
+    self.body.append(f"\n\\phantomsection\\label{{{docname}:{node['label']}}}\n")
+    self.body.append("\\begin{rnnsolution}")  # the title node follows, as its {argument}
+
+
+def _depart_solution(self, node):
+    self.body.append("\\end{rnnsolution}\n")
 
 
 class PrintedLinks(SphinxPostTransform):
@@ -268,6 +324,85 @@ class EmptyCells(SphinxPostTransform):
             for paragraph in list(entry.findall(nodes.paragraph)):
                 if not paragraph.children:
                     paragraph.parent.remove(paragraph)
+
+
+class TableLeads(SphinxPostTransform):
+    """A paragraph that introduces a table stays on the table's page: the notation page's
+    "**Probability and autoregression** (chapters 1 and 2):" was left alone at the foot of
+    a page, its table (which cannot break) on the next."""
+
+    default_priority = 800
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for table in list(self.document.findall(nodes.table)):
+            parent = table.parent
+            index = parent.index(table)
+            if index and isinstance(parent[index - 1], nodes.paragraph):
+                parent.insert(index, _latex(r"\nopagebreak"))
+
+
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+_TEX_WORD = re.compile(r"\\(dim|log|exp|tanh|max|min|sin|cos|det|diag)\b")  # printed as is
+_TEX_FONT = re.compile(r"\\(mathbf|mathrm|mathcal|mathbb|boldsymbol|operatorname)\b")
+
+
+def natural_width(entry):
+    """A table cell's width in characters as printed, and its longest unbreakable word.
+
+    Maths counts its symbols, not its TeX (``\\partial`` is one character); code is set
+    in a wider typewriter face and does not break.
+
+    >>> from docutils import nodes
+    >>> natural_width(nodes.entry("", nodes.paragraph("", "", nodes.math("", r"\\delta_t"))))
+    (2, 2)
+    >>> natural_width(nodes.entry("", nodes.paragraph("", "", nodes.literal("", "max_norm"))))
+    (10, 10)
+    """
+    total, word = 0, 0
+    for node in entry.findall(nodes.Text):
+        text, parent = str(node), node.parent
+        if isinstance(parent, nodes.math):
+            text = _TEX_WORD.sub(r"\1", _TEX_FONT.sub("", text))
+            text = re.sub(r"[{}_^ ]", "", _TEX_COMMAND.sub("x", text))
+        scale = 1.2 if isinstance(parent, nodes.literal) else 1.0
+        words = text.split() if not isinstance(parent, nodes.literal) else [text]
+        total += round(len(text) * scale)
+        word = max([word] + [round(len(w) * scale) for w in words])
+    return total, word
+
+
+class LongTables(SphinxPostTransform):
+    """Columns that wrap in a table too long for one page. Sphinx sets a table of over 30
+    rows as a longtable with ``l`` columns, which never wrap: the notation page's table of
+    symbols ran 160 pt into the margin. Such a table gets ragged-right columns whose
+    shares of the line follow their typical cell (the 80th percentile of the widths, so
+    that one long cell cannot widen a column of short ones), capped, and never narrower
+    than the column's longest unbreakable word (code does not break)."""
+
+    default_priority = 800
+    formats = ("latex",)
+    ROWS = 30  # Sphinx's threshold (sphinx.writers.latex.Table.is_longtable)
+    MIN_CHARS, MAX_CHARS = 6, 40
+    COLUMN = r">{\raggedright\arraybackslash}\X{%d}{%d}"
+
+    def run(self, **kwargs):
+        for table in list(self.document.findall(nodes.table)):
+            tgroup = next(iter(table.findall(nodes.tgroup)), None)
+            rows = list(tgroup.findall(nodes.row)) if tgroup else []
+            if len(rows) <= self.ROWS or "colwidths-given" in table["classes"]:
+                continue
+            columns = len([c for c in tgroup.children if isinstance(c, nodes.colspec)])
+            cells = [[natural_width(e) for e in row.children[:columns]] for row in rows]
+            widths = [self.width(sorted(c[k] for c in cells)) for k in range(columns)]
+            spec = "".join(self.COLUMN % (w, sum(widths)) for w in widths)
+            _insert_before(table, addnodes.tabular_col_spec(spec=spec))
+
+    def width(self, cells):
+        """A column's width in characters from its cells' (total, longest word), sorted."""
+        typical = cells[int(0.8 * (len(cells) - 1))][0]
+        word = max(w for _, w in cells)
+        return max(self.MIN_CHARS, min(typical, self.MAX_CHARS), word + 3)
 
 
 # --- HTML: the download menu links the book PDF -------------------------------------------
@@ -302,11 +437,17 @@ def _copy_pdf(app, exception):
 
 
 def setup(app):
+    from sphinx_exercise.nodes import solution_node
+
+    app.setup_extension("sphinx_exercise")  # so that this LaTeX visitor replaces its own
+    app.add_node(solution_node, override=True, latex=(_visit_solution, _depart_solution))
     app.connect("config-inited", _configure, priority=900)
     app.connect("builder-inited", _print_kernels)
     app.add_post_transform(BookStructure)
     app.add_post_transform(PrintedLinks)
     app.add_post_transform(EmptyCells)
+    app.add_post_transform(LongTables)
+    app.add_post_transform(TableLeads)
     # After sphinx-book-theme's header buttons (priority 501).
     app.connect("html-page-context", _link_pdf, priority=600)
     app.connect("build-finished", _copy_pdf)
