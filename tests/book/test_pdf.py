@@ -308,6 +308,19 @@ def test_regression_solutions_are_not_framed_boxes(request):
     assert tex.count("\\begin{rnnsolution}{Solution to Exercise") == exercises
 
 
+def test_regression_citation_labels_are_initials_and_year():
+    # pybtex's alpha labels spelled out a name written with TeX accents ({\'a}):
+    # [MKarafiatB+10], [CvMerrienboerG+14], wider than the bibliography's label column,
+    # so that they ran into their entries. The names are now written in Unicode.
+    from pybtex.database import parse_file
+    from pybtex.style.labels.alpha import LabelStyle
+
+    entries = parse_file(ROOT / "book" / "references.bib").entries.values()
+    labels = list(LabelStyle().format_labels(entries))
+    long = [label for label in labels if not re.fullmatch(r"[A-Z][A-Za-z]{0,3}\+?\d{2}", label)]
+    assert not long, long
+
+
 # --- latex_log: what makes `make pdf` fail though latexmk succeeded -----------------------
 
 
