@@ -109,9 +109,11 @@ book: setup
 # notebooks), so that it can run while `make book` builds _build/html. -W -n: warnings and
 # broken references fail the Sphinx part; -halt-on-error: any LaTeX error fails latexmk;
 # tools/latex_log.py: what LaTeX only warns about (an undefined reference, printed "??",
-# a glyph missing from a font, an overfull line) fails it too. The PDF is then
+# a glyph missing from a font, an overfull line or page) fails it too. The PDF is then
 # _build/pdf/book.pdf, and a copy goes to _build/html/book.pdf, which every HTML page's
-# download menu links (the HTML build copies it there too when it finds it).
+# download menu links (the HTML build copies it there too when it finds it). The copy
+# into _build/html comes first: once _build/pdf/book.pdf exists, _build/html has it too
+# (make test builds both at once and then checks that).
 PDF_DIR := _build/pdf
 
 pdf: setup texlive
@@ -119,15 +121,17 @@ pdf: setup texlive
 	LATEXOPTS="-interaction=nonstopmode -halt-on-error -file-line-error" \
 	    $(JB) build . --builder pdflatex --path-output $(PDF_DIR) --all -W -n --keep-going
 	$(PY) tools/latex_log.py $(PDF_DIR)/_build/latex/book.log
+	if [ -d _build/html ]; then cp $(PDF_DIR)/_build/latex/book.pdf _build/html/book.pdf; fi
 	cp $(PDF_DIR)/_build/latex/book.pdf $(PDF_DIR)/book.pdf
-	if [ -d _build/html ]; then cp $(PDF_DIR)/book.pdf _build/html/book.pdf; fi
 
 # --- Tests ------------------------------------------------------------------
 # ruff (lint, and format --check) first. Then one pytest run: unit, property and
-# doctests of rnn_core, each chapter run as a notebook, the book build, the off-site checks and the browser smoke test. The
-# build and the tests that read _build/html share the xdist group "book", so
-# they run in that order on one worker and the book is built once; the other
-# worker takes the rest.
+# doctests of rnn_core, each chapter run as a notebook, the book build, the off-site
+# checks and the browser smoke test, and the PDF (tests/book/test_pdf.py runs `make pdf`).
+# The HTML build and the tests that read _build/html share the xdist group "book", the
+# PDF build and its checks the group "pdf": each group runs in order on one worker, so
+# the two builds run at once, one per worker, and the other tests go to whichever
+# worker is free.
 test: setup chromium texlive
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
