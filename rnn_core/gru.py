@@ -26,8 +26,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array
-from .lstm import sigmoid
+from ._checks import as_array, as_cache, check_overflow, check_steps, overflow_checked
+from .cell import _check_gradients
+from .lstm import _check as _check_lstm
+from .lstm import _sigmoid
 
 __all__ = [
     "GRUCache",
@@ -62,23 +64,26 @@ class GRUCache(NamedTuple):
 
 
 def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, a state and the weights; ``Wx`` fixes 3H from ``h``'s H."""
-    sizes = {}
-    x = as_array(x_name, x, x_spec, sizes)
-    h = as_array(h_name, h, ("N", "H"), sizes)
-    H3 = 3 * sizes["H"]
-    Wx = as_array("Wx", Wx, (sizes["D"], H3))
-    Wh = as_array("Wh", Wh, (sizes["H"], H3))
-    b = as_array("b", b, (H3,))
-    return x, h, Wx, Wh, b
+    """Validate an input, the weights and a state, as the LSTM's with three gate blocks:
+    ``Wh`` (H, 3H) fixes H, and the state, checked last, is blamed for a wrong H."""
+    return _check_lstm(x_name, x, x_spec, h_name, h, Wx, Wh, b, G=3)
 
 
 def _check_cache(cache, kind, producer):
     """Raise ``ValueError`` unless ``cache`` is a ``kind`` (the NamedTuple ``producer`` returns)."""
-    if not isinstance(cache, kind):
-        raise ValueError(
-            f"cache: expected a {kind.__name__} from {producer}, got {type(cache).__name__}"
-        )
+    return as_cache("cache", cache, kind, f"a {kind.__name__} from {producer}")
+
+
+# The GRU's state is a convex combination of h_(t-1) and a tanh, so it stays bounded:
+# a state that is not finite comes from a pre-activation that added +inf and -inf.
+_WHY_STATE = (
+    "a gate pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
+# Why the backward pass can overflow: the gate deltas are carried back through Wh^T.
+_WHY_DELTA = (
+    "da_t = dL/da_t of the three blocks, carried back through Wh^T at every step: "
+    "Wh too large for this many steps, or dh too large"
+)
 
 
 def _cell(a, h_prev, Wh):
@@ -90,13 +95,14 @@ def _cell(a, h_prev, Wh):
     H = h_prev.shape[-1]
     zr, an = a[..., : 2 * H], a[..., 2 * H :]  # views into a
     zr += h_prev @ Wh[..., :, : 2 * H]  # z and r share one recurrent product
-    zr[...] = sigmoid(zr)
+    zr[...] = _sigmoid(zr)
     z, r = zr[..., :H], zr[..., H:]
     an += (r * h_prev) @ Wh[..., :, 2 * H :]  # reset before Whn: needs r first
     np.tanh(an, out=an)
     return z * h_prev + (1.0 - z) * an
 
 
+@overflow_checked
 def gru_step_forward(x, h_prev, Wx, Wh, b):
     """Run one step of the GRU.
 
@@ -129,6 +135,7 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
     x, h_prev, Wx, Wh, b = _check("x", x, ("N", "D"), "h_prev", h_prev, Wx, Wh, b)
     gates = x @ Wx + b  # (N, 3H), completed and activated in place by _cell
     h = _cell(gates, h_prev, Wh)
+    check_overflow("h", h, _WHY_STATE)
     return h, GRUStepCache(x, h_prev, Wx, Wh, gates)
 
 
@@ -172,6 +179,7 @@ def _param_grads(x, h_prev, gates, da):
     return np.swapaxes(x, -1, -2) @ da, dWh, da.sum(axis=-2)
 
 
+@overflow_checked
 def gru_step_backward(dh, cache):
     """Backpropagate through one GRU step.
 
@@ -202,7 +210,8 @@ def gru_step_backward(dh, cache):
     x, h_prev, Wx, Wh, gates = cache
     dh = as_array("dh", dh, h_prev.shape)
     da, dh_prev = _gate_deltas(dh, gates, h_prev, Wh)
-    return (da @ Wx.T, dh_prev, *_param_grads(x, h_prev, gates, da))
+    grads = (da @ Wx.T, dh_prev, *_param_grads(x, h_prev, gates, da))
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dWx", "dWh", "db"))
 
 
 def _forward(x, h0, Wx, Wh, b):
@@ -222,6 +231,7 @@ def _forward(x, h0, Wx, Wh, b):
     return h, gates
 
 
+@overflow_checked
 def gru_forward(x, h0, Wx, Wh, b):
     """Run the GRU over a whole sequence from ``h0``.
 
@@ -250,6 +260,8 @@ def gru_forward(x, h0, Wx, Wh, b):
     """
     x, h0, Wx, Wh, b = _check("x", x, ("N", "T", "D"), "h0", h0, Wx, Wh, b)
     h, gates = _forward(x, h0, Wx, Wh, b)
+    if not np.isfinite(h.sum()):  # bounded states: the sum is NaN iff an h is
+        check_steps("h", h, _WHY_STATE)
     return h, GRUCache(x, h0, Wx, Wh, h, gates)
 
 
@@ -263,6 +275,12 @@ def _backward(dh, x, h0, Wx, Wh, h, gates):
 
     Returns ``dx, dh0, dWx, dWh, db``, summed over batch and time only.
     """
+    da, dh0, h_prev = _deltas(dh, h0, Wh, h, gates)
+    return _grads(da, dh0, h_prev, x, Wx, gates)
+
+
+def _deltas(dh, h0, Wh, h, gates):
+    """The deltas ``da`` (..., N, T, 3H) from the last step back, dL/dh0, and h_{t-1}."""
     T = h.shape[-2]
     h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)  # (..., N, T, H)
     da = np.empty_like(gates)  # (..., N, T, 3H)
@@ -271,11 +289,16 @@ def _backward(dh, x, h0, Wx, Wh, h, gates):
         da[..., t, :], dh_carry = _gate_deltas(
             dh[..., t, :] + dh_carry, gates[..., t, :], h_prev[..., t, :], Wh
         )
-    # With every da known, the weight gradients are single products over batch and time.
+    return da, dh_carry, h_prev
+
+
+def _grads(da, dh0, h_prev, x, Wx, gates):
+    """dx, dh0, dWx, dWh, db: with every da known, single products over batch and time."""
     grads = _param_grads(_rows(x), _rows(h_prev), _rows(gates), _rows(da))
-    return (da @ np.swapaxes(Wx, -1, -2)[..., None, :, :], dh_carry, *grads)
+    return (da @ np.swapaxes(Wx, -1, -2)[..., None, :, :], dh0, *grads)
 
 
+@overflow_checked
 def gru_backward(dh, cache):
     """Backpropagation through time for the GRU.
 
@@ -305,7 +328,9 @@ def gru_backward(dh, cache):
     """
     _check_cache(cache, GRUCache, "gru_forward")
     dh = as_array("dh", dh, cache.h.shape)
-    return _backward(dh, *cache)
+    da, dh0, h_prev = _deltas(dh, cache.h0, cache.Wh, cache.h, cache.gates)
+    grads = _grads(da, dh0, h_prev, cache.x, cache.Wx, cache.gates)
+    return _check_gradients(da, grads, why=_WHY_DELTA)
 
 
 def update_path_gradient(cache):

@@ -18,8 +18,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array
-from .cell import _rows
+from ._checks import (
+    as_array,
+    as_cache,
+    as_real,
+    check_overflow,
+    check_shape,
+    check_steps,
+    overflow_checked,
+)
+from .cell import _check_gradients, _rows
 
 __all__ = [
     "LSTMCache",
@@ -31,6 +39,9 @@ __all__ = [
     "lstm_step_forward",
     "sigmoid",
 ]
+
+
+_CACHE = "an LSTMCache from lstm_forward"
 
 
 class LSTMStepCache(NamedTuple):
@@ -60,37 +71,70 @@ class LSTMCache(NamedTuple):
 def sigmoid(z):
     """Logistic function ``1 / (1 + exp(-z))``, written so that ``exp`` cannot overflow.
 
+    Parameters
+    ----------
+    z : array_like, shape (...)
+        Finite values, any shape (a scalar too).
+
+    Returns
+    -------
+    ndarray, the shape of ``z``
+
     Examples
     --------
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
+    return _sigmoid(as_real("z", z, nonempty=True))
+
+
+def _sigmoid(z):
+    """``sigmoid`` on a validated float array: for the gates, in the time loop."""
     e = np.exp(-np.abs(z))  # in (0, 1]
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, a state and the weights; ``Wx`` fixes 4H from ``h``'s H."""
+def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b, G=4):
+    """Validate an input, the weights of ``G`` gate blocks and a state.
+
+    ``Wh`` (H, G H) fixes H; the state is checked last, so that a state whose H
+    disagrees with all three weights is the argument blamed. (The GRU, G = 3, shares it.)
+    """
     sizes = {}
     x = as_array(x_name, x, x_spec, sizes)
+    Wh = as_real("Wh", Wh, finite=False)
+    check_shape("Wh", Wh.shape, ("H", f"{G}H"))  # the number of dimensions, before reading H
+    H = sizes["H"] = Wh.shape[0]
+    Wh = as_array("Wh", Wh, (H, G * H))
+    Wx = as_array("Wx", Wx, (sizes["D"], G * H))
+    b = as_array("b", b, (G * H,))
     h = as_array(h_name, h, ("N", "H"), sizes)
-    H4 = 4 * sizes["H"]
-    Wx = as_array("Wx", Wx, (sizes["D"], H4))
-    Wh = as_array("Wh", Wh, (sizes["H"], H4))
-    b = as_array("b", b, (H4,))
     return x, h, Wx, Wh, b
+
+
+# The LSTM's states are bounded (|h| <= 1, |c_t| <= t), so a state that is not
+# finite comes from a pre-activation that added +inf and -inf.
+# Why the backward pass can: the gate deltas are carried back through Wh^T at every step.
+_WHY_DELTA = (
+    "da_t = dL/da_t of the four gates, carried back through Wh^T at every step: "
+    "Wh too large for this many steps, or dh too large"
+)
+_WHY_STATE = (
+    "a gate pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
 
 
 def _cell(a, c_prev):
     """Gates and new states from the pre-activations ``a`` (..., N, 4H); ``a`` is overwritten."""
     H = c_prev.shape[-1]
-    a[..., : 3 * H] = sigmoid(a[..., : 3 * H])  # i, f, o
+    a[..., : 3 * H] = _sigmoid(a[..., : 3 * H])  # i, f, o
     np.tanh(a[..., 3 * H :], out=a[..., 3 * H :])  # g
     i, f, o, g = np.split(a, 4, axis=-1)
     c = f * c_prev + i * g
     return o * np.tanh(c), c
 
 
+@overflow_checked
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     """Run one step of the LSTM.
 
@@ -124,6 +168,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     c_prev = as_array("c_prev", c_prev, h_prev.shape)
     gates = x @ Wx + h_prev @ Wh + b  # (N, 4H), activated in place by _cell
     h, c = _cell(gates, c_prev)
+    check_overflow("h", h, _WHY_STATE)
     return h, c, LSTMStepCache(x, h_prev, c_prev, Wx, Wh, gates, c)
 
 
@@ -148,6 +193,7 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
     return da, dc * f
 
 
+@overflow_checked
 def lstm_step_backward(dh, dc, cache):
     """Backpropagate through one LSTM step.
 
@@ -178,13 +224,16 @@ def lstm_step_backward(dh, dc, cache):
     >>> grads[2]  # with no loss on h, dL/dc_prev = dc * f = 1/2
     array([[0.5]])
     """
+    cache = as_cache("cache", cache, LSTMStepCache, "an LSTMStepCache from lstm_step_forward")
     x, h_prev, c_prev, Wx, Wh, gates, c = cache
     dh = as_array("dh", dh, c.shape)
     dc = as_array("dc", dc, c.shape)
     da, dc_prev = _gate_deltas(dh, dc, gates, c_prev, c)
-    return da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    grads = da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"))
 
 
+@overflow_checked
 def lstm_forward(x, h0, Wx, Wh, b):
     """Run the LSTM over a whole sequence, from ``h0`` and ``c_0 = 0``.
 
@@ -213,6 +262,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
     """
     x, h0, Wx, Wh, b = _check("x", x, ("N", "T", "D"), "h0", h0, Wx, Wh, b)
     h, c, gates = _forward(x, h0, Wx, Wh, b)
+    # One test for all steps: |h| <= 1, so the sum cannot overflow and is NaN if any h is.
+    if not np.isfinite(h.sum()):
+        check_steps("h", h, _WHY_STATE)
     return h, LSTMCache(x, h0, Wx, Wh, h, c, gates)
 
 
@@ -233,6 +285,7 @@ def _forward(x, h0, Wx, Wh, b):
     return h, c, gates
 
 
+@overflow_checked
 def lstm_backward(dh, cache):
     """Backpropagation through time for the LSTM.
 
@@ -260,16 +313,20 @@ def lstm_backward(dh, cache):
     >>> [g.shape for g in lstm_backward(np.ones((1, 2, 1)), cache)]
     [(1, 2, 1), (1, 1), (1, 4), (1, 4), (4,)]
     """
-    if not isinstance(cache, LSTMCache):
-        raise ValueError(
-            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
-        )
+    cache = as_cache("cache", cache, LSTMCache, _CACHE)
     dh = as_array("dh", dh, cache.h.shape)
-    return _backward(dh, *cache)
+    da, dh0, h_prev = _deltas(dh, cache.h0, cache.Wh, cache.h, cache.c, cache.gates)
+    return _check_gradients(da, _grads(da, dh0, h_prev, cache.x, cache.Wx), why=_WHY_DELTA)
 
 
 def _backward(dh, x, h0, Wx, Wh, h, c, gates):
     """The backward pass of ``lstm_backward``, unvalidated; the leading axes of ``_forward``."""
+    da, dh0, h_prev = _deltas(dh, h0, Wh, h, c, gates)
+    return _grads(da, dh0, h_prev, x, Wx)
+
+
+def _deltas(dh, h0, Wh, h, c, gates):
+    """The gate deltas ``da`` (..., N, T, 4H) from the last step back, dL/dh0, and h_{t-1}."""
     T = h.shape[-2]
     h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)  # (..., N, T, H)
     c_prev = np.concatenate([np.zeros_like(h0)[..., None, :], c[..., :-1, :]], axis=-2)
@@ -281,11 +338,15 @@ def _backward(dh, x, h0, Wx, Wh, h, c, gates):
             dh[..., t, :] + dh_carry, dc_carry, gates[..., t, :], c_prev[..., t, :], c[..., t, :]
         )
         dh_carry = da[..., t, :] @ WhT
-    # With every da known, the weight gradients are single products over batch and time.
+    return da, dh_carry, h_prev
+
+
+def _grads(da, dh0, h_prev, x, Wx):
+    """dx, dh0, dWx, dWh, db: with every da known, single products over batch and time."""
     rows = _rows(da)  # (..., N*T, 4H)
     dWx = np.swapaxes(_rows(x), -1, -2) @ rows
     dWh = np.swapaxes(_rows(h_prev), -1, -2) @ rows
-    return da @ np.swapaxes(Wx, -1, -2)[..., None, :, :], dh_carry, dWx, dWh, rows.sum(axis=-2)
+    return da @ np.swapaxes(Wx, -1, -2)[..., None, :, :], dh0, dWx, dWh, rows.sum(axis=-2)
 
 
 def cell_path_gradient(cache):
@@ -318,11 +379,7 @@ def cell_path_gradient(cache):
     >>> cell_path_gradient(cache)  # every forget gate is sigmoid(0) = 1/2
     array([1.  , 0.5 , 0.25])
     """
-    if not isinstance(cache, LSTMCache):
-        raise ValueError(
-            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
-        )
-    H = cache.h.shape[-1]
+    H = as_cache("cache", cache, LSTMCache, _CACHE).h.shape[-1]
     f = cache.gates[..., H : 2 * H]  # (..., N, T, H)
     # Products of the last 1, 2, ..., T-1 forget gates, read from the end backwards.
     tail = np.cumprod(f[..., :0:-1, :], axis=-2)  # (..., N, T-1, H): f_T, f_T f_{T-1}, ...

@@ -28,6 +28,7 @@ book's download links.
 """
 
 import ast
+import hashlib
 import json
 import re
 import sys
@@ -288,6 +289,11 @@ def convert(source, root=ROOT, glued=None):
     if converter.unfilled:
         cells.insert(1, nbformat.v4.new_markdown_cell(GLUE_NOTE))  # under the title
     notebook.cells = cells
+    for i, cell in enumerate(cells):
+        # nbformat gives every new cell a random id: derive it from the cell's place
+        # and text instead, so that converting the same chapter twice gives the same file.
+        digest = hashlib.sha256(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()
+        cell.id = f"{i:03d}-{digest[:8]}"
     return notebook
 
 

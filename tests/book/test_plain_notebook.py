@@ -228,6 +228,19 @@ def test_numref_becomes_the_figure_number(tmp_path):
     assert "See Fig. 1.1 and panel 1.1." in "".join(c.source for c in nb.cells)
 
 
+def test_regression_notebook_cell_ids_are_the_same_in_every_conversion():
+    # nbformat's new cells get random ids: two builds gave different .ipynb downloads.
+    import nbformat
+
+    source = ROOT / "book" / "ch01_sequence_data.md"
+    first, second = (nbformat.writes(plain_notebook.convert(source)) for _ in range(2))
+    assert first == second
+    nb = nbformat.reads(first, as_version=4)
+    nbformat.validate(nb)
+    ids = [cell.id for cell in nb.cells]
+    assert len(set(ids)) == len(ids)
+
+
 def test_regression_make_notebooks_without_a_python_fails_instead_of_building_the_book():
     # `make -o .venv/.stamp notebooks` with no working interpreter used to hand the
     # sub-make an empty target list, which fell through to the default goal `book`.
