@@ -5,7 +5,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # A local Sphinx extension of the book: load it from its file.
 _SPEC = importlib.util.spec_from_file_location(
     "whole_streams", ROOT / "book" / "_ext" / "whole_streams.py"
