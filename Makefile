@@ -2,12 +2,13 @@
 #
 #   make book       build _build/html, running every chapter from a clean kernel
 #   make test       everything CI checks (this is all .ci/run does)
+#   make pdf        build the whole book as one PDF, _build/pdf/book.pdf (LaTeX)
 #   make notebooks  write each chapter as a Jupyter notebook into notebooks/
 #   make bench      run benchmarks/run.py (benchmarks/README.md)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 #
 # A fresh clone needs only python3, node/npm and apt: the targets below create
-# .venv, fetch the vendored JavaScript and install Debian's chromium.
+# .venv, fetch the vendored JavaScript and install Debian's chromium and texlive.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := book
@@ -22,7 +23,7 @@ export SOURCE_DATE_EPOCH := 1767225600
 # apt needs root; use sudo only when we are not root already.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book test notebooks bench clean distclean vendor chromium
+.PHONY: setup book pdf test notebooks bench clean distclean vendor chromium texlive
 
 setup: $(VENV)/.stamp vendor
 
@@ -98,6 +99,19 @@ chromium: /usr/bin/chromium
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y chromium
 
+# --- LaTeX for the PDF ----------------------------------------------------------
+# xelatex and latexmk, the LaTeX packages Sphinx's LaTeX writer loads (latex-extra,
+# which brings latex-recommended; fonts-recommended for one symbol font), the Latin
+# Modern OpenType fonts the book is set in, Noto CJK for its Korean words, and
+# poppler-utils, which the PDF's tests read it with. Installed only when one is missing.
+TEXLIVE := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk \
+           fonts-lmodern fonts-noto-cjk poppler-utils
+
+texlive:
+	@[ "$$(dpkg-query -W -f='$${db:Status-Status}\n' $(TEXLIVE) 2>/dev/null | grep -cx installed)" \
+	    = $(words $(TEXLIVE)) ] \
+	    || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(TEXLIVE); }
+
 # --- Book -------------------------------------------------------------------
 # -W: warnings (including a failing cell) are errors; -n: broken references are
 # warnings; --keep-going: report them all. --all: re-read every page, so every
@@ -106,13 +120,37 @@ chromium: /usr/bin/chromium
 book: setup
 	$(JB) build . --all -W -n --keep-going
 
+# --- The book as one PDF ------------------------------------------------------
+# Sphinx's LaTeX builder, then latexmk with xelatex (jupyter-book's pdflatex builder runs
+# `make all-pdf` in the LaTeX folder, which reads LATEXOPTS). Every LaTeX setting is in
+# book/_ext/pdf_book.py. It builds in _build/pdf/_build/ (its own doctrees and executed
+# notebooks), so that it can run while `make book` builds _build/html. -W -n: warnings and
+# broken references fail the Sphinx part; -halt-on-error: any LaTeX error fails latexmk;
+# tools/latex_log.py: what LaTeX only warns about (an undefined reference, printed "??",
+# a glyph missing from a font, an overfull line or page) fails it too. The PDF is then
+# _build/pdf/book.pdf, and a copy goes to _build/html/book.pdf, which every HTML page's
+# download menu links (the HTML build copies it there too when it finds it). The copy
+# into _build/html comes first: once _build/pdf/book.pdf exists, _build/html has it too
+# (make test builds both at once and then checks that).
+PDF_DIR := _build/pdf
+
+pdf: setup texlive
+	rm -rf $(PDF_DIR)
+	LATEXOPTS="-interaction=nonstopmode -halt-on-error -file-line-error" \
+	    $(JB) build . --builder pdflatex --path-output $(PDF_DIR) --all -W -n --keep-going
+	$(PY) tools/latex_log.py $(PDF_DIR)/_build/latex/book.log
+	if [ -d _build/html ]; then cp $(PDF_DIR)/_build/latex/book.pdf _build/html/book.pdf; fi
+	cp $(PDF_DIR)/_build/latex/book.pdf $(PDF_DIR)/book.pdf
+
 # --- Tests ------------------------------------------------------------------
 # ruff (lint, and format --check) first. Then one pytest run: unit, property and
-# doctests of rnn_core, each chapter run as a notebook, the book build, the off-site checks and the browser smoke test. The
-# build and the tests that read _build/html share the xdist group "book", so
-# they run in that order on one worker and the book is built once; the other
-# worker takes the rest.
-test: setup chromium
+# doctests of rnn_core, each chapter run as a notebook, the book build, the off-site
+# checks and the browser smoke test, and the PDF (tests/book/test_pdf.py runs `make pdf`).
+# The HTML build and the tests that read _build/html share the xdist group "book", the
+# PDF build and its checks the group "pdf": each group runs in order on one worker, so
+# the two builds run at once, one per worker, and the other tests go to whichever
+# worker is free.
+test: setup chromium texlive
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -26,8 +26,10 @@ def test_regression_no_control_characters_in_the_sources(page):
 # test_code_and_outputs_fit_the_column measures it in the built page); a source
 # line longer than this scrolls sideways on screen and runs out of the box in print.
 CODE_COLUMN = 76
+SOLUTION_COLUMN = 74  # a solution's box is 20 px narrower
 _CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
 _HIDDEN = re.compile(r"remove-(cell|input)")
+_FENCE = re.compile(r"^(~~~|```)(?:python|ipython3?)\n(.*?)^\1$", re.S | re.M)
 
 
 def visible_code_lines(text):
@@ -48,14 +50,21 @@ def visible_code_lines(text):
         yield from enumerate(lines[skip:], first + skip)
 
 
+def solution_code_lines(text):
+    """(line number, text) of the fenced Python blocks: the exercises' solutions."""
+    for block in _FENCE.finditer(text):
+        first = text.count("\n", 0, block.start(2)) + 1
+        yield from enumerate(block.group(2).splitlines(), first)
+
+
 @pytest.mark.parametrize(
     "page", [p for p in toc_pages() if p.suffix == ".md"], ids=lambda p: p.stem
 )
 def test_code_lines_fit_the_column(page):
-    long = [
-        (n, len(s)) for n, s in visible_code_lines(page.read_text("utf8")) if len(s) > CODE_COLUMN
-    ]
-    assert not long, f"{page.name}: (line, length) of code lines over {CODE_COLUMN}: {long}"
+    text = page.read_text("utf8")
+    long = [(n, len(s)) for n, s in visible_code_lines(text) if len(s) > CODE_COLUMN]
+    long += [(n, len(s)) for n, s in solution_code_lines(text) if len(s) > SOLUTION_COLUMN]
+    assert not long, f"{page.name}: (line, length) of code lines too long for their box: {long}"
 
 
 def test_visible_code_lines_skip_metadata_and_hidden_cells():
@@ -64,6 +73,7 @@ def test_visible_code_lines_skip_metadata_and_hidden_cells():
         + "a" * 90
         + "\n---\nx = 1\n```\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
         + "y" * 90
-        + "\n```\n```{code-cell} ipython3\nz = 2\n```\n"
+        + "\n```\n```{code-cell} ipython3\nz = 2\n```\n~~~python\nw = 3\n~~~\n"
     )
     assert list(visible_code_lines(text)) == [(7, "x = 1"), (15, "z = 2")]
+    assert list(solution_code_lines(text)) == [(18, "w = 3")]
