@@ -5,7 +5,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # A local Sphinx extension of the book: load it from its file.
 _SPEC = importlib.util.spec_from_file_location(
     "whole_streams", ROOT / "book" / "_ext" / "whole_streams.py"
@@ -45,3 +45,14 @@ def test_regression_a_print_cut_in_two_messages_is_one_block_with_its_text():
         ("y = 2", ["highlight"]),
     ]
     assert cell.children[0].rawsource == cell.children[0].astext()
+
+
+def test_regression_nb_merge_streams_stays_off():
+    # The PDF branch turned it on again for one output box per printout; whole_streams
+    # already gives that, and myst-nb's merge rstrips each piece and adds a newline:
+    # "rainy:" + " 0.021" became "rainy:\n 0.021" in the builds where the kernel cut there.
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
+    assert not config["sphinx"]["config"].get("nb_merge_streams", False)
+    assert "whole_streams" in config["sphinx"]["local_extensions"]
