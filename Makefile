@@ -39,7 +39,7 @@ $(VENV)/.stamp: $(VENV_INPUTS)
 	set -e; \
 	python3 -m venv $(VENV); \
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt; \
-	$(PY) -m pip install --quiet -e ".[figures]"; \
+	$(PY) -m pip install --quiet -e ".[figures,ledger]"; \
 	sha256sum $(VENV_INPUTS) > $@
 
 # --- Vendored JavaScript ----------------------------------------------------

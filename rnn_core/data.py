@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import lfilter
 
 from rnn_core._checks import as_array, as_ids, as_int, as_ndarray, as_scalar, check_overflow
 
@@ -132,6 +131,8 @@ def ar_process(coef, T, c=0.0, sigma=1.0, seed=0, burn_in=200):
     c, sigma = as_scalar("c", c), _nonneg("sigma", sigma)
     rng = np.random.default_rng(as_int("seed", seed, 0))
     drive = c + rng.normal(0.0, sigma, size=burn_in + T)
+    from scipy.signal import lfilter  # imported here: scipy.signal takes 1-2 s to import
+
     # lfilter runs x_t - sum_j coef[j] x_{t-1-j} = drive_t from zero initial state.
     with np.errstate(over="ignore", invalid="ignore"):
         x = lfilter([1.0], np.concatenate(([1.0], -coef)), drive)[burn_in:]

@@ -14,7 +14,6 @@ Arrays are 0-based while the mathematics counts from 1: ``x[t-1]`` holds
 import math
 
 import numpy as np
-from scipy.signal import lfilter
 
 from ._checks import as_array, as_scalar, check_finite
 
@@ -56,6 +55,8 @@ def linear_rnn(x, w_x, w_h, h0=0.0):
     """
     x = as_array("x", x, ("T",))
     w_x, w_h, h0 = as_scalar("w_x", w_x), as_scalar("w_h", w_h), as_scalar("h0", h0)
+    from scipy.signal import lfilter  # imported here: scipy.signal takes 1-2 s to import
+
     # The recursion is a first-order IIR filter, y_t = w_x x_t + w_h y_{t-1};
     # lfilter runs that loop in C. zi carries h0 in as the filter's initial state.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -226,6 +227,8 @@ def _sensitivities(x, w_h, h):
     ``s_t = h_{t-1} + w_h s_{t-1}`` (``x_t + w_h s_{t-1}`` for ``w_x``) from ``s_0 = 0``;
     ``h`` is ``linear_rnn``'s (N + 1,) states. Not checked: the callers check what they use.
     """
+    from scipy.signal import lfilter  # as in linear_rnn
+
     with np.errstate(over="ignore", invalid="ignore"):
         return lfilter([1.0], [1.0, -w_h], h[:-1]), lfilter([1.0], [1.0, -w_h], x)
 

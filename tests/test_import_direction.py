@@ -6,7 +6,9 @@
   ``rnn_core`` nor ``rnnbook``;
 - ``rnnbook.experiments`` compute the chapters' numbers from ``rnn_core`` and draw
   nothing: no ``sliders``, no matplotlib;
-- ``rnnbook.figures`` may import everything above.
+- ``rnnbook.figures`` may import everything above;
+- ``rnnbook.ledger`` (the equation ledger) reads the pages and checks them with ``rnn_core``,
+  sympy and lark: it draws nothing.
 
 The rule is read from the source (every ``import`` and ``from ... import``, also inside
 functions), so a lazy import cannot hide an upward dependency.
@@ -29,6 +31,7 @@ RULES = {
     "sliders": ({"sliders"}, set()),
     "rnnbook/experiments": ({"rnn_core", "rnnbook"}, DRAWING | {"sliders"}),
     "rnnbook/figures": ({"rnn_core", "rnnbook", "sliders"}, set()),
+    "rnnbook/ledger": ({"rnn_core", "rnnbook"}, DRAWING | {"sliders"}),
 }
 
 

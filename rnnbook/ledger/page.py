@@ -1,0 +1,116 @@
+"""The back-matter page "How each equation is checked", generated from the ledger.
+
+book/equation_ledger.md runs :func:`table` and :func:`summary` while the book is
+built, so every row (the equation's number, what its check compares, where the
+check and its test are, its mutation, and whether both behaved in this build) is
+computed from :data:`rnnbook.ledger.ENTRIES` and the pages, never typed by hand.
+"""
+
+import html
+import inspect
+import re
+from collections import Counter
+
+from rnnbook import ledger
+from rnnbook.ledger.source import displays
+
+__all__ = ["HEADERS", "run", "summary", "table"]
+
+HEADERS = ("Equation", "Its check")
+#: long code (labels, paths, LaTeX) may break anywhere, so that a phone needs no sideways scroll
+_STYLE = (
+    "<style>.ledger-table code { overflow-wrap: anywhere; }"
+    " .ledger-table td { vertical-align: top; } .ledger-table td p { margin: 0 0 0.4em; }"
+    " .ledger-table td:first-child { white-space: nowrap; }</style>"
+)
+
+
+def run():
+    """Each entry's check and mutated check, in the book's order: {label: (Result, Result)}."""
+    return {label: (ledger.run(label), ledger.run(label, mutate=True)) for label in displays()}
+
+
+def _code(text):
+    return f"<code>{html.escape(text)}</code>"
+
+
+def _what(entry, result):
+    """The check's one-line description, and what it compared in this build."""
+    doc = inspect.getdoc(entry.check).split("\n\n")[0].replace("\n", " ")
+    doc = re.sub(r"``(.+?)``", r"<code>\1</code>", html.escape(doc))  # the docstring's code
+    return f"<p>What: {doc}</p><p>In this build: {html.escape(result.message)}</p>"
+
+
+def _where(entry):
+    path, line = entry.where
+    name = entry.check.__name__
+    return f"{_code(name)} in {_code(path)}, line {line}; run by {_code(entry.test)}"
+
+
+def _mutation(entry, mutated):
+    old, new = entry.mutation
+    caught = mutated.passed is False and not mutated.message.startswith("Unreadable")
+    verdict = "caught" if caught else "<strong>NOT caught</strong>"
+    return f"{_code(old)} &rarr; {_code(new)}: {verdict}"
+
+
+def _row(display, results):
+    entry = ledger.BY_LABEL[display.label]
+    result, mutated = results[display.label]
+    page = display.page.removeprefix("book/").removesuffix(".md") + ".html"
+    kind = "definition,<br>" + entry.how if entry.kind == "definition" else entry.kind
+    verdict = "passed" if result.passed else "<strong>FAILED</strong>"
+    equation = (
+        f'<a href="{page}#equation-{display.label}">({display.number})</a><br>'
+        f"{_code(display.label)}<br>{kind}<br>{verdict}"
+    )
+    check = (
+        f"{_what(entry, result)}<p>Where: {_where(entry)}.</p>"
+        f"<p>Mutation: {_mutation(entry, mutated)}.</p>"
+    )
+    return f"<tr><td>{equation}</td><td>{check}</td></tr>"
+
+
+def table(results):
+    """The ledger as an HTML table, one row per labelled equation, in a scrolling region.
+
+    Parameters
+    ----------
+    results : dict
+        As :func:`run` returns.
+
+    Returns
+    -------
+    str
+    """
+    caption = "Every labelled equation of the book and its check"
+    head = "".join(f'<th scope="col">{h}</th>' for h in HEADERS)
+    body = "".join(_row(d, results) for d in displays().values())
+    return (
+        f'{_STYLE}<div class="ledger-scroll" role="region" tabindex="0" aria-label="{caption}"'
+        f' style="overflow-x: auto"><table class="table ledger-table"><caption>{caption}'
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def summary(results):
+    """One paragraph: how many equations of each kind, and what failed in this build.
+
+    Examples
+    --------
+    >>> r = ledger.run("eq-closed-wh"), ledger.run("eq-closed-wh", mutate=True)
+    >>> summary({"eq-closed-wh": r})[:56]
+    '<p>1 labelled equations: 1 symbolic. All 1 checks passed'
+    """
+    kinds = Counter(ledger.BY_LABEL[label].kind for label in results)
+    counts = ", ".join(f"{kinds[k]} {k}" for k in ledger.KINDS if kinds[k])
+    failed = [label for label, (r, _) in results.items() if not r.passed]
+    missed = [
+        label
+        for label, (_, m) in results.items()
+        if m.passed is not False or m.message.startswith("Unreadable")
+    ]
+    n = len(results)
+    checks = f"All {n} checks passed" if not failed else f"Checks FAILED: {', '.join(failed)}"
+    caught = f"all {n} mutations were caught" if not missed else f"NOT caught: {', '.join(missed)}"
+    return f"<p>{n} labelled equations: {counts}. {checks} in this build, and {caught}.</p>"
