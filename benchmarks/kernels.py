@@ -1,123 +1,146 @@
-"""CPU time of the three cells' kernels at the shapes chapter 5 uses, and of its training runs.
+"""CPU time of the cells' kernels at the shapes chapter 5 uses, and of its training runs.
 
-    nice .venv/bin/python benchmarks/kernels.py [--quick] [--json out.json]
+    nice .venv/bin/python benchmarks/kernels.py [--against DIR] [--quick] [--json FILE]
 
-The machine is shared, so wall time is noise: every number is ``time.process_time()``
-(CPU seconds of this process, all threads) with one BLAS thread, best of several runs.
-Wall time and the load average are printed next to it for the record.
+``--against DIR`` also times the ``rnn_core`` package found in ``DIR`` (for example
+``git archive 73b6517 rnn_core | tar -x -C DIR``), loaded under another name, in turns
+with this tree's (baseline, ours, baseline, ours, ...), so that both see the same load.
 
-Cases:
-- ``fb_ens``: forward + backward of one ensemble batch (K, N, T, D, H) = (10, 32, 31, 5, 16)
-  through the private kernels, as ``rnn_core.ensemble`` calls them;
-- ``fb_one``: the same with no model axis, through the public functions;
+The machine is shared, so wall time is mostly noise: every number is the least
+``time.process_time()`` (CPU seconds of this process) over the repeats, with one BLAS
+thread. The median wall time and the load average are printed beside it for the record.
+
+Cases (K, N, T, D, H) = (10, 32, 31, 5, 16), chapter 5's recall task at lag 30:
+- ``fb_ens``: one forward and backward pass of a K-seed ensemble through the private
+  kernels, as ``rnn_core.ensemble`` calls them;
+- ``fb_one``: the same for one model through the public functions;
 - ``train_ens``: ``ensemble.train_recall(cell, 30, range(10))`` (200 Adam steps);
-- ``train_one``: ``tasks.train_recall(cell, 30, seed=s)`` for s = 0..9;
+- ``train_one``: ``tasks.train_recall(cell, 30, seed=s)`` for s = 0 .. 9;
 - ``large``: ``rnn_forward`` + ``rnn_backward`` at (N, T, D, H) = (32, 200, 128, 128).
 """
 
 import argparse
+import importlib.util
 import json
 import os
+import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from rnn_core import cell as rnn_cell
-from rnn_core import ensemble, gru, lstm, tasks
+import rnn_core
 
 K, N, T, D, H = 10, 32, 31, 5, 16
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
-def _inputs(cell, lead, seed=0):
-    """Random inputs, weights and upstream gradient for one cell, with leading axes ``lead``."""
+def load(directory, name="baseline_core"):
+    """The package ``directory/rnn_core`` imported as ``name``, beside this tree's rnn_core."""
+    init = Path(directory) / "rnn_core" / "__init__.py"
+    where = [str(init.parent)]
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=where)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _inputs(cell, lead, n=N, t=T, d=D, h=H, seed=0):
+    """Random inputs, weights and upstream gradient, with leading axes ``lead``."""
     rng = np.random.default_rng(seed)
-    G = GATES[cell] * H
-    x = rng.standard_normal((*lead, N, T, D))
-    h0 = np.zeros((*lead, N, H))
-    Wx = rng.standard_normal((*lead, D, G)) / np.sqrt(D)
-    Wh = rng.standard_normal((*lead, H, G)) / np.sqrt(H)
-    b = 0.1 * rng.standard_normal((*lead, G))
-    return x, h0, Wx, Wh, b, rng.standard_normal((*lead, N, T, H))
+    G = GATES[cell] * h
+    return (
+        rng.standard_normal((*lead, n, t, d)),
+        np.zeros((*lead, n, h)),
+        rng.standard_normal((*lead, d, G)) / np.sqrt(d),
+        rng.standard_normal((*lead, h, G)) / np.sqrt(h),
+        0.1 * rng.standard_normal((*lead, G)),
+        rng.standard_normal((*lead, n, t, h)),
+    )
 
 
-def fb_ens(cell):
-    """forward + backward through the private kernels with a model axis of K."""
-    x, h0, Wx, Wh, b, dh = _inputs(cell, (K,))
+def cases(core, quick):
+    """name -> (function to time, repeats) for the package ``core``."""
+    sub = {c: importlib.import_module(f"{core.__name__}.{m}") for c, m in
+           [("rnn", "cell"), ("lstm", "lstm"), ("gru", "gru"), ("ens", "ensemble"),
+            ("tasks", "tasks")]}  # fmt: skip
+    out = {}
+    for cell in GATES:
+        batch, single = _inputs(cell, (K,)), _inputs(cell, ())
+        out[f"fb_ens_{cell}"] = (lambda c=cell, a=batch: _private(sub, c, a), 40)
+        out[f"fb_one_{cell}"] = (lambda c=cell, a=single: _public(sub, c, a), 40)
+    args = _inputs("rnn", (), 32, 200, 128, 128)
+    out["large"] = (
+        lambda: sub["rnn"].rnn_backward(args[-1], sub["rnn"].rnn_forward(*args[:5])[1]),
+        5,
+    )
+    if not quick:
+        ens, tasks = sub["ens"], sub["tasks"]
+        for cell in GATES:
+            out[f"train_ens_{cell}"] = (lambda c=cell: ens.train_recall(c, 30, range(K)), 2)
+            ten = [lambda c=cell, s=s: tasks.train_recall(c, 30, seed=s) for s in range(K)]
+            out[f"train_one_{cell}"] = (lambda runs=ten: [run() for run in runs], 1)
+    return out
+
+
+def _private(sub, cell, args):
+    x, h0, Wx, Wh, b, dh = args
     if cell == "rnn":
-        h = rnn_cell._forward(x, h0, Wx, Wh, b)
-        rnn_cell.grads_from_deltas(rnn_cell._deltas(dh, h, Wh, T), (x, h0, Wx, Wh, h))
-    elif cell == "lstm":
-        lstm._backward(dh, x, h0, Wx, Wh, *lstm._forward(x, h0, Wx, Wh, b))
-    else:
-        gru._backward(dh, x, h0, Wx, Wh, *gru._forward(x, h0, Wx, Wh, b))
+        rnn = sub["rnn"]
+        h = rnn._forward(x, h0, Wx, Wh, b)
+        return rnn.grads_from_deltas(rnn._deltas(dh, h, Wh, T), (x, h0, Wx, Wh, h))
+    kernels = sub[cell]
+    return kernels._backward(dh, x, h0, Wx, Wh, *kernels._forward(x, h0, Wx, Wh, b))
 
 
-def fb_one(cell):
-    """forward + backward of one model through the public functions."""
-    x, h0, Wx, Wh, b, dh = _inputs(cell, ())
-    forward, backward = {
-        "rnn": (rnn_cell.rnn_forward, rnn_cell.rnn_backward),
-        "lstm": (lstm.lstm_forward, lstm.lstm_backward),
-        "gru": (gru.gru_forward, gru.gru_backward),
-    }[cell]
-    backward(dh, forward(x, h0, Wx, Wh, b)[1])
+def _public(sub, cell, args):
+    forward, backward = (
+        getattr(sub[cell], f"{cell}_forward"),
+        getattr(sub[cell], f"{cell}_backward"),
+    )
+    return backward(args[-1], forward(*args[:5])[1])
 
 
-def large():
-    rng = np.random.default_rng(0)
-    n, t, d, h = 32, 200, 128, 128
-    x, h0 = rng.standard_normal((n, t, d)), rng.standard_normal((n, h))
-    Wx, Wh = rng.standard_normal((d, h)) / np.sqrt(d), rng.standard_normal((h, h)) / np.sqrt(h)
-    b, dh = 0.1 * rng.standard_normal(h), rng.standard_normal((n, t, h))
-
-    def fn():
-        _, cache = rnn_cell.rnn_forward(x, h0, Wx, Wh, b)
-        rnn_cell.rnn_backward(dh, cache)
-
-    return fn
-
-
-def best(fn, repeats, inner=1):
-    """Best CPU and wall seconds per call of ``fn`` over ``repeats`` runs of ``inner`` calls."""
-    fn()
-    cpu, wall = [], []
-    for _ in range(repeats):
-        c0, w0 = time.process_time(), time.perf_counter()
-        for _ in range(inner):
-            fn()
-        cpu.append((time.process_time() - c0) / inner)
-        wall.append((time.perf_counter() - w0) / inner)
-    return min(cpu), min(wall)
+def measure(tables, repeats):
+    """Each case of every table timed in turns: {case: [(least cpu s, median wall s), ...]}."""
+    results = {}
+    for case in tables[0]:
+        cpu, wall = [[] for _ in tables], [[] for _ in tables]
+        fns, n = [t[case][0] for t in tables], repeats or tables[0][case][1]
+        for fn in fns if n > 2 else []:
+            fn()  # warm up (caches, allocator), except for the runs of seconds
+        for _ in range(n):
+            for fn, c, w in zip(fns, cpu, wall):
+                c0, w0 = time.process_time(), time.perf_counter()
+                fn()
+                c.append(time.process_time() - c0)
+                w.append(time.perf_counter() - w0)
+        results[case] = [(min(c), statistics.median(w)) for c, w in zip(cpu, wall)]
+        print(case, results[case], f"load {os.getloadavg()[0]:.1f}", flush=True)
+    return results
 
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--against", help="directory holding another rnn_core to compare")
     parser.add_argument("--quick", action="store_true", help="kernels and large case only")
+    parser.add_argument("--repeats", type=int, help="override every case's repeats")
     parser.add_argument("--json")
     args = parser.parse_args()
-    out = {}
+    cores = ([load(args.against)] if args.against else []) + [rnn_core]
+    load_before = os.getloadavg()
     with threadpool_limits(limits=1, user_api="blas"):
-        for cell in GATES:
-            out[f"fb_ens_{cell}"] = best(lambda c=cell: fb_ens(c), 7, 5)
-            out[f"fb_one_{cell}"] = best(lambda c=cell: fb_one(c), 7, 20)
-        out["large"] = best(large(), 5)
-        if not args.quick:
-            for cell in GATES:
-                out[f"train_ens_{cell}"] = best(
-                    lambda c=cell: ensemble.train_recall(c, 30, range(10)), 2
-                )
-                out[f"train_one_{cell}"] = best(
-                    lambda c=cell: [tasks.train_recall(c, 30, seed=s) for s in range(10)], 1
-                )
-    print(f"load average {os.getloadavg()}")
-    print(f"{'case':16s} {'cpu s':>10s} {'wall s':>10s}")
-    for case, (cpu, wall) in out.items():
-        print(f"{case:16s} {cpu:10.4f} {wall:10.4f}")
+        results = measure([cases(core, args.quick) for core in cores], args.repeats)
+    names = ["baseline", "this tree"][-len(cores) :]
+    print(f"\nload average before {load_before}, after {os.getloadavg()}")
+    print(f"{'case':16s}" + "".join(f"{n + ' cpu s':>18s}{'wall s':>10s}" for n in names))
+    for case, rows in results.items():
+        print(f"{case:16s}" + "".join(f"{c:18.4f}{w:10.4f}" for c, w in rows))
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"load": os.getloadavg(), "times": out}, f, indent=1)
+        Path(args.json).write_text(json.dumps({"load": os.getloadavg(), "results": results}))
 
 
 if __name__ == "__main__":
