@@ -1,7 +1,7 @@
 """The memory layout of the gated cells' time loops (``lstm`` and ``gru``).
 
-A time loop touches one step's numbers many times (a dozen elementwise passes in the
-forward step of an LSTM, twenty in the backward one), so they had better lie together.
+A time loop touches one step's numbers many times (seven elementwise passes in a forward
+step of the LSTM, twenty in a backward step), so they had better lie together in memory.
 The loops' buffers therefore have the axes ``(T, C, ..., N)``: time; the C features of
 the column form of the notation page (the rows of ``x_t^T``, ``h_t^T`` or the gates);
 any leading model axes ``...`` (a seed ensemble's K); the N sequences. One step's gate

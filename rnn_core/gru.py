@@ -107,7 +107,8 @@ def _stacked(Wx, Wh, b=None):
     """
     H = Wh.shape[-2]
     Wh_zr = np.concatenate([Wh[..., : 2 * H], np.zeros_like(Wh[..., 2 * H :])], axis=-1)
-    return np.concatenate([Wx, *([] if b is None else [b[..., None, :]]), Wh_zr], axis=-2)
+    rows = [Wx] if b is None else [Wx, b[..., None, :]]
+    return np.concatenate([*rows, Wh_zr], axis=-2)
 
 
 def gru_step_forward(x, h_prev, Wx, Wh, b):

@@ -303,12 +303,11 @@ def _recursion(dh, h, c, gates, Wxh):
     (T, 4H, ..., N) and ``dz`` (T+1, D+H, ..., N) whose rows hold ``da_t Wx^T = dL/dx_t``
     and ``da_t Wh^T``, the part of dL/dh_{t-1} that comes through a_t (0 at t = T).
     """
-    da = np.empty_like(gates)
-    dz = np.empty((h.shape[0] + 1, Wxh.shape[-2], *h.shape[2:]))
+    T, H = h.shape[:2]
+    da, dz = np.empty_like(gates), np.empty((T + 1, Wxh.shape[-2], *h.shape[2:]))
     dz[-1] = 0.0
-    dh_t, dc, c_0, *work = (np.zeros_like(h[0]) for _ in range(5))
-    H = h.shape[1]
-    for t in range(h.shape[0] - 1, -1, -1):
+    dh_t, dc, c_0, *work = (np.zeros_like(h[0]) for _ in range(5))  # dc: from c_{t+1}
+    for t in range(T - 1, -1, -1):
         np.add(dh[t], dz[t + 1, -H:], out=dh_t)  # dL/dh_t: its own loss + da_{t+1} Wh^T
         _step_deltas(dh_t, dc, gates[t], c[t - 1] if t else c_0, h[t], da[t], *work)
         _mm(Wxh, da[t], out=dz[t])
@@ -316,17 +315,18 @@ def _recursion(dh, h, c, gates, Wxh):
 
 
 def _step_deltas(dh, dc, gates, c_prev, h, da, tanh_c, scratch):
-    """One step of the two backward recursions, in the column form, every result in place.
+    """One step of the two backward recursions, with features first, every result in place.
 
     From ``dh = dL/dh_t`` and ``dc``, the gradient reaching c_t from step t + 1
-    (..., H, N), write ``da = dL/da_t`` (..., 4H, N) and turn ``dc`` into dL/dc_{t-1}
+    (H, ...), write ``da = dL/da_t`` (4H, ...) and turn ``dc`` into dL/dc_{t-1}
     along the cell path. ``tanh_c`` and ``scratch`` are work space.
     """
     H = dh.shape[0]
     i, f, o, g = _blocks(gates, H)
     da_i, da_f, da_o, da_g = _blocks(da, H)
-    # h_t = o_t tanh(c_t), so tanh(c_t) = h_t / o_t: a division, not a second tanh. (Where
-    # o_t is below the smallest normal number, |h_t| <= o_t still keeps the quotient in [-1, 1].)
+    # h_t = o_t tanh(c_t), so tanh(c_t) = h_t / o_t: a division, not a second tanh. Where
+    # o_t is below the smallest normal number, |h_t| <= o_t keeps h_t / TINY in [-1, 1]
+    # (no 0 / 0 where o_t is 0), and every use of tanh(c_t) is multiplied by o_t anyway.
     np.divide(h, np.maximum(o, _TINY, out=tanh_c), out=tanh_c)
     np.subtract(o, np.multiply(h, tanh_c, out=scratch), out=scratch)  # o (1 - tanh(c)^2)
     dc += np.multiply(scratch, dh, out=scratch)  # dL/dc_t: from c_{t+1} and through h_t

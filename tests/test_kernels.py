@@ -16,7 +16,7 @@ import reference_kernels as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnn_core import cell, gru, lstm
+from rnn_core import cell, ensemble, gru, lstm, tasks
 from rnn_core.lstm import sigmoid
 
 TOL = 1e-13
@@ -85,6 +85,29 @@ def test_gru_kernels_match_the_reference(shape):
     states, want = gru._forward(x, h0, Wx, Wh, b), ref.gru_forward(x, h0, Wx, Wh, b)
     _close(states, want)
     _close(gru._backward(dh, x, h0, Wx, Wh, *states), ref.gru_backward(dh, x, h0, Wx, Wh, *want))
+
+
+@pytest.mark.parametrize("name", ["rnn", "lstm", "gru"])
+def test_kernels_match_the_reference_on_chapter_5s_task(name):
+    # The recall task at lag 30 (T = 31) with the trainer's initial weights, three seeds.
+    p = ensemble.init(name, seeds=(0, 1, 2))
+    x = np.stack([tasks.recall_task(32, 30, seed=s)[0] for s in range(3)])  # (3, 32, 31, 5)
+    h0, dh = np.zeros((3, 32, 16)), np.random.default_rng(0).standard_normal((3, 32, 31, 16))
+    args = (x, h0, p["Wx"], p["Wh"], p["b"])
+    if name == "rnn":
+        h = cell._forward(*args)
+        _close([h], [ref.rnn_forward(*args)])
+        grads = cell.grads_from_deltas(cell._deltas(dh, h, p["Wh"], 31), (*args[:4], h))
+        want = ref.rnn_grads_from_deltas(ref.rnn_deltas(dh, h, p["Wh"], 31), (*args[:4], h))
+        _close(grads, want)
+        return
+    kernels, ref_forward, ref_backward = {
+        "lstm": (lstm, ref.lstm_forward, ref.lstm_backward),
+        "gru": (gru, ref.gru_forward, ref.gru_backward),
+    }[name]
+    states, want = kernels._forward(*args), ref_forward(*args)
+    _close(states, want)
+    _close(kernels._backward(dh, *args[:4], *states), ref_backward(dh, *args[:4], *want))
 
 
 PUBLIC = {  # forward, backward, and the reference forward and backward kernels
