@@ -3,7 +3,7 @@
 #   make book       build _build/html, running every chapter from a clean kernel
 #   make test       everything CI checks (this is all .ci/run does)
 #   make notebooks  write each chapter as a Jupyter notebook into notebooks/
-#   make bench      run benchmarks/run.py
+#   make bench      run benchmarks/run.py (benchmarks/README.md)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 #
 # A fresh clone needs only python3, node/npm and apt: the targets below create
@@ -36,19 +36,18 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 	touch $@
 
 # --- Vendored JavaScript ----------------------------------------------------
-# The built pages must load nothing from outside hosts, so MathJax 3 and the
-# ipywidgets embedder come from the npm registry at fixed versions (checked by
-# sha256) and are copied to _vendor/extra/_static/vendor/. _config.yml lists
-# _vendor/extra in html_extra_path, so Sphinx copies it into _build/html as is.
-# (Not the source _static/ folder: Jupyter Book 1 would load every .js found
-# there on every page.) axe-core, which only the browser tests inject into the
-# pages, goes to _vendor/test/, outside the book. `npm pack` fetches just the
-# package tarballs and runs no install scripts. MathJax is tex-chtml.js (1.16 MB;
-# tex-svg-full.js is 2.28 MB and would push a page past 3 MB) with the web fonts
-# it fetches, plus what it loads on demand: TeX extensions that \require or
-# autoload pulls in, and the menu's accessibility and speech modules.
-MATHJAX      := mathjax@3.2.2
-MATHJAX_SHA  := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+# The built pages must load nothing from outside hosts, so KaTeX's stylesheet and
+# fonts and the ipywidgets embedder come from the npm registry at fixed versions
+# (checked by sha256) and are copied to _vendor/extra/_static/vendor/. _config.yml
+# lists _vendor/extra in html_extra_path, so Sphinx copies it into _build/html as is.
+# (Not the source _static/ folder: Jupyter Book 1 would load every .js found there
+# on every page.) KaTeX's script goes to _vendor/katex-node/, outside the book: node
+# runs it while the book is built (book/_ext/katex_static.py), so pages ship typeset
+# maths and no typesetting script. axe-core, which only the browser tests inject into
+# the pages, goes to _vendor/test/. `npm pack` fetches just the package tarballs and
+# runs no install scripts.
+KATEX        := katex@0.16.47
+KATEX_SHA    := ad2d1ab2f7fcc227019784320e8a2c5218ff6bb333b36df4136d10365ae29375
 WIDGETS      := @jupyter-widgets/html-manager@1.0.15
 WIDGETS_SHA  := 2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638
 AXE          := axe-core@4.14.1
@@ -58,14 +57,14 @@ VENDOR_OUT   := _vendor/extra/_static/vendor
 vendor: _vendor/.stamp
 
 _vendor/.stamp: Makefile
-	rm -rf _vendor && mkdir -p _vendor/npm _vendor/test $(VENDOR_OUT)/mathjax $(VENDOR_OUT)/jupyter-widgets
-	cd _vendor/npm && npm pack --silent $(MATHJAX) $(WIDGETS) $(AXE) >/dev/null
-	echo "$(MATHJAX_SHA)  _vendor/npm/mathjax-3.2.2.tgz" | sha256sum --check --quiet
+	rm -rf _vendor && mkdir -p _vendor/npm _vendor/test _vendor/katex-node $(VENDOR_OUT)/katex $(VENDOR_OUT)/jupyter-widgets
+	cd _vendor/npm && npm pack --silent $(KATEX) $(WIDGETS) $(AXE) >/dev/null
+	echo "$(KATEX_SHA)  _vendor/npm/katex-0.16.47.tgz" | sha256sum --check --quiet
 	echo "$(WIDGETS_SHA)  _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz" | sha256sum --check --quiet
 	echo "$(AXE_SHA)  _vendor/npm/axe-core-4.14.1.tgz" | sha256sum --check --quiet
-	tar -xzf _vendor/npm/mathjax-3.2.2.tgz -C $(VENDOR_OUT)/mathjax --strip-components=2 \
-	    package/es5/tex-chtml.js package/es5/output/chtml/fonts/woff-v2 \
-	    package/es5/input/tex/extensions package/es5/a11y package/es5/sre package/es5/ui
+	tar -xzf _vendor/npm/katex-0.16.47.tgz -C $(VENDOR_OUT)/katex --strip-components=2 \
+	    --wildcards package/dist/katex.min.css 'package/dist/fonts/*.woff2'
+	tar -xzf _vendor/npm/katex-0.16.47.tgz -C _vendor/katex-node --strip-components=2 package/dist/katex.js
 	tar -xzf _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz -C $(VENDOR_OUT)/jupyter-widgets \
 	    --strip-components=2 --wildcards 'package/dist/embed.js*' 'package/dist/*.woff*' \
 	    'package/dist/*.ttf' 'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
@@ -107,8 +106,12 @@ test: setup chromium
 # same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
+# The page list is computed first and checked: an empty list (no venv, a broken
+# _toc.yml) must fail here, not fall through to the default goal.
 notebooks: $(VENV)/.stamp
-	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$($(PY) tests/book_toc.py --notebooks \
+	@pages=$$($(PY) tests/book_toc.py --notebooks) && [ -n "$$pages" ] \
+	    || { echo "make notebooks: no chapter list from tests/book_toc.py" >&2; exit 1; }; \
+	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$(printf '%s\n' $$pages \
 	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
 
 $(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
@@ -118,11 +121,13 @@ $(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
 # torch is the reference for the RNN cases: its CPU build, pinned (an unpinned
 # `torch` would pull the CUDA wheels), goes into .venv from this target only; the
 # book's requirements never include it. run.py times every case (the RNN against
-# torch, the book build and rebuild, a live slider step), writes _build/bench.json
-# and rewrites the table in README.md's Performance section.
+# torch and against its bound, each chapter in a clean kernel, a live slider step,
+# the book build and rebuild, each built page in chromium), writes _build/bench.json
+# and rewrites the table in README.md's Performance section. benchmarks/README.md
+# says how each case is measured.
 BENCH_TORCH := torch==2.13.0
 
-bench: setup $(VENV)/.bench-stamp
+bench: setup chromium $(VENV)/.bench-stamp
 	$(PY) benchmarks/run.py --readme README.md
 
 $(VENV)/.bench-stamp: $(VENV)/.stamp

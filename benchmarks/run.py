@@ -1,23 +1,23 @@
-"""Time rnn_core, the book build and a live slider; write _build/bench.json and print a table.
+"""Time what readers wait for, and rnn_core against its references and its bound.
 
 Run with ``make bench``, which first installs the CPU build of torch==2.13.0 into the
 virtualenv (torch is the reference for the RNN cases; the book never needs it).
-Nothing here is part of ``make test``.
+Nothing here is part of ``make test``. How each case is measured, and the derivation
+of the large RNN case's bound: benchmarks/README.md.
 
 Every timed value is the median of repeated runs. Where a case has a reference, both
-sides run on the same float64 inputs in the same process, in turns (ours, theirs,
-ours, ...), so that both see the same machine load; the results are checked to agree
-before they are timed. BLAS threads are the machine's defaults, and torch is set to
-the number of threads numpy's OpenBLAS uses; both numbers are printed.
+sides run on the same inputs in the same process, in turns (ours, theirs, ours, ...),
+so that both see the same machine load. BLAS threads are the machine's defaults except
+where a case says otherwise; torch is set to the number of threads numpy's OpenBLAS uses.
 
 Output: ``_build/bench.json`` (a list of records {case, value, unit, reference,
-reference_value}), ``_build/bench_env.json`` (machine, threads, peak memory), the
-table on stdout, and with ``--readme README.md`` the same table written between the
-``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers of the README.
+reference_value}; value is null for a skipped case), ``_build/bench_env.json`` (machine,
+threads, the bound's details, per-page numbers, skip reasons), the table on stdout, and
+with ``--readme README.md`` the same table written between the ``<!-- bench:start -->``
+and ``<!-- bench:end -->`` markers of the README.
 """
 
 import argparse
-import ctypes
 import json
 import os
 import platform
@@ -29,8 +29,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import blas
+import bound
+import chapters
 import numpy as np
+import pages
 import rnn_sides
+import seed_ensemble
 import yaml
 
 import rnn_core
@@ -44,18 +49,22 @@ RNN_SIZES = [
     (32, 200, 128, 128),
     (8, 500, 16, 32),
 ]
-LARGE = (32, 200, 128, 128)
+LARGE = bound.LARGE
 BOOK_FLAGS = ["--all", "-W", "-n", "--keep-going"]  # as `make book`
 
 # case (prefix) -> (target as text, check(value, reference_value) -> bool)
 TARGETS = {
     "rnn_fwd_bwd_": ("ratio <= 0.7", lambda v, r: v / r <= 0.7),
-    "rnn_large_gflops": (">= 0.5 x peak", lambda v, r: v / r >= 0.5),
+    "rnn_large_bound_ratio": ("<= 1.3", lambda v, r: v <= 1.3),
     "linear_grads_1e5": (">= 20x faster", lambda v, r: r / v >= 20),
     "sympy_verify_1_to_12_s": ("<= 5 s", lambda v, r: v <= 5),
     "book_build_s": ("<= 120 s", lambda v, r: v <= 120),
     "book_rebuild_s": ("<= 10 s", lambda v, r: v <= 10),
     "slider_update_s": ("<= 0.05 s", lambda v, r: v <= 0.05),
+    "seed_ensemble_10": ("ratio <= 0.35", lambda v, r: v / r <= 0.35),
+    "chapter_run_": ("<= 30 s", lambda v, r: v <= 30),
+    "page_bytes_max_mb": ("<= 1.5 MB", lambda v, r: v <= 1.5),
+    "page_longest_task_ms": ("<= 300 ms", lambda v, r: v <= 300),
 }
 
 
@@ -86,22 +95,6 @@ def record(case, value, unit, reference=None, reference_value=None):
 # --- threads and machine -------------------------------------------------------------------
 
 
-def openblas_threads():
-    """Threads numpy's OpenBLAS uses (its own get_num_threads, found in the loaded library)."""
-    with open("/proc/self/maps") as f:
-        libs = {line.split()[-1] for line in f if "openblas" in line.lower()}
-    for lib in sorted(libs):
-        so = ctypes.CDLL(lib)
-        for name in (
-            "scipy_openblas_get_num_threads64_",
-            "openblas_get_num_threads64_",
-            "openblas_get_num_threads",
-        ):
-            if hasattr(so, name):
-                return int(getattr(so, name)())
-    return None
-
-
 def machine():
     info = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next(
@@ -123,7 +116,7 @@ def machine():
             k: os.environ.get(k, "unset")
             for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
         },
-        "openblas_threads": openblas_threads(),
+        "openblas_threads": blas.threads(),
         "load_average_at_start": os.getloadavg(),
     }
 
@@ -148,59 +141,35 @@ def rnn_case(N, T, D, H, torch_threads, also=()):
     return record(case, value, "s", "torch", ref), rest
 
 
-def gemm(n=2048):
-    """A large float64 matrix product and its flop count."""
-    a = np.random.default_rng(0).standard_normal((n, n))
-    out = np.empty_like(a)
-    return (lambda: np.matmul(a, a, out=out)), 2 * n**3
+def large_records(ours_s, times, gemm_flops):
+    """The large case's rate, the GEMM peak, the bound's parts and rnn_large_bound_ratio.
 
-
-def serial_parts(N, T, D, H):
-    """Two parts of the large case that no rearrangement of rnn_core can speed up.
-
-    Returns calls timing (1) ``np.tanh`` over all N*T*H pre-activations of the forward
-    pass (numpy's float64 tanh is scalar libm code, and step t's tanh must finish before
-    step t+1), and (2) the T recurrent products (N, H) x (H, H) of one pass, which also
-    wait for each other, so each is a small GEMM on its own.
+    ``times`` holds the median seconds of the calls timed in the same turns as the
+    case: "gemm" and the parts of ``bound.parts`` (see bound.py for what the bound counts).
     """
-    x, h0, Wx, Wh, b, _ = rnn_sides.make_inputs(N, T, D, H)
-    h, _ = rnn_core.rnn_forward(x, h0, Wx, Wh, b)
-    pre = np.arctanh(np.clip(h, -1 + 1e-15, 1 - 1e-15))  # the forward's pre-activations
-    out, rec = np.empty_like(pre), np.empty_like(h0)
-
-    def steps():
-        for t in range(T):
-            np.matmul(h[:, t], Wh, out=rec)
-
-    return (lambda: np.tanh(pre, out=out)), steps
-
-
-def rnn_bound(peak_gflops, tanh_s, steps_s):
-    """The best rate the large case could reach with numpy's tanh and per-step GEMMs:
-    tanh and the 2T recurrent products (forward and backward) as measured, and every
-    other multiply-add at the machine's GEMM peak, with nothing else costing time."""
-    N, T, D, H = LARGE
-    flops = 3 * 2 * N * T * (D * H + H * H)
-    big = flops - 2 * 2 * N * T * H * H  # the four products over all N*T rows at once
-    seconds = tanh_s + 2 * steps_s + big / (peak_gflops * 1e9)
-    return {
-        "tanh_s": tanh_s,
-        "recurrent_products_s": 2 * steps_s,
-        "bound_gflops": flops / seconds / 1e9,
-    }
-
-
-def rnn_gflops(large, peak):
-    """The large case's rate: forward x Wx and h Wh; backward dx, dh (delta Wh^T), dWx, dWh."""
-    N, T, D, H = LARGE
-    flops = 3 * 2 * N * T * (D * H + H * H)
-    return record(
-        "rnn_large_gflops",
-        flops / large["value"] / 1e9,
-        "GFLOP/s",
-        "gemm_peak_gflops",
-        peak["value"],
-    )
+    peak = gemm_flops / times.pop("gemm") / 1e9
+    total, pieces = bound.bound_seconds(times, peak)
+    rates = [
+        record("gemm_peak_gflops", peak, "GFLOP/s"),
+        record(
+            "rnn_large_gflops",
+            sum(bound.flops(*LARGE)) / ours_s / 1e9,
+            "GFLOP/s",
+            "gemm_peak_gflops",
+            peak,
+        ),
+        record("rnn_large_bound_tanh_ms", pieces["tanh_s"] * 1e3, "ms"),
+    ]
+    rates += [
+        record(f"rnn_large_bound_{name}_ms", seconds * 1e3, "ms")
+        for name, seconds in pieces["recurrent_all"].items()
+    ]
+    rates += [
+        record("rnn_large_bound_other_products_ms", pieces["other_products_s"] * 1e3, "ms"),
+        record("rnn_large_bound_ms", total * 1e3, "ms"),
+        record("rnn_large_bound_ratio", ours_s / total, "x"),
+    ]
+    return rates, {**pieces, "bound_s": total, "rnn_core_s": ours_s}
 
 
 def linear_grads_case(n=100_000):
@@ -380,22 +349,29 @@ def target_of(case):
     return next((t for prefix, t in TARGETS.items() if case.startswith(prefix)), None)
 
 
-def rows(records):
-    """(case, value, unit, reference, ref. value, ratio, target, met) as strings."""
+def rows(records, skipped=None):
+    """(case, value, unit, reference, ref. value, ratio, target, met) as strings.
+
+    A case whose value is None was skipped; its reason, from ``skipped``, fills "met".
+    """
     out = []
     for r in records:
-        ref = r["reference_value"]
-        ratio = f"{r['value'] / ref:.3f}" if ref else ""
-        target = target_of(r["case"])
-        met = (
-            ""
-            if target is None or (r["reference"] and ref is None)
-            else ("yes" if target[1](r["value"], ref) else "NO")
-        )
+        ref, target = r["reference_value"], target_of(r["case"])
+        if r["value"] is None:
+            reason = (skipped or {}).get(r["case"], "not measured")
+            met, value, ratio = f"skipped: {reason}", "", ""
+        else:
+            value = f"{r['value']:.4g}"
+            ratio = f"{r['value'] / ref:.3f}" if ref else ""
+            met = (
+                ""
+                if target is None or (r["reference"] and ref is None)
+                else ("yes" if target[1](r["value"], ref) else "NO")
+            )
         out.append(
             (
                 r["case"],
-                f"{r['value']:.4g}",
+                value,
                 r["unit"],
                 r["reference"] or "",
                 f"{ref:.4g}" if ref else "",
@@ -410,8 +386,8 @@ def rows(records):
 HEAD = ("case", "value", "unit", "reference", "ref. value", "ratio", "target", "met")
 
 
-def text_table(records):
-    table = [HEAD, *rows(records)]
+def text_table(records, skipped=None):
+    table = [HEAD, *rows(records, skipped)]
     widths = [max(len(row[i]) for row in table) for i in range(len(HEAD))]
     return "\n".join(
         "  ".join(
@@ -422,18 +398,14 @@ def text_table(records):
     )
 
 
-def peak_of(records):
-    return next(r["value"] for r in records if r["case"] == "gemm_peak_gflops")
-
-
 def markdown(records, env):
+    """The README's block: the table and one paragraph on the machine and its load."""
     m = env["machine"]
     lines = ["| " + " | ".join(HEAD) + " |", "|" + " --- |" * len(HEAD)]
     lines += [
         "| " + " | ".join(c.replace("<=", "≤").replace(">=", "≥") for c in row) + " |"
-        for row in rows(records)
+        for row in rows(records, env.get("skipped"))
     ]
-    mem = env.get("peak_memory_mib")
     threads = ", ".join(f"{k}={v}" for k, v in m["env"].items())
     lines += [
         "",
@@ -445,35 +417,6 @@ def markdown(records, env):
         f"{m['load_average_at_start'][0]:.1f}, {m.get('load_average_at_end', [0])[0]:.1f} "
         "(other jobs on the machine slow the multi-threaded cases most).",
     ]
-    if mem:
-        lines += [
-            "",
-            f"Peak memory of one forward + backward pass at (N, T, D, H) = "
-            f"{LARGE}, resident memory added over the inputs (fresh process each): "
-            + ", ".join(f"{side} {v:.1f} MiB" for side, v in mem.items())
-            + ".",
-        ]
-    if "rnn_large_bound" in env:
-        b = env["rnn_large_bound"]
-        lines += [
-            "",
-            f"Bound on rnn_large_gflops, measured in the same turns: numpy's tanh over the "
-            f"{LARGE[0] * LARGE[1] * LARGE[3]:,} pre-activations takes {b['tanh_s'] * 1e3:.1f} ms "
-            f"and the {2 * LARGE[1]} recurrent (N, H) x (H, H) products, which must run one "
-            f"after another, {b['recurrent_products_s'] * 1e3:.1f} ms. With those as measured "
-            f"and every other multiply-add at the GEMM peak, the case could reach at most "
-            f"{b['bound_gflops']:.1f} GFLOP/s = {b['bound_gflops'] / peak_of(records):.2f} "
-            f"x peak.",
-        ]
-    if "slider" in env:
-        lines += [
-            "",
-            f"slider_update_s is chapter 5's w_H decay slider "
-            f"(`rnnbook.figures.ch05.decay_slider`, T = 40) stepped over its whole range in a "
-            f"kernel: median of {env['slider']['steps']} steps; the "
-            f"redraw alone (`Interactive.redraw_seconds`) took "
-            f"{env['slider']['median_redraw_seconds']:.4f} s.",
-        ]
     return "\n".join(lines)
 
 
@@ -487,11 +430,92 @@ def write_readme(path, records, env):
     )
 
 
+def rnn_records(env, torch_threads):
+    """The rnn_fwd_bwd cases; the large one with the GEMM peak and its bound in its turns."""
+    records = []
+    for size in RNN_SIZES:
+        if size != LARGE:
+            records.append(rnn_case(*size, torch_threads)[0])
+            continue
+        # The GEMM peak and the bound's parts are timed in the same turns as the
+        # largest case, so that the bound and rnn_core's time saw the same machine load.
+        gemm_call, gemm_flops = bound.gemm()
+        also = {"gemm": gemm_call, **bound.parts(*size)}
+        large, rest = rnn_case(*size, torch_threads, also=list(also.values()))
+        records.append(large)
+        more, env["rnn_large_bound"] = large_records(
+            large["value"], dict(zip(also, rest)), gemm_flops
+        )
+    return records + more
+
+
+def memory_record(torch):
+    """peak_memory_large_mb: ours, and torch as the reference (see peak_memory.py)."""
+    sides = peak_memory(*LARGE, ["ours", "torch"] if torch else ["ours"])
+    mb = {side: res["peak_rss_added_mib"] * 2**20 / 1e6 for side, res in sides.items()}
+    return record(
+        "peak_memory_large_mb", mb["ours"], "MB", "torch" if torch else None, mb.get("torch")
+    )
+
+
+def ensemble_record(env):
+    """seed_ensemble_10, or the record of a skipped case while rnn_core.ensemble is missing."""
+    result = seed_ensemble.times()
+    if result is None:
+        env.setdefault("skipped", {})[seed_ensemble.CASE] = seed_ensemble.SKIP
+        print(f"{seed_ensemble.CASE}: skipped, {seed_ensemble.SKIP}", file=sys.stderr)
+        return record(seed_ensemble.CASE, None, "s", "sequential", None)
+    seconds, env["seed_ensemble_accuracy"] = result
+    return record(seed_ensemble.CASE, seconds["ensemble"], "s", "sequential", seconds["sequential"])
+
+
+def chapter_records(repeats=3):
+    """chapter_run_<stem>_s for every notebook page of _toc.yml (chapters.py)."""
+    return [
+        record(f"chapter_run_{stem}_s", seconds, "s")
+        for stem, seconds in chapters.chapter_times(repeats).items()
+    ]
+
+
+def page_records(html_dir, env):
+    """page_bytes_max_mb and page_longest_task_ms over every page of ``html_dir`` (pages.py)."""
+    res = pages.measure_pages(html_dir)
+    env["pages"] = res["per_page"]
+    return [
+        record("page_bytes_max_mb", res["page_bytes_max_mb"], "MB"),
+        record("page_longest_task_ms", res["page_longest_task_ms"], "ms"),
+    ]
+
+
+def book_records(args, env):
+    """The clean builds and rebuilds, then the pages of the last clean build."""
+    records = []
+    logs = ROOT / "_build" / "bench_logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
+        if not args.skip_book:
+            book, env["book_cache_prime_s"] = book_cases(Path(tmp), logs)
+            records += book
+            html = Path(tmp) / "book2" / "_build" / "html"
+        else:  # measure the pages of the last `make book`, if there is one
+            html = ROOT / "_build" / "html"
+        if not args.skip_pages and html.is_dir():
+            env["pages_html"] = str(html)
+            records += page_records(html, env)
+    return records
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--readme", type=Path, help="rewrite this README's bench table")
-    parser.add_argument("--skip-book", action="store_true", help="no book builds")
-    parser.add_argument("--skip-slider", action="store_true", help="no live-kernel slider case")
+    for name, what in [
+        ("book", "no book builds (the pages are read from _build/html if it exists)"),
+        ("slider", "no live-kernel slider case"),
+        ("chapters", "no chapter_run cases"),
+        ("ensemble", "no seed_ensemble_10 case"),
+        ("pages", "no page_bytes_max_mb and page_longest_task_ms"),
+    ]:
+        parser.add_argument(f"--skip-{name}", action="store_true", help=what)
     args = parser.parse_args(argv)
 
     env = {"date": time.strftime("%Y-%m-%d"), "machine": machine()}
@@ -503,45 +527,31 @@ def main(argv=None):
     env["torch"] = torch.__version__ if torch else None
     env["torch_threads"] = threads if torch else None
 
-    records = [sympy_case()]
-    for size in RNN_SIZES:
-        if size != LARGE:
-            records.append(rnn_case(*size, threads if torch else None)[0])
-            continue
-        # The peak GEMM is timed in the same turns as the largest case, so the two
-        # rates that rnn_large_gflops compares saw the same machine load.
-        gemm_call, gemm_flops = gemm()
-        large, (gemm_seconds, tanh_s, steps_s) = rnn_case(
-            *size, threads if torch else None, also=[gemm_call, *serial_parts(*size)]
-        )
-        records.append(large)
-        peak = record("gemm_peak_gflops", gemm_flops / gemm_seconds / 1e9, "GFLOP/s")
-        env["rnn_large_bound"] = rnn_bound(peak["value"], tanh_s, steps_s)
-    records += [peak, rnn_gflops(large, peak), linear_grads_case()]
-    env["peak_memory_mib"] = {
-        side: res["peak_rss_added_mib"]
-        for side, res in peak_memory(*LARGE, ["ours", "torch"] if torch else ["ours"]).items()
-    }
+    records = [sympy_case(), *rnn_records(env, env["torch_threads"]), linear_grads_case()]
+    records.append(memory_record(torch))
     if not args.skip_slider:
         rec, env["slider"] = slider_case()
         records.append(rec)
-    if not args.skip_book:
-        logs = ROOT / "_build" / "bench_logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
-            book, env["book_cache_prime_s"] = book_cases(Path(tmp), logs)
-        records += book
+    if not args.skip_ensemble:
+        records.append(ensemble_record(env))
+    if not args.skip_chapters:
+        records += chapter_records()
+    records += book_records(args, env)
+    write_outputs(records, env, args.readme)
 
+
+def write_outputs(records, env, readme=None):
+    """_build/bench.json, _build/bench_env.json, the table on stdout and the README's block."""
     env["machine"]["load_average_at_end"] = os.getloadavg()
     out = ROOT / "_build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(records, indent=2) + "\n")
     (ROOT / "_build" / "bench_env.json").write_text(json.dumps(env, indent=2) + "\n")
-    print(text_table(records))
+    print(text_table(records, env.get("skipped")))
     print("\n" + markdown(records, env).split("\n\n", 1)[1])
-    if args.readme:
-        write_readme(args.readme, records, env)
-    print(f"wrote {out}" + (f" and {args.readme}" if args.readme else ""), file=sys.stderr)
+    if readme:
+        write_readme(readme, records, env)
+    print(f"wrote {out}" + (f" and {readme}" if readme else ""), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,10 @@ of those closed forms), ``layers`` (embedding, output layer, softmax loss),
 (real-time recurrent learning), ``truncation`` (truncated and randomized-truncation
 BPTT), ``slips`` (deliberately wrong derivations that the tests show failing),
 ``data`` (toy sequences, windows, tokens), ``ar`` (autoregressive models), ``lm``
-(a word-level language model), ``tasks`` (the memory-at-lag recall task and the
-adding problem), ``cliff`` (the single-unit network of Pascanu et al.'s error
-cliff), ``architectures`` (the four input/output shapes and a recursive network)
-and ``conventions`` (column-vector and PyTorch notation).
+(a word-level language model), ``tasks`` (the memory-at-lag recall task),
+``cliff`` (the single-unit network of Pascanu et al.'s error cliff),
+``architectures`` (the four input/output shapes and a recursive network) and
+``conventions`` (column-vector and PyTorch notation).
 """
 
 from .ar import (

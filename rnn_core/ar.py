@@ -1,11 +1,11 @@
-"""Autoregressive models ``x_t = a_1 x_{t-1} + ... + a_tau x_{t-tau} + c + noise``.
+"""Autoregressive models ``x_t = phi_1 x_{t-1} + ... + phi_tau x_{t-tau} + phi_0 + noise``.
 
 Fitting is ordinary least squares on the lagged windows of
 ``rnn_core.data.make_windows`` (column ``j`` is lag ``j + 1``, so ``coef[j]``
-is ``a_{j+1}``). Prediction comes in three flavours: one step ahead from true
-values, ``k`` steps ahead feeding back the model's own predictions, and a free
-rollout. Bad input, a wrong type included, raises ``ValueError`` naming the
-argument.
+is ``phi_{j+1}``, and the intercept ``c`` is ``phi_0``). Prediction comes in three
+flavours: one step ahead from true values, ``k`` steps ahead feeding back the
+model's own predictions, and a free rollout. Bad input, a wrong type included,
+raises ``ValueError`` naming the argument.
 """
 
 from typing import NamedTuple
@@ -19,9 +19,11 @@ from rnn_core.data import make_windows
 __all__ = [
     "ARModel",
     "fit_ar",
+    "fit_direct",
     "forecast_k_step",
     "latent_states",
     "normal_equations",
+    "predict_direct",
     "predict_one_step",
     "rollout",
     "select_tau",
@@ -29,7 +31,7 @@ __all__ = [
 
 
 class ARModel(NamedTuple):
-    """An AR(tau) model: ``coef`` of shape (tau,) with ``coef[j] = a_{j+1}``, intercept ``c``."""
+    """An AR(tau) model: ``coef`` (tau,) with ``coef[j] = phi_{j+1}``, intercept ``c = phi_0``."""
 
     coef: np.ndarray
     c: float
@@ -239,6 +241,65 @@ def rollout(model, history, steps):
     for s in range(steps):
         buf[tau + s] = _step(coef, c, buf[None, s : s + tau][:, ::-1])[0]
     return _finite("model", buf[tau:], "rollout")
+
+
+def _direct_design(x, tau, k):
+    """Rows ``[x_{t-k}, ..., x_{t-k-tau+1}, 1]`` and targets ``x_t``, t = k + tau - 1 ..."""
+    X, y = make_windows(x, tau + k - 1)  # column j holds lag j + 1
+    return np.column_stack([X[:, k - 1 :], np.ones(X.shape[0])]), y
+
+
+def fit_direct(x, tau, k):
+    """Direct ``k``-step regression: least squares of ``x_t`` on ``x_{t-k} .. x_{t-k-tau+1}``.
+
+    Instead of iterating a one-step model ``k`` times, fit one model per horizon
+    to the quantity that is wanted. ``coef[j]`` multiplies lag ``k + j``.
+
+    Parameters
+    ----------
+    x : array_like, shape (T,)
+        Needs ``T - tau - k + 1 >= tau + 1`` equations.
+    tau : int
+        Number of lagged values, >= 1.
+    k : int
+        Horizon, >= 1; ``k = 1`` is ``fit_ar``.
+
+    Returns
+    -------
+    ARModel
+
+    Examples
+    --------
+    >>> x = 3.0 ** np.arange(8)  # x_t = 9 x_{t-2}
+    >>> model = fit_direct(x, tau=1, k=2)
+    >>> np.round(model.coef, 6), round(model.c, 6)
+    (array([9.]), 0.0)
+    """
+    tau, k = as_int("tau", tau, 1), as_int("k", k, 1)
+    x = _as_series("x", x, 2 * tau + k, f"T - tau - k + 1 rows >= {tau + 1} unknowns")
+    X, y = _direct_design(x, tau, k)
+    w = np.linalg.lstsq(X, y)[0]
+    return ARModel(coef=w[:-1], c=float(w[-1]))
+
+
+def predict_direct(model, x, k):
+    """The direct ``k``-step predictions of ``model`` (from ``fit_direct``) for ``x``.
+
+    Returns
+    -------
+    ndarray, shape (T - tau - k + 1,)
+        Aligned with ``x[tau + k - 1:]``, as ``forecast_k_step``'s.
+
+    Examples
+    --------
+    >>> predict_direct(ARModel(np.array([9.0]), 0.0), [1.0, 3.0, 9.0, 27.0], k=2)
+    array([ 9., 27.])
+    """
+    coef, c = _check_model(model)
+    tau, k = coef.shape[0], as_int("k", k, 1)
+    x = _as_series("x", x, tau + k, f"at least tau + k = {tau + k} values")
+    X, _ = _direct_design(x, tau, k)
+    return _finite("model", _step(np.append(coef, c), 0.0, X), "direct forecast")
 
 
 def select_tau(x_train, x_valid, taus, intercept=True):

@@ -27,6 +27,7 @@ from rnn_core.layers import embedding_forward, temporal_affine_forward
 
 __all__ = [
     "TreeResult",
+    "bidirectional_forward",
     "encoder_decoder",
     "init_architecture_params",
     "left_leaning_tree",
@@ -34,6 +35,7 @@ __all__ = [
     "many_to_one",
     "one_to_many",
     "recursive_forward",
+    "stacked_forward",
 ]
 
 BOS = 0  # id of the start-of-sequence token that opens the decoder of encoder_decoder
@@ -241,6 +243,73 @@ def encoder_decoder(x, params, T_out):
     bos = np.full((h.shape[0], 1), BOS)
     x_dec = embedding_forward(bos, p["E"])[0][:, 0]  # (N, D)
     return _greedy_decode(x_dec, h[:, -1], p["Wx_dec"], p["Wh_dec"], p["b_dec"], p, T_out)
+
+
+def stacked_forward(x, layers):
+    """A stacked (deep) RNN: the states of each layer are the inputs of the next.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, T, D)
+    layers : sequence of (Wx, Wh, b)
+        Layer ``l`` has ``Wx`` of shape (input size, H_l), ``Wh`` (H_l, H_l) and ``b``
+        (H_l,); the input size of layer 0 is ``D``, of layer ``l > 0`` it is
+        ``H_(l-1)``. Each layer starts from a zero state.
+
+    Returns
+    -------
+    states : list of ndarray
+        ``states[l]`` has shape (N, T, H_l); the last is what an output layer reads.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> layers = [(rng.standard_normal((3, 4)), np.eye(4), np.zeros(4)),
+    ...           (rng.standard_normal((4, 2)), np.eye(2), np.zeros(2))]
+    >>> [h.shape for h in stacked_forward(np.ones((5, 6, 3)), layers)]
+    [(5, 6, 4), (5, 6, 2)]
+    """
+    states, inputs = [], x
+    for i, layer in enumerate(layers):
+        if len(layer) != 3:
+            raise ValueError(f"layers[{i}]: expected (Wx, Wh, b), got {len(layer)} arrays")
+        Wx, Wh, b = layer
+        inputs, _ = rnn_forward(inputs, np.zeros((np.shape(inputs)[0], np.shape(Wh)[0])), Wx, Wh, b)
+        states.append(inputs)
+    if not states:
+        raise ValueError("layers: expected at least one layer, got none")
+    return states
+
+
+def bidirectional_forward(x, forward, backward):
+    """A bidirectional RNN: one cell reads the sequence left to right, another right to left.
+
+    At every step the two states are concatenated, so the output at step ``t`` can
+    depend on the whole sequence, past and future: useful for tagging a given
+    sentence, impossible for forecasting it.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, T, D)
+    forward, backward : (Wx, Wh, b)
+        The two cells' weights, as for ``rnn_forward``; both start from zero.
+
+    Returns
+    -------
+    ndarray, shape (N, T, H_forward + H_backward)
+        ``[:, t]`` joins the forward state after ``x_1 .. x_t`` and the backward
+        state after ``x_T .. x_t``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> cell = (rng.standard_normal((2, 3)), 0.5 * np.eye(3), np.zeros(3))
+    >>> bidirectional_forward(np.ones((4, 5, 2)), cell, cell).shape
+    (4, 5, 6)
+    """
+    ahead = stacked_forward(x, [forward])[0]
+    behind = stacked_forward(np.asarray(x, float)[:, ::-1], [backward])[0][:, ::-1]
+    return np.concatenate([ahead, behind], axis=-1)
 
 
 def _check_tree(tree, L):

@@ -168,9 +168,9 @@ def _forward(x, h0, Wx, Wh, b):
     Every argument may carry the same leading axes ``...``: one model has none, an
     ensemble of K models trained at once (``rnn_core.ensemble``) has (K,).
     """
-    # All input projections x_t Wx + b as one (N*T, D) x (D, H) product per model
-    # before the loop; the loop then turns h[..., t, :] into h_t in place.
-    h = (_rows(x) @ Wx).reshape(x.shape[:-1] + Wx.shape[-1:])  # (..., N, T, H)
+    # All input projections x_t Wx + b as one (N*T, D) x (D, H) product (per
+    # model) before the loop; the loop then turns h[..., t, :] into h_t in place.
+    h = (_rows(x) @ Wx).reshape(*x.shape[:-1], -1)  # (..., N, T, H)
     h += b[..., None, None, :]
     rec = np.empty_like(h0)  # h_{t-1} Wh, one buffer reused by every step
     h_prev = h0
@@ -245,13 +245,14 @@ def grads_from_deltas(delta, cache, dh0=None):
     """
     x, h0, Wx, Wh, h = cache
     rows = _rows(delta)  # (..., N*T, H)
-    h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)  # (..., N, T, H)
-    dWh = np.swapaxes(_rows(h_prev), -1, -2) @ rows
+    # h_{t-1} for every step: (..., N, T, H)
+    h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)
+    dWh = _rows(h_prev).mT @ rows  # .mT: the transpose of the last two axes
     del h_prev  # freed before dx exists: a lower peak of memory
-    dWx = np.swapaxes(_rows(x), -1, -2) @ rows
-    dx = (rows @ np.swapaxes(Wx, -1, -2)).reshape(x.shape)
+    dWx = _rows(x).mT @ rows
+    dx = (rows @ Wx.mT).reshape(x.shape)
     if dh0 is None:
-        dh0 = delta[..., 0, :] @ np.swapaxes(Wh, -1, -2)
+        dh0 = delta[..., 0, :] @ Wh.mT
     return dx, dh0, dWx, dWh, rows.sum(axis=-2)
 
 
@@ -268,14 +269,13 @@ def _deltas(dh, h, Wh, k):
     # 1.0 - h * h allocates twice); the loop multiplies it into delta_t.
     delta = h * h  # (..., N, T, H)
     np.subtract(1.0, delta, out=delta)
-    WhT = np.swapaxes(Wh, -1, -2)
     carry = np.zeros_like(dh[..., 0, :])  # delta_{t+1} Wh^T, 0 past the end
     for t in range(dh.shape[-2] - 1, -1, -1):
-        carry += dh[..., t, :]  # carry is now dL/dh_t = dh_t + delta_{t+1} Wh^T
+        carry += dh[..., t, :]  # now dL/dh_t = dh_t + delta_{t+1} Wh^T
         d_t = delta[..., t, :]
         d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
         if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
             carry.fill(0.0)
         else:
-            np.matmul(d_t, WhT, out=carry)
+            np.matmul(d_t, Wh.mT, out=carry)
     return delta

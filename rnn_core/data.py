@@ -423,7 +423,9 @@ def shuffle_fraction(x, frac, seed=0):
 
     ``round(frac * T)`` positions are chosen uniformly without replacement and
     their values randomly permuted; the other values stay in place. ``frac=0``
-    returns a copy of ``x``, ``frac=1`` a full shuffle.
+    returns a copy of ``x``, ``frac=1`` a full shuffle. For one seed the chosen
+    positions are nested: a larger fraction shuffles every position a smaller one
+    did, and more, so the order left intact only shrinks as ``frac`` grows.
 
     Parameters
     ----------
@@ -451,7 +453,7 @@ def shuffle_fraction(x, frac, seed=0):
     if not 0.0 <= frac <= 1.0:
         raise ValueError(f"frac: expected a fraction in [0, 1], got {frac!r}")
     rng = np.random.default_rng(as_int("seed", seed, 0))
-    idx = rng.choice(x.shape[0], size=round(frac * x.shape[0]), replace=False)
+    idx = rng.permutation(x.shape[0])[: round(frac * x.shape[0])]  # nested in frac
     y = x.copy()
     y[idx] = x[rng.permutation(idx)]
     return y

@@ -389,7 +389,8 @@ def update_path_gradient(cache):
     -------
     ndarray, shape (T,)
         Entry ``k`` is the mean over batch and units of that product, for
-        ``k = 0 .. T-1`` (``k = 0`` is the empty product, 1).
+        ``k = 0 .. T-1`` (``k = 0`` is the empty product, 1). A cache with leading
+        model axes (an ensemble's, ``rnn_core.ensemble.run``) gives shape (..., T).
 
     Examples
     --------
@@ -399,8 +400,9 @@ def update_path_gradient(cache):
     array([1.  , 0.5 , 0.25])
     """
     _check_cache(cache, GRUCache, "gru_forward")
-    H = cache.h.shape[2]
-    z = cache.gates[:, :, :H]  # (N, T, H)
+    H = cache.h.shape[-1]
+    z = cache.gates[..., :H]  # (..., N, T, H)
     # Products of the last 1, 2, ..., T-1 update gates, read from the end backwards.
-    tail = np.cumprod(z[:, :0:-1], axis=1)  # (N, T-1, H): z_T, z_T z_{T-1}, ...
-    return np.concatenate([[1.0], tail.mean(axis=(0, 2))])
+    tail = np.cumprod(z[..., :0:-1, :], axis=-2)  # (..., N, T-1, H): z_T, z_T z_{T-1}, ...
+    empty = np.ones((*tail.shape[:-3], 1))  # k = 0: the empty product
+    return np.concatenate([empty, tail.mean(axis=(-3, -1))], axis=-1)

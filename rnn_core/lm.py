@@ -12,6 +12,11 @@ streams and windows of ``k`` steps: the hidden state is carried from one window
 to the next, the gradient is not (truncated BPTT). Losses are mean
 cross-entropies per predicted token in nats, so ``exp(loss)`` is a perplexity.
 Bad input raises ``ValueError`` naming the argument.
+
+``lm_loss`` is the single-model reference, written with the public layers.
+Training runs ``ensemble.train_lm``, which computes the same numbers (the tests
+compare it with ``lm_loss`` to 1e-12) for many seeds at once; :func:`train_lm`
+is that loop with one member.
 """
 
 from typing import NamedTuple
@@ -29,19 +34,24 @@ from rnn_core.layers import (
     temporal_affine_forward,
     temporal_softmax_loss,
 )
-from rnn_core.optim import Adam, clip_grad_norm
 
 __all__ = [
+    "FoldResult",
     "LMResult",
     "TrainResult",
     "bigram_perplexity",
+    "bigram_table",
+    "cross_validate",
     "init_lm",
     "lm_loss",
     "perplexity",
+    "read_sequence",
     "sample",
     "train_lm",
     "tuned_bigram_perplexity",
+    "tuned_unigram_perplexity",
     "uniform_perplexity",
+    "unigram_perplexity",
 ]
 
 # Shape of every parameter, in the named sizes V (vocabulary), D (embedding), H (hidden).
@@ -69,6 +79,7 @@ class TrainResult(NamedTuple):
     params: dict
     losses: np.ndarray  # (epochs,)
     valid_perplexity: np.ndarray | None = None  # (epochs,), with valid_ids
+    train_perplexity: np.ndarray | None = None  # (epochs,) end-of-epoch model on the training ids
 
 
 class _Forward(NamedTuple):
@@ -223,7 +234,9 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
     starting from a zero state. The state at the end of a window enters the
     next one, but no gradient crosses the boundary. Every window takes one Adam
     step on gradients clipped to global norm ``max_norm``. Nothing is shuffled,
-    so the result depends only on the arguments.
+    so the result depends only on the arguments. The loop is
+    ``ensemble.train_lm``'s with one member: one seed is one draw from a
+    distribution, so the book trains many at once.
 
     Parameters
     ----------
@@ -239,8 +252,8 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
         Passes over the stream.
     lr : float
         Adam learning rate, > 0.
-    max_norm : float
-        Gradient clipping threshold, > 0.
+    max_norm : float or None
+        Gradient clipping threshold, > 0 (None: no clipping).
     seed : int
         Seed of ``init_lm``.
     valid_ids : ndarray of int, shape (m,), optional
@@ -250,8 +263,11 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
     -------
     TrainResult
         ``params``; ``losses`` (epochs,), the token-weighted mean training
-        loss of each epoch, measured before each window's update; and
-        ``valid_perplexity`` (epochs,), or None without ``valid_ids``.
+        loss of each epoch, measured before each window's update (a running
+        mean over a model that changes during the epoch, not the loss of the
+        end-of-epoch model); ``valid_perplexity`` (epochs,), or None without
+        ``valid_ids``; and ``train_perplexity`` (epochs,), the end-of-epoch
+        model's perplexity on the training ids, read from a zero state.
 
     Examples
     --------
@@ -260,26 +276,15 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
     >>> res.losses.shape, bool(res.losses[-1] < 0.5 * res.losses[0])
     ((20,), True)
     """
-    V = as_int("V", V, 1)
-    ids = _as_stream("ids", ids, V, 2, "one input and one target")
-    D, H, k = as_int("D", D, 1), as_int("H", H, 1), as_int("k", k, 1)
-    batch, epochs = as_int("batch", batch, 1), as_int("epochs", epochs, 1)
-    lr, max_norm = as_positive("lr", lr), as_positive("max_norm", max_norm)
-    inputs, targets = _batchify(ids, batch, k)
-    params, opt = init_lm(V, D, H, seed), Adam(lr=lr)
-    losses = np.empty(epochs)
-    valid = None if valid_ids is None else np.empty(epochs)
-    for epoch in range(epochs):
-        h, total = np.zeros((batch, H)), 0.0
-        for s in range(0, inputs.shape[1], k):
-            res = lm_loss(params, inputs[:, s : s + k], targets[:, s : s + k], h)
-            opt.step(params, clip_grad_norm(res.grads, max_norm)[0])
-            h = res.h_last  # carried forward as a constant: truncation at the window edge
-            total += res.loss * inputs[:, s : s + k].size
-        losses[epoch] = total / inputs.size
-        if valid is not None:
-            valid[epoch] = perplexity(params, valid_ids)
-    return TrainResult(params, losses, valid)
+    from . import ensemble  # ensemble imports this module for init_lm and the streams
+
+    seeds = (as_int("seed", seed, 0),)
+    options = dict(D=D, H=H, k=k, batch=batch, epochs=epochs, lr=lr, max_norm=max_norm)
+    res = ensemble.train_lm(ids, V, seeds, **options, valid_ids=valid_ids)
+    valid = None if res.valid_perplexity is None else res.valid_perplexity[0]
+    return TrainResult(
+        ensemble.member(res.params, 0), res.losses[0], valid, res.train_perplexity[0]
+    )
 
 
 def perplexity(params, ids, k=100):
@@ -388,11 +393,38 @@ def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
     V = as_int("V", V, 1)
     train_ids = _as_stream("train_ids", train_ids, V, 2, "one bigram")
     test_ids = _as_stream("test_ids", test_ids, V, 2, "one bigram")
+    probs = bigram_table(train_ids, V, alpha)
+    return float(np.exp(-np.log(probs[test_ids[:-1], test_ids[1:]]).mean()))
+
+
+def bigram_table(train_ids, V, alpha=1.0):
+    """The add-``alpha`` bigram model as a table: ``P[a, b]``, the probability of ``b`` after ``a``.
+
+    Parameters
+    ----------
+    train_ids : ndarray of int, shape (n,)
+        At least 2 ids in ``[0, V)``.
+    V : int
+    alpha : float
+        Pseudo-count, > 0.
+
+    Returns
+    -------
+    ndarray, shape (V, V)
+        Rows sum to 1.
+
+    Examples
+    --------
+    >>> bigram_table(np.array([0, 1, 0, 1, 1]), V=2, alpha=1.0)
+    array([[0.25, 0.75],
+           [0.5 , 0.5 ]])
+    """
+    V = as_int("V", V, 1)
+    train_ids = _as_stream("train_ids", train_ids, V, 2, "one bigram")
     alpha = as_positive("alpha", alpha)
     counts = np.zeros((V, V))
     np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)  # repeated bigrams accumulate
-    probs = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
-    return float(np.exp(-np.log(probs[test_ids[:-1], test_ids[1:]]).mean()))
+    return (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
 
 
 def uniform_perplexity(V):
@@ -456,11 +488,13 @@ class FoldResult(NamedTuple):
     """Held-out perplexities of one cross-validation fold."""
 
     fold: int
-    rnn: np.ndarray  # (seeds,), one trained model per seed
+    rnn: np.ndarray  # (seeds,), one trained model per seed, in the order of `seeds`
     bigram: float  # add-alpha bigram with alpha tuned on validation data
     alpha: float
-    unigram: float
+    unigram: float  # add-alpha unigram, alpha tuned the same way
     unk_share: float  # share of <unk> among the test targets
+    seeds: tuple  # the seeds of `rnn`
+    n_targets: int  # test targets scored: every perplexity of the fold averages over them
 
 
 def _fold_ids(tokens, lo, hi, min_count):
@@ -470,6 +504,17 @@ def _fold_ids(tokens, lo, hi, min_count):
     train_tokens = tokens[:lo] + tokens[hi:]
     vocab = build_vocab(train_tokens, unk=True, min_count=min_count)
     return encode(vocab, train_tokens), encode(vocab, tokens[lo:hi]), len(vocab.itos)
+
+
+def _tuned(score, train_ids, test_ids, V, alphas):
+    """Pick alpha by ``score`` on the last 10% of ``train_ids``; score the test with it."""
+    train_ids = _as_stream("train_ids", train_ids, as_int("V", V, 1), 20, "two bigrams")
+    if not isinstance(alphas, (list, tuple)) or not alphas:
+        raise ValueError(f"alphas: expected a non-empty list or tuple of floats, got {alphas!r}")
+    cut = int(0.9 * train_ids.size)
+    valid = [score(train_ids[:cut], train_ids[cut:], V, a) for a in alphas]
+    alpha = float(alphas[int(np.argmin(valid))])
+    return score(train_ids, test_ids, V, alpha), alpha
 
 
 def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
@@ -505,19 +550,32 @@ def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3
     >>> alpha, round(ppl, 4)
     (0.1, 1.0095)
     """
-    train_ids = _as_stream("train_ids", train_ids, as_int("V", V, 1), 20, "two bigrams")
-    if not isinstance(alphas, (list, tuple)) or not alphas:
-        raise ValueError(f"alphas: expected a non-empty list or tuple of floats, got {alphas!r}")
-    cut = int(0.9 * train_ids.size)
-    valid = [bigram_perplexity(train_ids[:cut], train_ids[cut:], V, a) for a in alphas]
-    alpha = float(alphas[int(np.argmin(valid))])
-    return bigram_perplexity(train_ids, test_ids, V, alpha), alpha
+    return _tuned(bigram_perplexity, train_ids, test_ids, V, alphas)
+
+
+def tuned_unigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
+    """The unigram baseline with its pseudo-count chosen as :func:`tuned_bigram_perplexity`
+    chooses the bigram's: on the last 10% of ``train_ids``, never on ``test_ids``.
+
+    Returns
+    -------
+    perplexity : float
+    alpha : float
+
+    Examples
+    --------
+    >>> train = np.array([0, 0, 1, 0, 2] * 4)
+    >>> ppl, alpha = tuned_unigram_perplexity(train, np.array([0, 0, 2]), 4, (0.1, 1.0))
+    >>> alpha, round(ppl, 4)
+    (1.0, 2.9768)
+    """
+    return _tuned(unigram_perplexity, train_ids, test_ids, V, alphas)
 
 
 def cross_validate(
     tokens,
     folds=5,
-    seeds=(0, 1, 2, 3, 4),
+    seeds=range(10),
     min_count=2,
     alphas=(0.01, 0.03, 0.1, 0.3, 1.0),
     **train_kwargs,
@@ -527,37 +585,36 @@ def cross_validate(
     Fold ``f`` holds out the ``f``-th contiguous block of tokens; the rest
     (joined) is the training part, from which the vocabulary is built (words
     seen at least ``min_count`` times, others ``<unk>``). The RNN is trained
-    once per seed with ``train_kwargs`` (as for :func:`train_lm`).
+    once per seed with ``train_kwargs`` (as for :func:`train_lm`), all seeds of
+    a fold at once (``ensemble.train_lm``); the n-gram baselines have no seed.
 
     Returns
     -------
     list of FoldResult
+        ``rnn`` (seeds,) holds one held-out perplexity per seed, so a difference
+        from ``bigram`` can be judged against its spread over seeds.
 
     Examples
     --------
     >>> toks = ("a b a c " * 30).split()
-    >>> res = cross_validate(toks, folds=2, seeds=(0,), D=2, H=4, k=4, batch=1,
+    >>> res = cross_validate(toks, folds=2, seeds=(0, 1), D=2, H=4, k=4, batch=1,
     ...                      epochs=3, lr=0.05, max_norm=5.0)
-    >>> len(res), res[0].rnn.shape
-    (2, (1,))
+    >>> len(res), res[0].rnn.shape, res[0].seeds, res[0].n_targets
+    (2, (2,), (0, 1), 59)
     """
+    from . import ensemble
+
     folds = as_int("folds", folds, 2)
     edges = np.linspace(0, len(tokens), folds + 1).round().astype(int)
     results = []
     for f in range(folds):
         train, test, V = _fold_ids(list(tokens), edges[f], edges[f + 1], min_count)
-        rnn = np.array(
-            [perplexity(train_lm(train, V, seed=s, **train_kwargs).params, test) for s in seeds]
-        )
+        trained = ensemble.train_lm(train, V, seeds, **train_kwargs)
         bigram, alpha = tuned_bigram_perplexity(train, test, V, alphas)
+        unigram, _ = tuned_unigram_perplexity(train, test, V, alphas)
+        rnn = ensemble.perplexity(trained.params, test)
+        unk = float(np.mean(test[1:] == 0))
         results.append(
-            FoldResult(
-                f + 1,
-                rnn,
-                bigram,
-                alpha,
-                unigram_perplexity(train, test, V),
-                float(np.mean(test[1:] == 0)),
-            )
+            FoldResult(f + 1, rnn, bigram, alpha, unigram, unk, trained.seeds, test.size - 1)
         )
     return results

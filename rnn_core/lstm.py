@@ -365,7 +365,8 @@ def cell_path_gradient(cache):
     -------
     ndarray, shape (T,)
         Entry ``k`` is the mean over batch and units of that product, for
-        ``k = 0 .. T-1`` (``k = 0`` is the empty product, 1).
+        ``k = 0 .. T-1`` (``k = 0`` is the empty product, 1). A cache with leading
+        model axes (an ensemble's, ``rnn_core.ensemble.run``) gives shape (..., T).
 
     Examples
     --------
@@ -378,8 +379,9 @@ def cell_path_gradient(cache):
         raise ValueError(
             f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
         )
-    H = cache.h.shape[2]
-    f = cache.gates[:, :, H : 2 * H]  # (N, T, H)
+    H = cache.h.shape[-1]
+    f = cache.gates[..., H : 2 * H]  # (..., N, T, H)
     # Products of the last 1, 2, ..., T-1 forget gates, read from the end backwards.
-    tail = np.cumprod(f[:, :0:-1], axis=1)  # (N, T-1, H): f_T, f_T f_{T-1}, ...
-    return np.concatenate([[1.0], tail.mean(axis=(0, 2))])
+    tail = np.cumprod(f[..., :0:-1, :], axis=-2)  # (..., N, T-1, H): f_T, f_T f_{T-1}, ...
+    empty = np.ones((*tail.shape[:-3], 1))  # k = 0: the empty product
+    return np.concatenate([empty, tail.mean(axis=(-3, -1))], axis=-1)

@@ -6,8 +6,7 @@ nothing in between, so the gradient that teaches it must cross ``k`` steps.
 ``train_recall`` fits a many-to-one model (the recurrent cell, then a linear
 softmax output on the last hidden state) by full backpropagation through time,
 with Adam and clipping by global norm, for the tanh RNN of ``cell``, the LSTM
-of ``lstm`` or the GRU of ``gru``. ``adding_problem`` is Hochreiter and
-Schmidhuber's second long-lag benchmark.
+of ``lstm`` or the GRU of ``gru``.
 """
 
 from typing import NamedTuple
@@ -29,7 +28,6 @@ __all__ = [
     "RECALL",
     "RecallResult",
     "RecallSettings",
-    "adding_problem",
     "init_recall",
     "recall_accuracy",
     "recall_loss",
@@ -124,50 +122,6 @@ def recall_task(n, k, V=4, seed=0):
     ids = np.full((n, k + 1), V)  # blank everywhere, then the symbol at t = 0
     ids[:, 0] = y
     return np.eye(V + 1)[ids], y
-
-
-def adding_problem(n, T, seed=0):
-    """The adding problem of Hochreiter and Schmidhuber (1997).
-
-    Every step carries two numbers: a value drawn uniformly from ``[0, 1)`` and
-    a marker. Exactly two steps are marked (marker 1, elsewhere 0), one in the
-    first half of the sequence and one in the second; the target is the sum of
-    the two marked values. Predicting 1 always gives a mean squared error of
-    1/6, the baseline a model must beat.
-
-    Parameters
-    ----------
-    n : int
-        Number of sequences.
-    T : int
-        Sequence length, >= 2.
-    seed : int
-        Seed for ``np.random.default_rng``.
-
-    Returns
-    -------
-    x : ndarray, shape (n, T, 2)
-        ``x[..., 0]`` the values, ``x[..., 1]`` the markers.
-    y : ndarray, shape (n,)
-        Sum of the two marked values.
-
-    Examples
-    --------
-    >>> x, y = adding_problem(3, T=10, seed=0)
-    >>> x.shape, x[..., 1].sum(axis=1).tolist()
-    ((3, 10, 2), [2.0, 2.0, 2.0])
-    >>> bool(np.allclose(y, (x[..., 0] * x[..., 1]).sum(axis=1)))
-    True
-    """
-    n, T = as_int("n", n, 1), as_int("T", T, 2)
-    rng = np.random.default_rng(as_int("seed", seed, 0))
-    x = np.zeros((n, T, 2))
-    x[..., 0] = rng.random((n, T))
-    half = T // 2
-    rows = np.arange(n)
-    first, second = rng.integers(0, half, n), rng.integers(half, T, n)
-    x[rows, first, 1] = x[rows, second, 1] = 1.0
-    return x, x[rows, first, 0] + x[rows, second, 0]
 
 
 def init_recall(cell, D, H, V, seed=0, forget_bias=RECALL.forget_bias):

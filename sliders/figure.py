@@ -31,7 +31,7 @@ import math
 import os
 import string
 
-from . import static
+from . import mathtext, static
 from ._validate import as_int
 from .marks import _text
 from .mpl import draw, draw_frames
@@ -75,7 +75,8 @@ class Interactive:
         It is called once at construction (defaults) to check it.
     alt : str
         Text for screen readers, with optional ``{name}`` placeholders filled with the
-        current slider readouts, e.g. ``"Decay of h_t for w_H = {w_h}"``.
+        current slider readouts, e.g. ``"Decay of $h_t$ for $w_H$ = {w_h}"``; ``$...$``
+        is :mod:`sliders.mathtext`, read out as :func:`sliders.mathtext.plain` writes it.
     height : int
         Height in px (the width is 720 px and the static SVG scales to the page).
     frames : sequence of dict, optional
@@ -94,11 +95,11 @@ class Interactive:
     >>> fig = Interactive(
     ...     [Slider("w_h", "w_H", 0.0, 1.0, 0.5, 0.5)],
     ...     lambda w_h: Chart("decay", "t", "h", [Line([0, 1, 2], [1, w_h, w_h**2])]),
-    ...     alt="h_t = w_H^t for w_H = {w_h}",
+    ...     alt="$h_t = w_H^t$ for $w_H$ = {w_h}",
     ...     frames=[{"w_h": 0.0}, {"w_h": 1.0}],
     ... )
     >>> fig.alt_text(w_h=1.0), [fig.frame_label(f) for f in fig.frames]
-    ('h_t = w_H^t for w_H = 1.0', ['w_H = 0.0', 'w_H = 1.0'])
+    ('hₜ = w sub H ᵗ for w sub H = 1.0', ['$w_H$ = 0.0', '$w_H$ = 1.0'])
     >>> fig.to_html().count('type="range"')
     1
     """
@@ -116,6 +117,7 @@ class Interactive:
         self.spec(**self.defaults())  # fail now, not at build time, if chart_fn is broken
         self.frames = self._check_frames(frames)
         self._data = None  # the payload, computed once: chart_fn is pure
+        self._still = None  # the frames as a PNG, for pages without JavaScript
         self._view = None
 
     @staticmethod
@@ -179,13 +181,14 @@ class Interactive:
         return draw(self.spec(**values), self.height)[0]
 
     def alt_text(self, **values):
-        """``alt`` with its placeholders filled with the slider readouts."""
+        """``alt`` with its placeholders filled with the slider readouts, as plain text."""
         values = {**self.defaults(), **values}
-        return self.alt.format(**{s.name: s.readout(values[s.name]) for s in self.sliders})
+        text = self.alt.format(**{s.name: s.readout(values[s.name]) for s in self.sliders})
+        return mathtext.plain(text)
 
     def frame_label(self, values):
-        """The slider settings of a frame as text, e.g. ``'w_H = 0.90, T = 40'``."""
-        return ", ".join(f"{s.symbol} = {s.readout(values[s.name])}" for s in self.sliders)
+        """The slider settings of a frame as mathtext, e.g. ``'$w_H$ = 0.90, $T$ = 40'``."""
+        return ", ".join(f"${s.symbol}$ = {s.readout(values[s.name])}" for s in self.sliders)
 
     def small_multiples(self):
         """The ``frames`` as small multiples (a matplotlib figure), each row under its
@@ -202,10 +205,13 @@ class Interactive:
         return self._data
 
     def to_html(self, renderer=True):
-        """The static figure: labelled range inputs, an SVG and the data of every frame;
-        with ``renderer``, also the inline script that draws it (leave it out when the page
-        loads ``renderer.js`` once itself)."""
-        return static.figure_html(self, self.payload(), renderer)
+        """The static figure: labelled range inputs, an SVG and the data of every frame, and
+        the ``frames`` as an image for a page without JavaScript; with ``renderer``, also the
+        inline script that draws it (leave it out when the page loads ``renderer.js`` once
+        itself)."""
+        if self._still is None:
+            self._still = static.still_png(self)
+        return static.figure_html(self, self.payload(), renderer, self._still)
 
     def uid(self):
         """A short hash of the figure's data: the same definition gives the same id."""

@@ -7,6 +7,8 @@ until a figure is drawn.
 import io
 from typing import NamedTuple
 
+import numpy as np
+
 from ._validate import as_int
 from .spec import chart_data
 from .style import CMAPS, WIDTH
@@ -67,6 +69,19 @@ def _mpl_ticklabels(ax, m):
             axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _log_axis(axis, lim):
+    """A log axis ticked as renderer.js ticks it: decades labelled 10^k, or, when the
+    range holds less than one decade, a few plain numbers (never "2x10^1")."""
+    from matplotlib.ticker import MaxNLocator, NullFormatter, StrMethodFormatter
+
+    axis.axes.set_yscale("log")
+    axis.set_minor_formatter(NullFormatter())
+    lo, hi = lim
+    if np.floor(np.log10(hi) + 1e-9) - np.ceil(np.log10(lo) - 1e-9) < 1:
+        axis.set_major_locator(MaxNLocator(4))
+        axis.set_major_formatter(StrMethodFormatter("{x:g}"))
+
+
 def _mpl_chart(ax, c):
     """Draw one resolved chart dict on ``ax``; return its marks' artists, in mark order."""
     # zorder in list order, so marks stack as in the SVG
@@ -74,7 +89,7 @@ def _mpl_chart(ax, c):
     handles = [h for h, m in zip(artists, c["marks"]) if m.get("label")]
     heat = any(m["t"] == "heatmap" for m in c["marks"])
     if c["ylog"]:
-        ax.set_yscale("log")
+        _log_axis(ax.yaxis, c["ylim"])
     ax.set_xlim(c["xlim"])
     ax.set_ylim(c["ylim"])
     ax.set_xlabel(c["xlabel"])
@@ -178,21 +193,38 @@ def to_matplotlib(spec, height=360):
     return draw(spec, height)[0]
 
 
+HIDPI = 200  # dots per inch of the book's PNGs: twice their size in CSS px (100 per inch)
+
+
 class FigurePNG(NamedTuple):
-    """A rendered figure that Jupyter displays as a PNG image."""
+    """A rendered figure that Jupyter displays as a PNG image, ``width`` x ``height`` CSS
+    px when given (the PNG may hold more pixels, for HiDPI screens)."""
 
     png: bytes
+    width: int | None = None
+    height: int | None = None
 
     def _repr_png_(self):
-        return self.png
+        if self.width is None:
+            return self.png
+        return self.png, {"width": self.width, "height": self.height}
 
 
-def to_png(fig, dpi=100):
+def to_png(fig, dpi=100, colors=None):
     """PNG bytes of a matplotlib figure, with no date or software chunk (same figure, same
-    bytes)."""
+    bytes); with ``colors``, reduced to a palette of that many colours (a chart has few:
+    a third of the bytes), without dithering."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
+    if colors is None:
+        return buf.getvalue()
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    image = image.quantize(colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="png", optimize=True)
+    return out.getvalue()
 
 
 def to_figure(spec, height=320):
@@ -207,15 +239,18 @@ def to_figure(spec, height=320):
     Returns
     -------
     FigurePNG
+        At ``HIDPI`` dots per inch, shown at 100 CSS px per inch: sharp on HiDPI screens,
+        the same size on the page.
 
     Examples
     --------
     >>> from sliders import Chart, Line
     >>> fig = to_figure(Chart("t", marks=[Line([0, 1], [0, 1])]))
-    >>> fig.png[:4]
-    b'\\x89PNG'
+    >>> fig.png[:4], fig.width, fig.height
+    (b'\\x89PNG', 720, 320)
     """
     from matplotlib.figure import Figure
 
     fig = spec if isinstance(spec, Figure) else to_matplotlib(spec, height)
-    return FigurePNG(to_png(fig))
+    w, h = (round(v * 100) for v in fig.get_size_inches())
+    return FigurePNG(to_png(fig, dpi=HIDPI, colors=256), w, h)

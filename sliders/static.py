@@ -9,6 +9,7 @@ bookkeeping. ``renderer.js`` itself is either inlined after the figure (standalo
 HTML, a notebook output) or loaded once per page by the book's Sphinx extension.
 """
 
+import base64
 import html
 import itertools
 import json
@@ -17,12 +18,24 @@ from importlib import resources
 
 import numpy as np
 
-from .spec import _symbol_html, _symbol_plain, chart_data
+from . import mathtext
+from .spec import chart_data
 from .style import CMAPS, WIDTH
 
-__all__ = ["MAX_BYTES", "STYLE", "figure_html", "html_snapshot", "payload", "renderer_js"]
+__all__ = [
+    "MAX_BYTES",
+    "STILL_DPI",
+    "STYLE",
+    "figure_html",
+    "html_snapshot",
+    "payload",
+    "renderer_js",
+    "still_png",
+]
 
 DIGITS = 4  # significant digits of embedded numbers
+STILL_DPI = 100  # the image of the frames shown without JavaScript (1x: it travels inline)
+TEXT_KEYS = ("title", "xlabel", "ylabel", "label", "text", "bar_label")  # may hold $...$
 MAX_BYTES = 400_000  # embedded JSON per figure; a page holds 2-3 figures under 3 MB
 
 
@@ -85,7 +98,13 @@ class _Pool:
                 out["@" + k] = self.array(v, log and k in ("y", "lo", "hi"))
             elif k == "marks":
                 out["@@" + k] = self.refs([self.obj(m, d["ylog"]) for m in v])
+            elif k == "color" and isinstance(v, list):  # one per bar: indices into a table
+                table = sorted(set(v))
+                style["cpal"] = table
+                out["@cidx"] = self.add(json.dumps([table.index(c) for c in v]))
             elif v is not None and v is not False:  # JS reads a missing key as false
+                if k in TEXT_KEYS:
+                    mathtext.runs(v)  # a label renderer.js could not draw fails here
                 style[k] = _plain(v)
         if style:
             out["@_"] = self.add(
@@ -103,23 +122,45 @@ def _plain(v):
     return v
 
 
-STYLE = (
-    ".rnnfig{margin:0.5em 0 1em;font-family:sans-serif;max-width:720px}"
-    ".rnnfig-row{display:flex;flex-wrap:wrap;align-items:center;gap:0.25em 0.75em;"
-    "margin:0.2em 0}"
-    ".rnnfig-row label{display:flex;align-items:center;gap:0.75em;flex:1 1 18em}"
-    ".rnnfig-row label span{min-width:9em}.rnnfig-row input{flex:1;max-width:22em}"
-    ".rnnfig-row output{min-width:7em;font-variant-numeric:tabular-nums}"
-    ".rnnfig svg{display:block;width:100%;height:auto;background:#fff}"
-)
+STYLE = """\
+.rnnfig{margin:0.5em 0 1em;font-family:sans-serif;max-width:720px;color:inherit}
+.rnnfig-controls{display:flex;flex-direction:column;gap:0}
+.rnnfig-row{display:flex;flex-wrap:wrap;align-items:center;gap:0 0.75em}
+.rnnfig-row label{display:flex;flex-wrap:wrap;align-items:center;gap:0 0.75em;flex:1 1 20em;
+min-width:0}
+.rnnfig-name{flex:0 0 auto;min-width:8em}
+.rnnfig-track{position:relative;display:block;flex:1 1 12em;min-width:10em;max-width:24em}
+.rnnfig-track input{display:block;width:100%;height:44px;margin:0;cursor:pointer}
+.rnnfig-track::after{content:"";position:absolute;bottom:5px;width:2px;height:9px;
+background:currentColor;opacity:0.7;pointer-events:none;
+left:calc(8px + var(--rnnfig-at) * (100% - 16px) - 1px)}
+.rnnfig-row output{flex:0 0 auto;min-width:6.5em;white-space:nowrap;
+font-variant-numeric:tabular-nums}
+.rnnfig-reset{align-self:flex-start;min-height:44px;min-width:44px;padding:0 1em;
+margin:0.1em 0 0.3em;font:inherit;color:inherit;background:transparent;
+border:1px solid currentColor;border-radius:4px;cursor:pointer}
+.rnnfig-reset:focus-visible,.rnnfig-track input:focus-visible{outline:3px solid #0a7d91;
+outline-offset:2px}
+.rnnfig svg{display:block;max-width:100%;height:auto}
+.rnnfig-still{display:block;max-width:100%;height:auto}
+.rnnfig-print{display:none}
+.rnnfig-frame{margin:0 0 0.5em;break-inside:avoid}
+.rnnfig-frame figcaption{font-size:0.9em;text-align:center}
+@media print{.rnnfig-controls,.rnnfig-live{display:none!important}
+.rnnfig-print{display:block}.rnnfig{max-width:none;color:#222}}
+"""
 
 
 def renderer_js():
     """The renderer, with the colour maps filled in and comments and indentation dropped."""
     js = resources.files("sliders").joinpath("renderer.js").read_text(encoding="utf8")
     cmaps = json.dumps({k: list(v) for k, v in CMAPS.items()}, separators=(",", ":"))
+    symbols = json.dumps(mathtext.SYMBOLS, separators=(",", ":"), ensure_ascii=False)
+    functions = json.dumps(sorted(mathtext.FUNCTIONS), separators=(",", ":"))
+    js = js.replace("__CMAPS__", cmaps).replace("__SYMBOLS__", symbols)
+    js = js.replace("__FUNCTIONS__", functions)
     # Drop whole-line comments and indentation: a few KB less per page, still readable JS.
-    lines = (ln.strip() for ln in js.replace("__CMAPS__", cmaps).splitlines())
+    lines = (ln.strip() for ln in js.splitlines())
     return "\n".join(ln for ln in lines if ln and not ln.startswith("//"))
 
 
@@ -142,10 +183,11 @@ def payload(fig):
         charts = chart_data(fig.spec(**dict(zip(names, combo))))
         frames.append(pool.refs([pool.obj(c) for c in charts]))
     head = {
-        "alt": fig.alt,
+        "alt": mathtext.plain(fig.alt),
         "frames": frames,
         "height": fig.height,
         "pool": None,
+        "print": [_print_json(fig, v, frames) for v in fig.frames],
         "sliders": [_slider_json(s) for s in fig.sliders],
     }
     text = json.dumps(head, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -160,6 +202,19 @@ def payload(fig):
     return text
 
 
+def _grid_index(fig, values):
+    """The position of a setting in the grid's row-major order (the payload's frames)."""
+    index = 0
+    for s in fig.sliders:
+        index = index * len(s.values) + s.values.index(values[s.name])
+    return index
+
+
+def _print_json(fig, values, frames):
+    """A frame the text refers to: its index among the grid points, and its label."""
+    return {"frame": _grid_index(fig, values), "label": mathtext.runs(fig.frame_label(values))}
+
+
 def _slider_json(s):
     step = s.values[1] - s.values[0]
     return {
@@ -171,29 +226,67 @@ def _slider_json(s):
     }
 
 
+def _symbol(s):
+    """The slider's symbol (``"w_H"``, ``"\\rho"``) as mathtext."""
+    return f"${s.symbol}$"
+
+
 def _row(s):
-    """One labelled range input and the readout of its value."""
+    """One labelled range input, its default marked on the track, and the readout of its
+    value (not a live region: the input's aria-valuetext already announces the value)."""
     value = s.readout(s.values[s.index])
-    name = s.description or _symbol_html(s.symbol)
-    aria = html.escape(f"{s.description} {_symbol_plain(s.symbol)}".strip())
+    name = mathtext.html(s.description) if s.description else mathtext.html(_symbol(s))
+    aria = html.escape(f"{mathtext.plain(s.description)} {mathtext.plain(_symbol(s))}".strip())
     step = s.readout(s.values[1] - s.values[0])
+    at = round(s.index / (len(s.values) - 1), 4)
     return (
-        f'<div class="rnnfig-row"><label><span>{name}</span>'
+        f'<div class="rnnfig-row"><label><span class="rnnfig-name">{name}</span>'
+        f'<span class="rnnfig-track" style="--rnnfig-at:{at}">'
         f'<input type="range" min="{s.readout(s.values[0])}" max="{s.readout(s.values[-1])}" '
-        f'step="{step}" value="{value}" aria-label="{aria}" aria-valuetext="{value}"></label>'
-        f"<output>{_symbol_html(s.symbol)} = <span>{value}</span></output></div>"
+        f'step="{step}" value="{value}" aria-label="{aria}" aria-valuetext="{value}"></span>'
+        f'</label><output aria-hidden="true">{mathtext.html(_symbol(s))} = <span>{value}</span>'
+        "</output></div>"
     )
 
 
-def figure_html(fig, data, renderer=True):
-    """The markup of ``fig``: inputs, an empty SVG, the JSON ``data`` and, if ``renderer``,
-    the inline renderer with a call that draws every figure not yet drawn on the page."""
+def still_png(fig):
+    """PNG bytes of ``fig.small_multiples()`` at ``STILL_DPI``, and its CSS size (w, h)."""
+    from .mpl import to_png
+
+    figure = fig.small_multiples()
+    w, h = (round(v * 100) for v in figure.get_size_inches())
+    return to_png(figure, dpi=STILL_DPI, colors=256), (w, h)
+
+
+def figure_html(fig, data, renderer=True, still=None):
+    """The markup of ``fig``: controls (inputs, a reset to the defaults), an empty SVG that
+    ``renderer.js`` draws, a box it fills with the ``frames`` for paper, the JSON ``data``
+    and, without JavaScript, the image ``still`` (PNG bytes and CSS size, from
+    :func:`still_png`) in place of the controls and the SVG. With ``renderer``, also the
+    inline renderer with a call that draws every figure not yet drawn on the page."""
     alt = html.escape(fig.alt_text())
-    parts = ['<div class="rnnfig">']
+    defaults = html.escape(mathtext.plain(fig.frame_label(fig.defaults())))
+    parts = ['<div class="rnnfig">', '<div class="rnnfig-controls">']
     parts += [_row(s) for s in fig.sliders]
     parts.append(
-        f'<svg role="img" aria-label="{alt}" viewBox="0 0 {WIDTH} {fig.height}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{alt}</title></svg>'
+        f'<button type="button" class="rnnfig-reset" aria-label="Reset to the defaults, '
+        f'{defaults}">Reset</button></div>'
+    )
+    parts.append(
+        f'<svg class="rnnfig-live" role="img" aria-label="{alt}" viewBox="0 0 {WIDTH} '
+        f'{fig.height}" xmlns="http://www.w3.org/2000/svg"><title>{alt}</title></svg>'
+        '<div class="rnnfig-print" aria-hidden="true"></div>'
+    )
+    if still is not None:
+        png, (w, h) = still
+        labels = "; ".join(mathtext.plain(fig.frame_label(v)) for v in fig.frames)
+        src = "data:image/png;base64," + base64.b64encode(png).decode()
+        parts.append(
+            "<noscript><style>.rnnfig-controls,.rnnfig-live{display:none!important}</style>"
+            f'<img class="rnnfig-still" src="{src}" width="{w}" height="{h}" '
+            f'alt="{html.escape(fig.alt_text())} Shown at {html.escape(labels)}."></noscript>'
+        )
+    parts.append(
         f'<script type="application/json" class="rnnfig-data">{_json_for_script(data)}</script>'
     )
     if renderer:

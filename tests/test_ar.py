@@ -146,6 +146,24 @@ def test_forecast_k_step_matches_the_explicit_loop(model_x, data):
     np.testing.assert_allclose(y[-1], rollout(model, x[: x.shape[0] - k], k)[-1], atol=1e-10)
 
 
+def test_rollout_deviation_is_a_sum_of_powers_of_the_characteristic_roots():
+    """eq-char-poly: the rollout's deviation from its level is sum_i B_i xi_i^t, with xi_i the
+    roots of xi^tau - phi_1 xi^(tau-1) - ... - phi_tau and B_i fixed by the first tau values."""
+    _, x = sine_with_noise(T=1000, seed=0)
+    model = fit_ar(x[:600], 4)
+    roots = np.roots(np.r_[1.0, -model.coef])
+    assert len(set(np.round(roots, 8))) == 4  # distinct, so the power form holds
+    level = model.c / (1 - model.coef.sum())
+    path = np.r_[x[596:600], rollout(model, x[:600], 60)] - level  # t = -3 .. 60
+    t = np.arange(-3, 61)
+    B = np.linalg.solve(roots[None, :] ** t[:4, None], path[:4])
+    np.testing.assert_allclose((roots[None, :] ** t[:, None]) @ B, path, atol=1e-9)
+    # the roots of any other polynomial (one sign flipped) do not reproduce the rollout
+    wrong = np.roots(np.r_[1.0, model.coef])
+    B_wrong = np.linalg.solve(wrong[None, :] ** t[:4, None], path[:4])
+    assert np.max(np.abs((wrong[None, :] ** t[:, None]) @ B_wrong - path)) > 0.1
+
+
 def test_forecast_error_grows_with_the_horizon():
     _, x = sine_with_noise(T=1000)
     model = fit_ar(x[:600], 4)

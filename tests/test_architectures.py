@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rnn_core import architectures as arch
 from rnn_core.architectures import (
     encoder_decoder,
     init_architecture_params,
@@ -202,5 +203,49 @@ _LEAVES, _W, _B = np.zeros((4, 3)), np.zeros((6, 3)), np.zeros(3)
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_stacked_layers_feed_each_other():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 5, 3))
+    layers = [
+        (rng.standard_normal((3, 4)), 0.5 * rng.standard_normal((4, 4)), rng.standard_normal(4)),
+        (rng.standard_normal((4, 2)), 0.5 * rng.standard_normal((2, 2)), rng.standard_normal(2)),
+    ]
+    low, top = arch.stacked_forward(x, layers)
+    want_low, _ = rnn_forward(x, np.zeros((2, 4)), *layers[0])
+    want_top, _ = rnn_forward(want_low, np.zeros((2, 2)), *layers[1])
+    np.testing.assert_array_equal(low, want_low)
+    np.testing.assert_array_equal(top, want_top)
+
+
+def test_bidirectional_halves_read_opposite_ways():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 6, 2))
+    fwd = (rng.standard_normal((2, 4)), 0.5 * rng.standard_normal((4, 4)), np.zeros(4))
+    bwd = (rng.standard_normal((2, 3)), 0.5 * rng.standard_normal((3, 3)), np.zeros(3))
+    both = arch.bidirectional_forward(x, fwd, bwd)
+    ahead, _ = rnn_forward(x, np.zeros((3, 4)), *fwd)
+    behind, _ = rnn_forward(x[:, ::-1], np.zeros((3, 3)), *bwd)
+    np.testing.assert_array_equal(both[..., :4], ahead)
+    np.testing.assert_array_equal(both[..., 4:], behind[:, ::-1])
+    # The first step's output depends on the last input: the backward half has read it.
+    x2 = x.copy()
+    x2[:, -1] += 1.0
+    changed = arch.bidirectional_forward(x2, fwd, bwd)
+    assert np.array_equal(changed[:, 0, :4], both[:, 0, :4])
+    assert not np.allclose(changed[:, 0, 4:], both[:, 0, 4:])
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: arch.stacked_forward(np.ones((1, 2, 3)), []), r"^layers: expected at least one"),
+        (lambda: arch.stacked_forward(np.ones((1, 2, 3)), [(np.ones((3, 2)),)]), r"^layers\[0\]"),
+    ],
+)
+def test_stacked_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()

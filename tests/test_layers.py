@@ -61,6 +61,34 @@ def test_softmax_loss_gradient_matches_finite_differences(seed, N, T, V, masked)
     assert rel_error(dlogits, numeric) < TOL
 
 
+def test_softmax_loss_gradient_is_probabilities_minus_one_hot_over_NT():
+    """eq-softmax-grad as displayed: dL/dy_t = (p_t - onehot(kappa_t)) / T for one sequence,
+    and the batch mean divides by N T."""
+    rng = np.random.default_rng(3)
+    N, T, V = 2, 5, 4
+    logits, targets = rng.standard_normal((N, T, V)), rng.integers(0, V, (N, T))
+    p = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    expected = (p - np.eye(V)[targets]) / (N * T)
+    np.testing.assert_allclose(temporal_softmax_loss(logits, targets)[1], expected, atol=1e-15)
+    one = temporal_softmax_loss(logits[:1], targets[:1])[1]
+    np.testing.assert_allclose(one, (p[:1] - np.eye(V)[targets[:1]]) / T, atol=1e-15)
+
+
+def test_affine_backward_is_the_index_level_sums():
+    """eq-affine-grads entry by entry: dL/dh_i = sum_v g_v W_iv, dL/dW_iv = sum_n h_i g_v."""
+    rng = np.random.default_rng(4)
+    N, T, H, V = 3, 2, 4, 5
+    h, W, b = rng.standard_normal((N, T, H)), rng.standard_normal((H, V)), rng.standard_normal(V)
+    g = rng.standard_normal((N, T, V))
+    dh, dW, db = temporal_affine_backward(g, temporal_affine_forward(h, W, b)[1])
+    for n, t, i in np.ndindex(N, T, H):
+        assert dh[n, t, i] == pytest.approx(sum(g[n, t, v] * W[i, v] for v in range(V)), abs=1e-13)
+    for i, v in np.ndindex(H, V):
+        outer = sum(h[n, t, i] * g[n, t, v] for n in range(N) for t in range(T))
+        assert dW[i, v] == pytest.approx(outer, abs=1e-13)
+    np.testing.assert_allclose(db, g.sum(axis=(0, 1)), atol=1e-13)
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), V=st.integers(1, 5), D=st.integers(1, 3))
 def test_embedding_backward_matches_finite_differences(seed, V, D):

@@ -5,7 +5,6 @@ import pytest
 
 from rnn_core import ensemble, numerical_gradient, rel_error
 from rnn_core.tasks import (
-    adding_problem,
     init_recall,
     recall_accuracy,
     recall_loss,
@@ -30,21 +29,6 @@ def test_recall_task_lag_zero_is_the_symbol_alone():
     x, y = recall_task(4, k=0, V=3)
     assert x.shape == (4, 1, 4)
     np.testing.assert_array_equal(x[:, 0].argmax(axis=1), y)
-
-
-def test_adding_problem_definition():
-    x, y = adding_problem(500, T=12, seed=1)
-    assert x.shape == (500, 12, 2) and y.shape == (500,)
-    marks = x[..., 1]
-    np.testing.assert_array_equal(np.sort(np.unique(marks)), [0.0, 1.0])
-    np.testing.assert_array_equal(marks.sum(axis=1), 2.0)  # exactly two marked steps
-    assert np.all(marks[:, :6].sum(axis=1) == 1) and np.all(marks[:, 6:].sum(axis=1) == 1)
-    assert np.all((x[..., 0] >= 0) & (x[..., 0] < 1))
-    for n in range(5):  # target = the sum of the two marked values
-        t1, t2 = np.nonzero(marks[n])[0]
-        assert y[n] == x[n, t1, 0] + x[n, t2, 0]
-    # Always answering 1 gives the baseline mean squared error of 1/6.
-    assert abs(np.mean((y - 1.0) ** 2) - 1 / 6) < 0.03
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -113,7 +97,6 @@ def test_lstm_loss_falls_from_log_v():
         (lambda: recall_task(0, 3), r"n: expected an integer in \[1, inf\], got 0"),
         (lambda: recall_task(5, -1), r"k: expected an integer in \[0, inf\], got -1"),
         (lambda: recall_task(5, 3, V=1), r"V: expected an integer in \[2, inf\], got 1"),
-        (lambda: adding_problem(5, 1), r"T: expected an integer in \[2, inf\], got 1"),
         (
             lambda: train_recall("elman", 3),
             r"cell: expected one of \['gru', 'lstm', 'rnn'\], got 'elman'",

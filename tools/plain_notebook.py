@@ -14,7 +14,12 @@ This module rewrites the Markdown cells into plain Jupyter Markdown:
 - headings are numbered as in the book (4.2.4.), and a figure's caption, which MyST
   keeps in its code cell's metadata, follows the cell as "**Figure 3.3.** ...";
 - ``{cite}`key``` becomes [Authors, year] from references.bib, and
-  ``{doc}`text <page>``` a link to that page's notebook.
+  ``{doc}`text <page>``` a link to that page's notebook;
+- a number the chapter's code computes, written ``{glue:text}`name:fmt```, becomes the
+  value the book's build computed, when the build passes them (``glued``; the book's
+  download links do, and ``make notebooks`` reads them from the last build's
+  ``_build/html/_notebooks/<page>.glue.json``); without a build it stays the name, in
+  code font, and a note at the top of the notebook says the code cells compute it.
 
 Code cells are left exactly as they are. ``python plain_notebook.py SRC.md OUT.ipynb``
 is what ``make notebooks`` runs; book/_ext/notebook_download.py uses ``convert`` for the
@@ -22,6 +27,7 @@ book's download links.
 """
 
 import ast
+import json
 import re
 import sys
 from pathlib import Path
@@ -33,7 +39,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]  # the repository: tools/ sits at its top
 _FENCE = re.compile(r"^(`{3,})\{([a-z][\w:-]*)\}[ \t]*(.*)$")
 _OPTION = re.compile(r"^:([\w-]+):[ \t]*(.*)$")
-_ROLE = re.compile(r"\{(eq|cite|doc)\}`([^`]*)`")
+_ROLE = re.compile(r"\{(eq|cite|doc|glue|glue:text)\}`([^`]*)`")
+GLUE_NOTE = (
+    "*Numbers written as `names` in this notebook are computed by its code cells; "
+    "the book, and a notebook downloaded from it, show their values.*"
+)
 
 
 def _toc_pages(root):
@@ -135,9 +145,15 @@ def _unwrapped(text):
     return "\n".join(out)
 
 
+def glue_roles(text):
+    """Every ``{glue}`` or ``{glue:text}`` role argument in ``text``, in order."""
+    return [arg for kind, arg in _ROLE.findall(text) if kind.startswith("glue")]
+
+
 class _Converter:
-    def __init__(self, source, root):
-        self.source, self.root = source, root
+    def __init__(self, source, root, glued=None):
+        self.source, self.root, self.glued = source, root, glued
+        self.unfilled = False  # a glue role was left as its name
         self.numbers, self.cites = equation_numbers(root), citations(root)
         self.chapter, self.exercises = _chapter_number(source, root), 0
         self.sections, self.figures = [], 0  # heading counters; figures so far
@@ -149,6 +165,11 @@ class _Converter:
                 return f"({self.numbers[arg]})"
             if kind == "cite":
                 return "[" + "; ".join(self.cites[k.strip()] for k in arg.split(",")) + "]"
+            if kind.startswith("glue"):
+                if self.glued is not None and arg in self.glued:
+                    return self.glued[arg]
+                self.unfilled = True
+                return f"`{arg.split(':')[0]}`"
             named = re.match(r"(.*?)\s*<([^>]*)>$", arg)  # {doc}`text <page>`
             text, page = named.groups() if named else (arg, arg)
             return f"[{text}]({Path(page).name}.ipynb)"  # the notebooks share a folder
@@ -226,11 +247,15 @@ class _Converter:
         )
 
 
-def convert(source, root=ROOT):
-    """The MyST Markdown notebook ``source`` as an nbformat notebook in plain Markdown."""
+def convert(source, root=ROOT, glued=None):
+    """The MyST Markdown notebook ``source`` as an nbformat notebook in plain Markdown.
+
+    ``glued`` maps each glue role's argument (``"name:fmt"``) to the text the book
+    shows for it; roles it does not cover keep their names.
+    """
     source = Path(source)
     notebook = jupytext.read(source, fmt="md:myst")
-    converter, cells = _Converter(source, Path(root)), []
+    converter, cells = _Converter(source, Path(root), glued), []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = converter.markdown(cell.source)
@@ -238,14 +263,22 @@ def convert(source, root=ROOT):
         caption = converter.caption(cell) if cell.cell_type == "code" else None
         if caption is not None:  # shown under the figure, as in the book
             cells.append(caption)
+    if converter.unfilled:
+        cells.insert(1, nbformat.v4.new_markdown_cell(GLUE_NOTE))  # under the title
     notebook.cells = cells
     return notebook
+
+
+def built_glue(source, root=ROOT):
+    """The glued texts of the last book build for ``source``, or None without a build."""
+    path = Path(root, "_build", "html", "_notebooks", Path(source).stem + ".glue.json")
+    return json.loads(path.read_text(encoding="utf8")) if path.is_file() else None
 
 
 def main(argv):
     source, target = map(Path, argv)
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(convert(source), target)
+    nbformat.write(convert(source, glued=built_glue(source)), target)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,12 @@ the same whether or not the build cache is used.
 
 import html
 import importlib.util
+import json
 from pathlib import Path, PurePosixPath
 
 import jupytext
 import nbformat
+from docutils import nodes
 
 
 def _load_converter():
@@ -52,11 +54,29 @@ def notebook_source(app, pagename):
     return source if "kernelspec" in notebook.metadata else None
 
 
-def _write_notebook(app, pagename, context, source):
+def glued_texts(source, doctree):
+    """Each glue role of ``source`` -> the text the page shows for it.
+
+    myst-nb renders every ``{glue:text}`` role as an inline node of class
+    ``pasted-text``; the page's roles and those nodes come in the same order.
+    """
+    roles = plain_notebook.glue_roles(Path(source).read_text(encoding="utf8"))
+    texts = [n.astext() for n in doctree.findall(nodes.inline) if "pasted-text" in n["classes"]]
+    if len(roles) != len(texts):
+        raise ValueError(f"{source}: {len(roles)} glue roles but {len(texts)} glued texts")
+    return dict(zip(roles, texts))
+
+
+def _write_notebook(app, pagename, context, source, doctree):
     relative = PurePosixPath(FOLDER, pagename + ".ipynb")
     target = Path(app.outdir, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(plain_notebook.convert(source, Path(app.srcdir)), target)
+    glued = glued_texts(source, doctree)
+    # The values, for `make notebooks` too (tools/plain_notebook.py reads this file).
+    target.with_name(Path(source).stem + ".glue.json").write_text(
+        json.dumps(glued, indent=1, sort_keys=True) + "\n", encoding="utf8"
+    )
+    nbformat.write(plain_notebook.convert(source, Path(app.srcdir), glued), target)
     return context["pathto"](relative.as_posix(), 1)
 
 
@@ -76,7 +96,7 @@ def add_download(app, pagename, templatename, context, doctree):
     source = notebook_source(app, pagename)
     if source is None:
         return
-    url = _write_notebook(app, pagename, context, source)
+    url = _write_notebook(app, pagename, context, source, doctree)
     filename = PurePosixPath(pagename).name + ".ipynb"
 
     # 1. The visible link, just below the page's <h1> (or at the top of the body).

@@ -8,21 +8,47 @@ kernel myst-nb starts, however the build is invoked (make book, or the build tes
 
 Each page that holds a figure then loads the renderer and its stylesheet once, from
 ``_static/sliders/``, which this extension writes from the ``sliders`` package.
+
+Each figure also carries, for a browser without JavaScript, an image of the frames its
+text refers to (``Interactive.frames`` drawn by ``small_multiples()``), inline as a
+``data:`` URL so that a standalone page or notebook output needs no other file. In the
+book the image becomes a file, ``_images/rnnfig-<hash>.png``, so the page does not carry
+it: with JavaScript on, a ``<noscript>`` image is never fetched.
 """
 
+import base64
+import hashlib
 import os
+import re
 from pathlib import Path
 
 os.environ["SLIDERS_STATIC"] = "1"
 
 FOLDER = "sliders"  # inside _static
 MARKER = 'class="rnnfig"'
+STILL = re.compile(r'(<img class="rnnfig-still" src=")data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def still_files(body, outdir, pathto):
+    """``body`` with each figure's inline still image written to ``_images/`` and linked."""
+
+    def to_file(match):
+        png = base64.b64decode(match.group(2))
+        name = f"_images/rnnfig-{hashlib.sha256(png).hexdigest()[:16]}.png"
+        target = Path(outdir, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file():
+            target.write_bytes(png)
+        return f'{match.group(1)}{pathto(name, 1)}"'
+
+    return STILL.sub(to_file, body)
 
 
 def _add_renderer(app, pagename, templatename, context, doctree):
     if MARKER in context.get("body", ""):
         app.add_css_file(f"{FOLDER}/sliders.css")
         app.add_js_file(f"{FOLDER}/renderer.js")
+        context["body"] = still_files(context["body"], app.outdir, context["pathto"])
 
 
 def _write_renderer(app, exception):

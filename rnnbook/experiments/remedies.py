@@ -1,214 +1,224 @@
-"""Remedies for vanishing and exploding gradients, measured on the book's small tasks.
+"""Chapter 5's trained experiments, each a distribution over seeds.
 
-Five experiments, each a function that returns plain numbers, and the charts
-that draw them:
+Training a recurrent network is chaotic, so every experiment here trains one
+ensemble of seeds (``rnn_core.ensemble``) and returns every member's number; the
+chapter shows them all and states its claims as counts and medians. The chapter's
+seeds are ``SEEDS``; the tests check every claim again on ``CHECK_SEEDS``, a disjoint
+set, so that a claim tuned to one set of seeds fails.
 
-* ``lag_sweep``: the tanh RNN and the LSTM on ``tasks.recall_task`` as the lag
-  ``k`` grows; the RNN falls to chance long before the LSTM does.
-* ``gradient_paths``: after training at one lag, how much gradient reaches
-  ``j`` steps back: through the RNN's hidden states (a product of Jacobians
-  ``diag(1 - h_t**2) Wh^T``) and along the LSTM's cell path (a product of
-  forget gates, ``lstm.cell_path_gradient``).
-* ``init_comparison``: the RNN with ``Wh`` started random, as the identity
-  (Le et al., 2015) or as a random orthogonal matrix.
-* ``clipping_comparison``: gradient descent on the cliff of ``cliff``, plain,
-  with clipping by norm (Pascanu et al., 2013) and with element-wise clipping.
-* ``truncation_remedy``: truncated BPTT on the recall task; a window that does
-  not reach from the read-out back to the symbol cannot teach the recall.
+Nothing is cached between calls: :func:`lag_sweep` trains every cell at every lag
+once, and the experiments that need trained or initial parameters take its
+:class:`Sweep` as an argument, so that results never depend on call order.
 
-Training uses ``STEPS`` Adam updates instead of ``train_recall``'s 400, so
-that the five experiments with their defaults run in a few seconds together;
-trained models are cached, so ``gradient_paths`` reuses ``lag_sweep``'s runs.
+* :func:`lag_sweep`: the tanh RNN, the LSTM and the GRU on ``tasks.recall_task`` as
+  the lag ``k`` grows.
+* :func:`gradient_paths`: how much of the loss's gradient reaches the input ``j``
+  steps back, before and after training, for each cell; and the gated cells'
+  direct paths (products of forget or update gates).
+* :func:`clipping_comparison`: the same RNN runs with and without clipping.
+* :func:`truncation_comparison`: window-truncated BPTT against full BPTT.
+* :func:`init_comparison`: the RNN with ``Wh`` started random, as the identity or
+  as a random orthogonal matrix.
+* :func:`cliff_descents`: gradient descent on Pascanu et al.'s cliff from many
+  starts, plain, clipped by norm and clipped element-wise.
 """
 
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
+from rnn_core import ensemble
 from rnn_core._checks import as_int, as_scalar
-from rnn_core.cell import rnn_forward
-from rnn_core.cliff import cliff_error, cliff_gradient, descend
-from rnn_core.layers import temporal_affine_backward, temporal_affine_forward, temporal_softmax_loss
-from rnn_core.lstm import cell_path_gradient, lstm_forward
-from rnn_core.optim import clip_grad_norm
-from rnn_core.tasks import init_recall, recall_task, train_recall_from
-
-from .vanishing import backflow
+from rnn_core.cliff import cliff_gradient
+from rnn_core.gru import update_path_gradient
+from rnn_core.lstm import cell_path_gradient
+from rnn_core.tasks import RECALL, recall_task
 
 __all__ = [
-    "STEPS",
-    "ClippingResult",
-    "GradientPaths",
-    "InitRecord",
-    "LagRecord",
-    "TruncationRecord",
+    "CELLS",
+    "CHECK_SEEDS",
+    "CLIFF_START",
+    "LAGS",
+    "SEEDS",
+    "SUCCESS",
+    "CliffDescents",
+    "GradientPath",
+    "Sweep",
+    "cliff_descents",
+    "cliff_facts",
+    "cliff_starts",
     "clipping_comparison",
+    "clipping_facts",
     "gradient_paths",
     "init_comparison",
     "init_wh",
     "lag_sweep",
-    "train_recall_from",
-    "truncation_remedy",
+    "path_facts",
+    "permutation_p_value",
+    "successes",
+    "truncation_comparison",
+    "truncation_facts",
 ]
 
+SEEDS = tuple(range(10))  # the chapter's seeds
+CHECK_SEEDS = tuple(range(100, 110))  # a second, disjoint set: the tests check every claim on it
+LAGS = (5, 10, 15, 20)
+CELLS = ("rnn", "lstm", "gru")
+SUCCESS = 0.95  # test accuracy that counts as having learned the task (chance is 1 / V)
 
-STEPS = 200  # Adam updates per training run in this module (train_recall's default is 400)
+
+def successes(accuracy, threshold=SUCCESS):
+    """How many members reached ``threshold``: an int.
+
+    Examples
+    --------
+    >>> successes(np.array([1.0, 0.5, 0.96]))
+    2
+    """
+    return int(np.sum(np.asarray(accuracy) >= threshold))
 
 
-class LagRecord(NamedTuple):
-    """Test accuracy of one cell trained at one lag."""
+class Sweep(NamedTuple):
+    """Every cell trained at every lag, one ensemble each."""
+
+    seeds: tuple
+    lags: tuple
+    cells: tuple
+    runs: dict  # (cell, k) -> ensemble.EnsembleResult
+
+    def accuracy(self, cell, k):
+        """Test accuracy of every member of ``cell`` at lag ``k``: shape (seeds,)."""
+        return self.runs[cell, k].test_accuracy
+
+
+def lag_sweep(lags=LAGS, cells=CELLS, seeds=SEEDS, **options):
+    """Train every cell at every lag on the recall task, one ensemble of ``seeds`` each.
+
+    Parameters
+    ----------
+    lags : sequence of int
+    cells : sequence of {"rnn", "lstm", "gru"}
+    seeds : sequence of int
+    **options
+        Overrides of ``tasks.RECALL``, as for ``ensemble.train_recall``.
+
+    Returns
+    -------
+    Sweep
+
+    Examples
+    --------
+    >>> s = lag_sweep(lags=(2,), cells=("lstm",), seeds=(0, 1), steps=60, n_train=64, n_test=64)
+    >>> s.accuracy("lstm", 2).tolist(), successes(s.accuracy("lstm", 2))
+    ([1.0, 1.0], 2)
+    """
+    lags = tuple(as_int(f"lags[{i}]", k, 0) for i, k in enumerate(lags))
+    runs = {(c, k): ensemble.train_recall(c, k, seeds, **options) for c in cells for k in lags}
+    return Sweep(tuple(seeds), lags, tuple(cells), runs)
+
+
+# --- how much gradient reaches the symbol ----------------------------------------------------
+
+
+class GradientPath(NamedTuple):
+    """Gradient reaching the input ``j = 0 .. k`` steps back, relative to ``j = 0``, per member.
+
+    ``before`` and ``after`` are the mean over test sequences of
+    ``|dL/dx_(T-j)| / |dL/dx_T|`` with the initial and the trained parameters, shape
+    (seeds, k + 1); entry ``k`` is the symbol's step. ``gate_before``/``gate_after``
+    are the gated cells' direct paths (the LSTM's forget-gate products
+    ``lstm.cell_path_gradient``, the GRU's update-gate products
+    ``gru.update_path_gradient``), None for the RNN.
+    """
 
     cell: str
-    k: int
-    accuracy: float
+    before: np.ndarray
+    after: np.ndarray
+    gate_before: np.ndarray | None
+    gate_after: np.ndarray | None
 
 
-class GradientPaths(NamedTuple):
-    """Gradient reaching ``j = 0 .. k`` steps back from the read-out, relative to step 0."""
-
-    rnn: np.ndarray  # (k + 1,), mean |dL/dh_(T-j)| / |dL/dh_T| over test sequences
-    lstm: np.ndarray  # (k + 1,), mean product of the last j forget gates
-
-
-class InitRecord(NamedTuple):
-    """Test accuracy of the RNN with one initialisation of ``Wh``."""
-
-    init: str
-    accuracy: float
+def _relative_input_gradient(cell, params, x, y):
+    """Mean over sequences of ``|dL/dx_(T-j)| / |dL/dx_T|``: shape (K, T), j = 0 first."""
+    norms = np.linalg.norm(ensemble.recall_input_gradient(cell, params, x, y), axis=-1)
+    return (norms / norms[..., -1:]).mean(axis=1)[:, ::-1]  # (K, T), from the read-out back
 
 
-class TruncationRecord(NamedTuple):
-    """Test accuracy of the RNN trained with one truncation window."""
-
-    window: int
-    accuracy: float
-
-
-class ClippingResult(NamedTuple):
-    """Three descents on the cliff from one start, and the step directions at the wall."""
-
-    plain: np.ndarray  # (steps + 1, 2), (w, b) per step
-    norm_clipped: np.ndarray  # (steps + 1, 2)
-    elementwise: np.ndarray  # (steps + 1, 2)
-    final_errors: dict  # label -> E at the last point
-    wall_point: np.ndarray  # (2,), the point of the plain path with the largest gradient
-    wall_gradient: float  # |gradient| there
-    norm_angle: float  # degrees between the norm-clipped step and -gradient there
-    elementwise_angle: float  # degrees between the element-wise clipped step and -gradient
+def _gate_path(cell, params, x):
+    if cell == "rnn":
+        return None
+    cache = ensemble.run(cell, params, x)[1]
+    return (cell_path_gradient if cell == "lstm" else update_path_gradient)(cache)
 
 
-def _options(kwargs):
-    """Training keywords with this module's default number of steps."""
-    return {"steps": STEPS, **kwargs}
+def gradient_paths(sweep, k, n_test=RECALL.n_test):
+    """For each cell of ``sweep`` at lag ``k``: the :class:`GradientPath` of every member.
 
-
-@lru_cache(maxsize=64)
-def _trained(cell, k, seed, options):
-    """One cached run of ``train_recall_from`` with ``init_recall``'s parameters."""
-    options = dict(options)
-    V, H = options.pop("V", 4), options.pop("H", 16)
-    params = init_recall(cell, V + 1, H, V, seed, options.pop("forget_bias", 5.0))
-    return train_recall_from(params, cell, k, V=V, seed=seed, **options)
-
-
-def _train(cell, k, seed, kwargs):
-    return _trained(cell, int(k), int(seed), tuple(sorted(_options(kwargs).items())))
-
-
-def lag_sweep(ks=(2, 5, 10, 20, 30), cells=("rnn", "lstm"), seed=0, **train_kwargs):
-    """Test accuracy on the recall task for every cell and lag.
-
-    Parameters
-    ----------
-    ks : sequence of int
-        Lags.
-    cells : sequence of {"rnn", "lstm"}
-    seed : int
-    **train_kwargs
-        Passed to the trainer (as for ``train_recall``); ``steps`` defaults
-        to ``STEPS``.
-
-    Returns
-    -------
-    list of LagRecord
-        One per (cell, k), cells in the outer loop.
+    Measured on each member's own test sequences (those of its accuracy).
 
     Examples
     --------
-    >>> lag_sweep(ks=(2,), cells=("lstm",), steps=60, n_train=64, n_test=64)
-    [LagRecord(cell='lstm', k=2, accuracy=1.0)]
+    >>> s = lag_sweep(lags=(3,), cells=("rnn",), seeds=(0,), steps=5, n_train=16, n_test=8)
+    >>> p = gradient_paths(s, 3, n_test=8)["rnn"]
+    >>> p.before.shape, float(p.before[0, 0]), p.gate_after is None
+    ((1, 4), 1.0, True)
     """
-    return [
-        LagRecord(cell, int(k), _train(cell, k, seed, train_kwargs).test_accuracy)
-        for cell in cells
-        for k in ks
-    ]
+    pairs = [recall_task(n_test, k, RECALL.V, s + 1) for s in sweep.seeds]
+    x, y = np.stack([a for a, _ in pairs]), np.stack([b for _, b in pairs])
+    paths = {}
+    for cell in sweep.cells:
+        run = sweep.runs[cell, k]
+        paths[cell] = GradientPath(
+            cell,
+            _relative_input_gradient(cell, run.initial, x, y),
+            _relative_input_gradient(cell, run.params, x, y),
+            _gate_path(cell, run.initial, x),
+            _gate_path(cell, run.params, x),
+        )
+    return paths
 
 
-def _rnn_backflow(params, x, y):
-    """Mean over sequences of ``|dL/dh_(T-j)| / |dL/dh_T|`` for ``j = 0 .. T-1``."""
-    Wh = params["Wh"]
-    h, _ = rnn_forward(x, np.zeros((x.shape[0], Wh.shape[0])), params["Wx"], Wh, params["b"])
-    logits, out_cache = temporal_affine_forward(h[:, -1:], params["Wy"], params["by"])
-    _, dlogits = temporal_softmax_loss(logits, np.asarray(y).reshape(-1, 1))
-    g = temporal_affine_backward(dlogits, out_cache)[0][:, 0]  # (N, H), dL/dh_T
-    norms = np.linalg.norm(backflow(h, Wh, g), axis=2)  # (N, T)
-    return (norms / norms[:, :1]).mean(axis=0)
+# --- clipping, truncation, initialisation ------------------------------------------------------
 
 
-def _params(cell, k, seed, at_init, kwargs):
-    """Trained parameters, or with ``at_init`` the ones training starts from."""
-    if not at_init:
-        return _train(cell, k, seed, kwargs).params
-    V = kwargs.get("V", 4)
-    return init_recall(cell, V + 1, kwargs.get("H", 16), V, seed, kwargs.get("forget_bias", 5.0))
+def clipping_comparison(sweep, k, cell="rnn"):
+    """The sweep's clipped runs of ``cell`` at lag ``k`` and the same runs without clipping.
 
-
-def gradient_paths(k=30, seed=0, at_init=False, **train_kwargs):
-    """Gradient reaching ``j`` steps back, after training both cells at lag ``k``.
-
-    For the RNN, the norm of ``dL/dh_(T-j)`` for the loss at the last step,
-    divided by that of ``dL/dh_T``, averaged over the test sequences; for the
-    LSTM, ``lstm.cell_path_gradient`` on the test sequences (the product of
-    the last ``j`` forget gates). Both are 1 at ``j = 0``.
-
-    Parameters
-    ----------
-    k : int
-        Lag; the sequences have ``k + 1`` steps.
-    seed : int
-    at_init : bool
-        Measure with the initial parameters instead of the trained ones.
-    **train_kwargs
-        As for ``lag_sweep``.
+    Both start from the same weights and see the same batches; only the clipping of
+    the gradient to global norm ``RECALL.max_norm`` differs. The pre-clip norms of
+    every step are in each result's ``grad_norms``.
 
     Returns
     -------
-    GradientPaths
-        ``rnn`` and ``lstm``, each of shape (k + 1,).
-
-    Examples
-    --------
-    >>> paths = gradient_paths(k=3, steps=20, n_train=32, n_test=16)
-    >>> paths.rnn.shape, paths.lstm.shape, float(paths.rnn[0]), float(paths.lstm[0])
-    ((4,), (4,), 1.0, 1.0)
+    clipped, unclipped : ensemble.EnsembleResult
     """
-    k, seed = as_int("k", k, 1), as_int("seed", seed, 0)
-    V = train_kwargs.get("V", 4)
-    x, y = recall_task(train_kwargs.get("n_test", 200), k, V, seed + 1)
-    rnn = _rnn_backflow(_params("rnn", k, seed, at_init, train_kwargs), x, y)
-    p = _params("lstm", k, seed, at_init, train_kwargs)
-    _, cache = lstm_forward(x, np.zeros((x.shape[0], p["Wh"].shape[0])), p["Wx"], p["Wh"], p["b"])
-    return GradientPaths(rnn, cell_path_gradient(cache))
+    clipped = sweep.runs[cell, k]
+    unclipped = ensemble.train_recall_from(clipped.initial, cell, k, sweep.seeds, max_norm=None)
+    return clipped, unclipped
+
+
+def truncation_comparison(sweep, k, window):
+    """The sweep's RNN at lag ``k`` (full BPTT) against the same runs truncated to ``window``.
+
+    The windows start at the first step, so with ``window <= k`` no gradient path
+    from the read-out reaches the symbol's step.
+
+    Returns
+    -------
+    full, truncated : ensemble.EnsembleResult
+    """
+    full = sweep.runs["rnn", k]
+    window = as_int("window", window, 1)
+    truncated = ensemble.train_recall_from(full.initial, "rnn", k, sweep.seeds, truncate=window)
+    return full, truncated
 
 
 def init_wh(init, H, seed=0, scale=1.0):
     """A recurrent matrix: "identity" (times ``scale``), "orthogonal" or "random".
 
-    "random" is ``init_recall``'s Gaussian with variance 1 / H; "orthogonal"
-    is the Q of a Gaussian matrix's QR decomposition, with signs fixed so that
-    it is uniformly distributed.
+    "random" is ``init_recall``'s Gaussian with variance 1 / H; "orthogonal" is the Q
+    of a Gaussian matrix's QR decomposition, with signs fixed so that it is uniformly
+    distributed.
 
     Examples
     --------
@@ -228,151 +238,191 @@ def init_wh(init, H, seed=0, scale=1.0):
     raise ValueError(f"init: expected 'random', 'identity' or 'orthogonal', got {init!r}")
 
 
-def init_comparison(k=15, inits=("random", "identity", "orthogonal"), seed=0, **train_kwargs):
-    """Test accuracy of the RNN at lag ``k`` for each initialisation of ``Wh``.
+def init_comparison(sweep, k, inits=("identity", "orthogonal")):
+    """The sweep's RNN at lag ``k`` (random ``Wh``) and the same runs with ``Wh`` replaced.
 
-    "random" keeps ``init_recall``'s ``Wh`` (the run of ``train_recall``);
-    the others replace it by ``init_wh(init, H, seed)``, with every other
-    parameter, the data and the batches unchanged.
-
-    Parameters
-    ----------
-    k : int
-    inits : sequence of {"random", "identity", "orthogonal"}
-    seed : int
-    **train_kwargs
-        As for ``lag_sweep``, without ``forget_bias`` (an LSTM option).
+    Every other parameter, the data and the batches stay those of the random run.
 
     Returns
     -------
-    list of InitRecord
-
-    Examples
-    --------
-    >>> [r.init for r in init_comparison(k=2, steps=5, n_train=16, n_test=16)]
-    ['random', 'identity', 'orthogonal']
+    dict of str to ensemble.EnsembleResult
+        ``"random"`` (the sweep's own runs) and one entry per name in ``inits``.
     """
-    options = _options(train_kwargs)
-    V, H = options.pop("V", 4), options.pop("H", 16)
-    records = []
+    random = sweep.runs["rnn", k]
+    H = random.initial["Wh"].shape[-1]
+    results = {"random": random}
     for init in inits:
-        params = init_recall("rnn", V + 1, H, V, seed)
-        if init != "random":
-            params["Wh"] = init_wh(init, H, seed)
-        result = train_recall_from(params, "rnn", k, V=V, seed=seed, **options)
-        records.append(InitRecord(init, result.test_accuracy))
-    return records
+        start = {name: p.copy() for name, p in random.initial.items()}
+        start["Wh"] = np.stack([init_wh(init, H, s) for s in sweep.seeds])
+        results[init] = ensemble.train_recall_from(start, "rnn", k, sweep.seeds)
+    return results
 
 
-def _descend_elementwise(w0, b0, lr, steps, c):
-    """Gradient descent on the cliff with each component of the gradient clipped to [-c, c]."""
-    path = np.empty((steps + 1, 2))
-    path[0] = w0, b0
-    for s in range(steps):
-        g = np.array(cliff_gradient(*path[s]))
-        path[s + 1] = path[s] - lr * np.clip(g, -c, c)
-    return path
+# --- the cliff ------------------------------------------------------------------------------------
 
 
-def _angle(u, v):
-    """Angle between two vectors in degrees."""
-    cos = u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
-    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+class CliffDescents(NamedTuple):
+    """Gradient descent on the cliff from many starts: paths and the longest step of each."""
+
+    starts: np.ndarray  # (S, 2), (w, b) of every start
+    paths: dict  # name -> (steps + 1, S, 2)
+    longest: dict  # name -> (S,), the longest single step of each descent
 
 
-def clipping_comparison(w0=5.0, b0=-2.65, lr=0.35, steps=30, max_norm=1.0):
-    """Gradient descent on the cliff: plain, clipped by norm, clipped element-wise.
+def _descent_step(g, lr, clip, threshold):
+    """One update of every descent; ``g`` (2, S). Norm clipping rescales, element-wise clips."""
+    if clip == "norm":
+        norm = np.linalg.norm(g, axis=0)
+        g = g * np.minimum(1.0, threshold / np.where(norm > 0, norm, 1.0))
+    elif clip == "element-wise":
+        g = np.clip(g, -threshold, threshold)
+    return -lr * g
 
-    The start lies just below the wall (``b = 0.5 - 0.6225 w``, -2.61 at
-    ``w = 5``); the error is about 0.35 there and 0.01 beyond the wall. The
-    plain path zig-zags across the wall until a step lands on its face, where
-    the gradient is about 700, and is thrown hundreds of units away onto a
-    plateau with zero gradient. Clipping by norm keeps every step at most
-    ``lr * max_norm`` long and in the gradient's direction (angle 0);
-    element-wise clipping (each component to ``[-max_norm, max_norm]``) also
-    bounds the step, but turns it away from the gradient.
+
+def cliff_descents(starts, lr=0.35, steps=30, threshold=1.0):
+    """Plain, norm-clipped and element-wise clipped descent on the cliff from every start.
 
     Parameters
     ----------
-    w0, b0 : float
-        Start.
+    starts : ndarray, shape (S, 2)
+        ``(w, b)`` starting points.
     lr : float
-        Learning rate of all three descents.
     steps : int
-    max_norm : float
-        Threshold of both clippings.
+    threshold : float
+        Clipping threshold of both clipped descents.
 
     Returns
     -------
-    ClippingResult
-        The angles are measured at the plain path's point of largest gradient.
+    CliffDescents
 
     Examples
     --------
-    >>> r = clipping_comparison()
-    >>> round(r.norm_angle, 6), r.elementwise_angle > 5, r.final_errors["plain"] > 0.05
-    (0.0, True, True)
+    >>> d = cliff_descents(np.array([[5.0, -2.65], [5.0, -2.7]]), steps=3)
+    >>> d.paths["plain"].shape, bool(np.all(d.longest["by norm"] <= 0.35 + 1e-12))
+    ((4, 2, 2), True)
     """
-    plain = descend(w0, b0, lr, steps)
-    clipped = descend(w0, b0, lr, steps, max_norm=max_norm)
-    elementwise = _descend_elementwise(w0, b0, lr, steps, max_norm)
-    grads = np.array(cliff_gradient(plain[:, 0], plain[:, 1])).T  # (steps + 1, 2)
-    worst = int(np.argmax(np.linalg.norm(grads, axis=1)))
-    g = grads[worst]
-    norm_step = np.array(list(clip_grad_norm({"w": g[0], "b": g[1]}, max_norm)[0].values()))
-    paths = {"plain": plain, "norm clipped": clipped, "element-wise": elementwise}
-    errors = {name: float(cliff_error(*p[-1])) for name, p in paths.items()}
-    return ClippingResult(
-        plain,
-        clipped,
-        elementwise,
-        errors,
-        plain[worst],
-        float(np.linalg.norm(g)),
-        _angle(norm_step, g),
-        _angle(np.clip(g, -max_norm, max_norm), g),
-    )
+    starts = np.asarray(starts, np.float64)
+    lr, threshold = as_scalar("lr", lr), as_scalar("threshold", threshold)
+    paths = {}
+    for name, clip in (("plain", None), ("by norm", "norm"), ("element-wise", "element-wise")):
+        path = np.empty((as_int("steps", steps, 1) + 1, *starts.shape))
+        path[0] = starts
+        for s in range(steps):
+            g = np.array(cliff_gradient(path[s, :, 0], path[s, :, 1]))  # (2, S)
+            path[s + 1] = path[s] + _descent_step(g, lr, clip, threshold).T
+        paths[name] = path
+    longest = {n: np.linalg.norm(np.diff(p, axis=0), axis=-1).max(axis=0) for n, p in paths.items()}
+    return CliffDescents(starts, paths, longest)
 
 
-def truncation_remedy(k=5, windows=(1, 2, 5, 6, 10), seed=0, **train_kwargs):
-    """Test accuracy of the RNN at lag ``k`` trained by window-truncated BPTT.
+def cliff_starts(w_range=(4.5, 5.5), n=21, offsets=(0.01, 0.04, 0.1, 0.2, 0.4), x0=0.5):
+    """Starting points just below the cliff's wall ``b = x0 - w sigmoid(x0)``: (S, 2).
 
-    The sequence has ``T = k + 1`` steps, the symbol at step 0 and the loss at
-    step ``k``; windows start at step 0, so the loss's gradient reaches the
-    symbol only if the window covers all ``k + 1`` steps (``window > k``).
-    With window 1 or ``k`` the read-out step is a window of its own, so only
-    the read-out of the last state is trained: it decodes what the untrained
-    recurrence happens to keep of the symbol, about 0.5 at ``k = 5`` (chance
-    is 0.25), never the stored symbol that full BPTT learns (1.0). Shorter
-    lags leave more of the symbol by accident: window 2 also reaches 1.0 on
-    some seeds.
-
-    Parameters
-    ----------
-    k : int
-    windows : sequence of int
-    seed : int
-    **train_kwargs
-        As for ``lag_sweep``, without ``forget_bias`` (an LSTM option).
-
-    Returns
-    -------
-    list of TruncationRecord
+    One start per ``w`` (``n`` evenly spaced over ``w_range``) and per distance below
+    the wall, ``w`` varying fastest.
 
     Examples
     --------
-    >>> [r.window for r in truncation_remedy(k=2, windows=(1, 3), steps=5, n_train=16)]
-    [1, 3]
+    >>> s = cliff_starts()
+    >>> s.shape, s[CLIFF_START].round(4).tolist()
+    ((105, 2), [5.0, -2.6523])
     """
-    options = _options(train_kwargs)
-    V, H = options.pop("V", 4), options.pop("H", 16)
-    params = init_recall("rnn", V + 1, H, V, seed)
-    return [
-        TruncationRecord(
-            int(w),
-            train_recall_from(
-                params, "rnn", k, V=V, seed=seed, truncate=int(w), **options
-            ).test_accuracy,
-        )
-        for w in windows
-    ]
+    w = np.linspace(*w_range, as_int("n", n, 1))
+    wall = x0 - w / (1.0 + np.exp(-x0))
+    return np.array([(wi, bi - d) for d in offsets for wi, bi in zip(w, wall)])
+
+
+CLIFF_START = 31  # w = 5.0, 0.04 below the wall: the start the chapter's figure follows
+THROWN = 5.0  # a single step this long on the cliff means a descent was thrown off
+
+
+def cliff_facts(descents, lr, threshold):
+    """Counts and bounds chapter 5 quotes about :func:`cliff_descents`, by name."""
+    longest = descents.longest
+    return {
+        "thrown_plain": int(np.sum(longest["plain"] > THROWN)),
+        "thrown_norm": int(np.sum(longest["by norm"] > THROWN)),
+        "thrown_elementwise": int(np.sum(longest["element-wise"] > THROWN)),
+        "longest_norm": float(longest["by norm"].max()),
+        "longest_elementwise": float(longest["element-wise"].max()),
+        "bound_elementwise": float(lr * threshold * np.sqrt(2.0)),
+    }
+
+
+def _upper_power_of_ten(v):
+    """The smallest power of ten at or above ``v`` (> 0), e.g. 0.0023 -> 0.01."""
+    return float(10.0 ** np.ceil(np.log10(v)))
+
+
+def path_facts(paths, sweep, k, open_at=0.1):
+    """Medians and counts chapter 5 quotes about :func:`gradient_paths` at lag ``k``.
+
+    ``rnn_failed_bound`` is a power of ten above the gradient reaching the symbol in
+    every RNN run that failed; ``rnn_open_learned`` counts the runs that learned
+    and still pass more than ``open_at`` of the gradient to the symbol.
+    """
+    learned = sweep.accuracy("rnn", k) >= SUCCESS
+    rnn_after = paths["rnn"].after[:, k]
+    facts = {
+        "rnn_before": float(np.median(paths["rnn"].before[:, k])),
+        "rnn_failed_bound": _upper_power_of_ten(rnn_after[~learned].max()),
+        "rnn_open_learned": int(np.sum(rnn_after[learned] > open_at)),
+    }
+    for cell in ("gru", "lstm"):
+        facts[f"{cell}_before"] = float(np.median(paths[cell].before[:, k]))
+        facts[f"{cell}_after"] = float(np.median(paths[cell].after[:, k]))
+        facts[f"gate_{cell}_before"] = float(np.median(paths[cell].gate_before[:, k]))
+        facts[f"gate_{cell}_after"] = float(np.median(paths[cell].gate_after[:, k]))
+    return facts
+
+
+def permutation_p_value(a, b, rounds=10_000, seed=0):
+    """Two-sided permutation test of a difference in means: the share of random
+    relabellings of the pooled values whose mean difference is at least as large.
+
+    Examples
+    --------
+    >>> permutation_p_value(np.ones(5), np.zeros(5)) < 0.01
+    True
+    >>> permutation_p_value(np.ones(5), np.ones(5))
+    1.0
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    pooled, rng = np.concatenate([a, b]), np.random.default_rng(seed)
+    observed = abs(a.mean() - b.mean())
+    shuffled = np.array([rng.permutation(pooled) for _ in range(rounds)])
+    diffs = np.abs(shuffled[:, : a.size].mean(axis=1) - shuffled[:, a.size :].mean(axis=1))
+    return float(np.mean(diffs >= observed - 1e-12))
+
+
+def clipping_facts(clipped, unclipped, threshold=RECALL.max_norm):
+    """What chapter 5 quotes about :func:`clipping_comparison`, by name."""
+    frac = (clipped.grad_norms > threshold).mean(axis=1)  # (seeds,)
+    spikes = clipped.grad_norms.max(axis=1) / threshold
+    return {
+        "clipped_frac_min": float(frac.min()),
+        "clipped_frac_max": float(frac.max()),
+        "spike_min": float(spikes.min()),
+        "spike_max": float(spikes.max()),
+        "clipped_learned": successes(clipped.test_accuracy),
+        "unclipped_learned": successes(unclipped.test_accuracy),
+        "clipped_median": float(np.median(clipped.test_accuracy)),
+        "unclipped_median": float(np.median(unclipped.test_accuracy)),
+        "clip_gain": float(np.mean(clipped.test_accuracy - unclipped.test_accuracy)),
+        "clip_p": permutation_p_value(clipped.test_accuracy, unclipped.test_accuracy),
+        "median_norm": float(np.median(unclipped.grad_norms)),
+    }
+
+
+def truncation_facts(full, truncated, sweep, k, window, n_test=RECALL.n_test):
+    """What chapter 5 quotes about :func:`truncation_comparison`, by name: counts, the
+    median, and the largest gradient any truncated pass sends to the symbol's step."""
+    pairs = [recall_task(n_test, k, RECALL.V, s + 1) for s in sweep.seeds]
+    x, y = np.stack([a for a, _ in pairs]), np.stack([b for _, b in pairs])
+    dx = ensemble.recall_input_gradient("rnn", truncated.params, x, y, truncate=window)
+    return {
+        "trunc_learned": successes(truncated.test_accuracy),
+        "full_learned": successes(full.test_accuracy),
+        "trunc_median": float(np.median(truncated.test_accuracy)),
+        "trunc_symbol_gradient": float(np.abs(dx[..., 0, :]).max()),
+    }

@@ -6,6 +6,8 @@ remedies' gradient paths are both built on it. The chapter's figures
 (:mod:`rnnbook.figures.ch05`) draw these numbers; nothing here draws.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from rnn_core._checks import as_int, as_scalar
@@ -152,3 +154,80 @@ def spectral_norms(radius, H=32, T=60, seed=0):
     x, Wx = _spectral_setup(H, T, seed)
     norms = state_gradient_norms(x, np.zeros((x.shape[0], H)), Wx, Wh, np.zeros(H))
     return norms, float(np.linalg.norm(Wh, 2))
+
+
+class SpectralStudy(NamedTuple):
+    """:func:`spectral_norms` for many random matrices at each spectral radius."""
+
+    radii: tuple
+    seeds: tuple  # one matrix per seed
+    norms: dict  # radius -> (matrices, T), ||dL/dh_(T-k)|| for k = 0 .. T-1
+    sigma_max: dict  # radius -> (matrices,), largest singular value of each W_hh
+    factor_norms: dict  # radius -> (matrices, T), spectral norm of each step's Jacobian
+    slope: dict  # radius -> (matrices,), mean tanh slope 1 - h_t**2 over units, steps, inputs
+
+
+def _factors(radius, H, T, seed):
+    """Spectral norms of the per-step Jacobians diag(1 - h_t^2) W_hh^T, averaged over the
+    batch (T,), and the mean tanh slope, on :func:`spectral_norms`'s inputs."""
+    Wh = scaled_recurrence(H, radius, seed)
+    x, Wx = _spectral_setup(H, T, seed)
+    h, _ = rnn_forward(x, np.zeros((x.shape[0], H)), Wx, Wh, np.zeros(H))
+    slope = 1.0 - h**2  # (N, T, H)
+    jacobians = slope[..., :, None] * Wh.T  # (N, T, H, H): row i scaled by the slope of unit i
+    return np.linalg.norm(jacobians, 2, axis=(-2, -1)).mean(axis=0), float(slope.mean())
+
+
+def spectral_study(radii=(0.8, 1.0, 1.2), seeds=range(20), H=32, T=60):
+    """The gradient's decay for many random W_hh (one per seed) at each spectral radius.
+
+    Examples
+    --------
+    >>> s = spectral_study(radii=(0.5,), seeds=(0, 1), H=4, T=5)
+    >>> s.norms[0.5].shape, s.sigma_max[0.5].shape, s.factor_norms[0.5].shape
+    ((2, 5), (2,), (2, 5))
+    """
+    seeds, radii = tuple(seeds), tuple(radii)
+    norms, sigma, factors, slopes = {}, {}, {}, {}
+    for r in radii:
+        runs = [spectral_norms(r, H, T, s) for s in seeds]
+        norms[r], sigma[r] = np.array([n for n, _ in runs]), np.array([g for _, g in runs])
+        pairs = [_factors(r, H, T, s) for s in seeds]
+        factors[r], slopes[r] = np.array([f for f, _ in pairs]), np.array([m for _, m in pairs])
+    return SpectralStudy(radii, seeds, norms, sigma, factors, slopes)
+
+
+def _tag(radius):
+    """0.8 -> "08": a glue-safe name for a radius."""
+    return f"{radius:.1f}".replace(".", "")
+
+
+def spectral_facts(study, start=10):
+    """The numbers chapter 5 quotes about a :class:`SpectralStudy`, by name.
+
+    ``rate_<r>`` is the measured decay rate per step, the geometric mean of
+    ``norms[k + 1] / norms[k]`` from ``k = start`` to the last step (median over
+    matrices), and ``predicted_<r>`` is rho times the mean tanh slope (median).
+
+    Examples
+    --------
+    >>> s = spectral_study(radii=(0.8,), seeds=(0, 1), H=4, T=20)
+    >>> sorted(spectral_facts(s))[:3]
+    ['factor_08_max', 'factor_08_min', 'final_08_max']
+    """
+    ratios = np.concatenate([study.sigma_max[r] / r for r in study.radii])
+    facts = {"sigma_ratio_min": float(ratios.min()), "sigma_ratio_max": float(ratios.max())}
+    for r in study.radii:
+        norms, t = study.norms[r], _tag(r)
+        steps = norms.shape[1] - 1 - start
+        facts |= {
+            f"factor_{t}_min": float(study.factor_norms[r].min()),
+            f"factor_{t}_max": float(study.factor_norms[r].max()),
+            f"rate_{t}": float(np.median((norms[:, -1] / norms[:, start]) ** (1 / steps))),
+            f"predicted_{t}": float(np.median(r * study.slope[r])),
+            f"slope_{t}": float(np.median(study.slope[r])),
+            f"final_{t}_min": float(norms[:, -1].min()),
+            f"final_{t}_max": float(norms[:, -1].max()),
+            f"linear_{t}": float(r ** (norms.shape[1] - 1)),
+        }
+    return facts

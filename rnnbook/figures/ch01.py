@@ -55,8 +55,8 @@ def shuffle_acf(x, x_shuffled, max_lag=40, show=200):
     lags = np.arange(max_lag + 1)
     series = Chart(
         "the series",
-        "step t",
-        "x_t",
+        "step $t$",
+        "$x_t$",
         [
             Line(t, x_shuffled[: len(t)], "shuffled", color=1),
             Line(t, x[: len(t)], "original", color=0),
@@ -64,13 +64,13 @@ def shuffle_acf(x, x_shuffled, max_lag=40, show=200):
     )
     acf = Chart(
         "autocorrelation",
-        "lag k",
-        "r_k",
+        "lag $k$",
+        "$r_k$",
         [
             _white_noise_band(len(x), max_lag),
             HLine(0.0),
-            Line(lags, data.autocorrelation(x, max_lag), "original", color=0, marker=True),
             Line(lags, data.autocorrelation(x_shuffled, max_lag), "shuffled", color=1, marker=True),
+            Line(lags, data.autocorrelation(x, max_lag), "original", color=0, marker=True),
         ],
         ylim=(-1.0, 1.05),
     )
@@ -92,9 +92,9 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
     def chart(f):
         r_f = data.autocorrelation(data.shuffle_fraction(x, f, seed=seed), max_lag)
         return Chart(
-            f"autocorrelation after shuffling a fraction f = {f:.2f}",
-            "lag k",
-            "r_k",
+            f"autocorrelation after shuffling a fraction $f$ = {f:.2f}",
+            "lag $k$",
+            "$r_k$",
             [
                 _white_noise_band(len(x), max_lag),
                 HLine(0.0),
@@ -109,7 +109,8 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
         "Autocorrelation by lag of the sensor series after shuffling a fraction {f} of its "
         "positions, as bars, over the original autocorrelation as a dashed line."
     )
-    return Interactive([slider], chart, alt)
+    # The text: drag from 0 to 1; by one half most of the structure is gone.
+    return Interactive([slider], chart, alt, frames=[{"f": 0.0}, {"f": 0.5}, {"f": 1.0}])
 
 
 def markov_property_check(conditional, transition):
@@ -122,8 +123,8 @@ def markov_property_check(conditional, transition):
     """
     return Chart(
         "every conditional of every 4-day sequence",
-        "transition probability A[x_t-1, x_t]",
-        "P(x_t | x_1..x_t-1), from marginals",
+        "transition probability $A_{x_{t-1} x_t}$",
+        "$P(x_t \\mid x_1, \\dots, x_{t-1})$, from marginals",
         [
             Line([0.0, 1.0], [0.0, 1.0], "equality", color="#999999", dash=True),
             Points(transition, conditional, "one sequence and step", color=0),

@@ -30,8 +30,8 @@ def one_step_chart(t, x, pred, n_train):
     tau = len(t) - len(pred)
     return Chart(
         "one-step-ahead predictions",
-        "time t",
-        "x_t",
+        "time $t$",
+        "$x_t$",
         [
             Line(t, x, "data", color="#999999"),
             Line(t[tau:], pred, "one-step prediction", color=0),
@@ -51,8 +51,8 @@ def rollout_chart(t, x, model, n_train):
     roll = ar.rollout(model, x[:n_train], steps)
     return Chart(
         "free-running rollout",
-        "time t",
-        "x_t",
+        "time $t$",
+        "$x_t$",
         [
             Line(t, x, "data", color="#999999"),
             Line(t[n_train:], roll, "rollout (own predictions fed back)", color=1),
@@ -68,16 +68,18 @@ def k_step_charts(t, x, model, ks, n_train):
     marks = [Points(t[n_train:], x[n_train:], "data", color="#aaaaaa")]
     for i, k in enumerate(ks):
         pred = ar.forecast_k_step(model, x, k)[n_train - tau - k + 1 :]  # aligned with x[n_train:]
-        marks.append(Line(t[n_train:], pred, f"k = {k}", color=i))
+        marks.append(Line(t[n_train:], pred, f"$k$ = {k}", color=i))
     ks_all = np.arange(1, max(ks) + 1)
     mse = [
         np.mean((ar.forecast_k_step(model, x, k)[n_train - tau - k + 1 :] - x[n_train:]) ** 2)
         for k in ks_all
     ]
-    preds = Chart("k-step-ahead predictions (test part)", "time t", "x_t", marks, ylim=(-1.8, 1.8))
+    preds = Chart(
+        "$k$-step-ahead predictions (test part)", "time $t$", "$x_t$", marks, ylim=(-1.8, 1.8)
+    )
     err = Chart(
         "test error against horizon",
-        "horizon k",
+        "horizon $k$",
         "mean squared error",
         [Line(ks_all, mse, "k-step MSE", color=0), HLine(0.04, "noise variance 0.04")],
         ylog=True,
@@ -88,8 +90,8 @@ def k_step_charts(t, x, model, ks, n_train):
 def tau_validation_chart(taus, mse):
     """Validation one-step MSE against the window tau."""
     return Chart(
-        "choosing tau on validation data",
-        "window tau",
+        "choosing $\\tau$ on validation data",
+        "window $\\tau$",
         "validation MSE",
         [
             Line(taus, mse, "one-step MSE", color=0, marker=True),
@@ -121,8 +123,8 @@ def forecast_slider(t, x, n_train, max_tau=8, max_k=64, k_step=3):
         mse = np.mean((pred[n_train:] - x[n_train:]) ** 2)
         return Chart(
             f"AR({tau}), {k} steps ahead: test MSE {mse:.3f}",
-            "time t",
-            "x_t",
+            "time $t$",
+            "$x_t$",
             [
                 Line(t[test], x[test], "data", color="#999999"),
                 Line(t[test], pred[test], f"{k}-step forecast", color=0),
@@ -138,4 +140,6 @@ def forecast_slider(t, x, n_train, max_tau=8, max_k=64, k_step=3):
         "The test part of the noisy sine in grey and the {k}-step-ahead forecast of an "
         "AR({tau}) model fitted on the training part."
     )
-    return Interactive(sliders, chart, alt)
+    # The text: small tau with large k fails fastest.
+    frames = [{}, {"k": max_k}, {"tau": 1, "k": max_k}]
+    return Interactive(sliders, chart, alt, frames=frames)

@@ -4,6 +4,7 @@ import numpy as np
 
 from rnn_core import data, gradcheck, linear, lm
 from sliders import (
+    Band,
     Bars,
     Chart,
     Heatmap,
@@ -45,28 +46,45 @@ def input_influence_chart(w_hs=(0.5, 0.9, 1.0, 1.1), N=30, w_x=1.0):
             return linear.linear_rnn(x, w_x, w_h)[-1]
 
         grad = gradcheck.numerical_gradient(h_N, x)
-        marks.append(Line(s, np.abs(grad), f"w_H = {w_h}", color=i, marker=True))
+        marks.append(Line(s, np.abs(grad), f"$w_H$ = {w_h}", color=i, marker=True))
     return Chart(
-        f"influence of input x_s on h_{N}", "input step s", "|dh_N / dx_s|", marks, ylog=True
+        f"influence of input $x_s$ on $h_{{{N}}}$",
+        "input step $s$",
+        "$|\\partial h_N / \\partial x_s|$",
+        marks,
+        ylog=True,
     )
 
 
 def training_curves(result, uniform, bigram):
-    """Panels: training loss per epoch; held-out perplexity per epoch against the baselines."""
-    epochs = np.arange(1, len(result.losses) + 1)
+    """Panels over every seed of an ``ensemble.train_lm`` result: the training loss, and
+    held-out and training perplexity, each as the seeds' range (band) and median (line).
+
+    The training perplexity is the end-of-epoch model's on the training stream
+    (``result.train_perplexity``), not the running mean of the epoch's losses.
+    """
+    epochs = np.arange(1, result.losses.shape[1] + 1)
+
+    def spread(values, name, color, dash=False):
+        return [
+            Band(epochs, values.min(0), values.max(0), color=color),
+            Line(epochs, np.median(values, 0), f"{name} (median)", color=color, dash=dash),
+        ]
+
+    k = len(result.seeds)
     loss = Chart(
-        "training loss",
+        f"training loss, {k} seeds",
         "epoch",
         "cross-entropy (nats per word)",
-        [Line(epochs, result.losses, "training loss", color=0)],
+        spread(result.losses, "mean over the epoch", 0),
     )
     ppl = Chart(
-        "perplexity",
+        f"perplexity, {k} seeds",
         "epoch",
         "perplexity",
         [
-            Line(epochs, np.exp(result.losses), "RNN, training data", color=0, dash=True),
-            Line(epochs, result.valid_perplexity, "RNN, held out", color=0),
+            *spread(result.valid_perplexity, "held out", 0),
+            *spread(result.train_perplexity, "training data", 3, dash=True),
             HLine(uniform, f"uniform ({uniform:.0f})", color=1),
             HLine(bigram, f"bigram ({bigram:.1f})", color=2),
         ],
@@ -95,7 +113,7 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         shown = np.where(np.arange(T)[:, None] < t, h, 0.0)
         order = np.argsort(-probs[t - 1])[:top]
         state = Chart(
-            f"hidden state h_t, word by word (t = {t})",
+            f"hidden state $h_t$, word by word ($t$ = {t})",
             "hidden unit",
             "word read",
             [Heatmap(shown, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu", label="h")],
@@ -120,4 +138,6 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         "Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
         "heat map of words by units, and the model's most likely next words as bars."
     )
-    return Interactive([slider], chart, alt, height=340)
+    # The text: move it to t = 6 and compare the two rows for "say".
+    frames = [{"t": min(6, T)}, {"t": T}]
+    return Interactive([slider], chart, alt, height=340, frames=frames)

@@ -34,15 +34,15 @@ def _terms_chart(x, N, w_h, w_x, h0, max_N, short=False):
     )[0]
     colors = [0 if v >= 0 else 1 for v in terms]
     title = (
-        f"w_H = {w_h:.1f}: sum {terms.sum():.3g}"
+        f"$w_H$ = {w_h:.1f}: sum {terms.sum():.3g}"
         if short
-        else f"N = {N}, w_H = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}"
+        else f"$N$ = {N}, $w_H$ = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}"
     )
-    xlabel = "term i" if short else "term i (it has travelled i - 1 recurrent steps)"
+    xlabel = "term $i$" if short else "term $i$ (it has travelled $i - 1$ recurrent steps)"
     return Chart(
         title,
         xlabel,
-        "w_H^(i-1) h_(N-i)",
+        "$w_H^{i-1} h_{N-i}$",
         [Bars(np.arange(1, N + 1), terms, color=colors), HLine(0.0, color="#999999", dash=False)],
         xlim=(0.3, max_N + 0.7),
         legend=False,
@@ -75,10 +75,12 @@ def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
         Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight"),
     ]
     alt = (
-        "Bars of the N = {N} terms of the closed-form derivative of h_N with respect to "
-        "w_H, for w_H = {w_h}; the title gives their sum and the finite-difference value."
+        "Bars of the $N$ = {N} terms of the closed-form derivative of $h_N$ with respect to "
+        "$w_H$, for $w_H$ = {w_h}; the title gives their sum and the finite-difference value."
     )
-    return Interactive(sliders, chart, alt)
+    # The text: w_H below 1, above 1, below 0.
+    frames = [{"w_h": 0.5}, {"w_h": 1.2}, {"w_h": -0.9}]
+    return Interactive(sliders, chart, alt, frames=frames)
 
 
 def closed_form_terms_panels(x, w_hs=(0.5, 1.0, 1.2), w_x=1.0, h0=0.5):
@@ -119,8 +121,8 @@ def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
             )
     return Chart(
         f"bias of truncated BPTT (T = {T})",
-        "truncation horizon k",
-        "relative error of dW_hh",
+        "truncation horizon $k$",
+        "relative error of $\\mathrm{d}W_{hh}$",
         marks,
         ylog=True,
         ylim=(1e-16, 10.0),
@@ -143,13 +145,13 @@ def cost_chart(records):
         rs = sorted((r for r in records if (r.method, r.T) == (method, T)), key=lambda r: r.H)
         Hs = np.array([r.H for r in rs], dtype=float)
         # blues for BPTT, oranges for RTRL; the darker shade is the shorter sequence
-        label = f"{method.upper()} T={T}"
+        label = f"{method.upper()} $T$ = {T}"
         color = {"bptt": (0, 5), "rtrl": (1, 4)}[method][i % 2]
         time_marks.append(Line(np.log2(Hs), [r.seconds for r in rs], label, color, False, True))
         mem_marks.append(Line(np.log2(Hs), [r.peak_bytes for r in rs], label, color, False, True))
     return Panels(
         [
-            Chart("time", "log2 H (hidden units)", "seconds", time_marks, ylog=True),
-            Chart("peak memory", "log2 H (hidden units)", "bytes", mem_marks, ylog=True),
+            Chart("time", "$\\log_2 H$ (hidden units)", "seconds", time_marks, ylog=True),
+            Chart("peak memory", "$\\log_2 H$ (hidden units)", "bytes", mem_marks, ylog=True),
         ]
     )

@@ -12,6 +12,7 @@ from rnn_core import linear
 from rnn_core._checks import as_int, as_scalar
 from rnnbook.experiments.vanishing import spectral_norms, tanh_jacobian_factors
 from sliders import (
+    Band,
     Bars,
     Chart,
     Heatmap,
@@ -19,7 +20,9 @@ from sliders import (
     Interactive,
     Line,
     Panels,
+    Points,
     Slider,
+    Text,
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
@@ -44,6 +47,10 @@ SPECTRAL_FLOOR = 1e-20  # spectral_radius_slider: fixed axis (1e-20, 1e15)
 
 PATH_FLOOR = 1e-16  # gradient_path_chart: smallest value drawn on a log axis
 
+DH_DH = "$|\\mathrm{d}h_T/\\mathrm{d}h_{T-k}|$"  # axis labels, in mathtext
+DL_DH = "$\\|\\mathrm{d}L/\\mathrm{d}h_{T-k}\\|$"
+DHT_DHT1 = "$|\\mathrm{d}h_t/\\mathrm{d}h_{t-1}|$"
+
 
 def regime(w_h):
     """'vanishing', 'neutral' or 'exploding', from ``|w_h|`` against 1.
@@ -51,17 +58,17 @@ def regime(w_h):
     Examples
     --------
     >>> regime(0.5), regime(-1.0), regime(1.2)
-    ('vanishing (|w_H| < 1)', 'neutral (|w_H| = 1)', 'exploding (|w_H| > 1)')
+    ('vanishing ($|w_H| < 1$)', 'neutral ($|w_H| = 1$)', 'exploding ($|w_H| > 1$)')
     """
     a = abs(as_scalar("w_h", w_h))
     if np.isclose(a, 1.0, rtol=0.0, atol=1e-9):
-        return "neutral (|w_H| = 1)"
-    return "vanishing (|w_H| < 1)" if a < 1.0 else "exploding (|w_H| > 1)"
+        return "neutral ($|w_H| = 1$)"
+    return "vanishing ($|w_H| < 1$)" if a < 1.0 else "exploding ($|w_H| > 1$)"
 
 
 #: Distance bins of the closed-form terms: (first i, last i, label, colour), near ones dark.
-_BINS = ((1, 5, "i = 1-5", "#08306b"), (6, 20, "i = 6-20", "#4292c6"),
-         (21, 10**9, "i > 20", "#9ecae1"))  # fmt: skip
+_BINS = ((1, 5, "$i$ = 1\u20135", "#08306b"), (6, 20, "$i$ = 6\u201320", "#4292c6"),
+         (21, 10**9, "$i > 20$", "#9ecae1"))  # fmt: skip
 
 
 def _terms_bars(terms):
@@ -98,12 +105,14 @@ def decay_slider(T_max=60, seed=0):
     def chart(w_h, T):
         k = np.arange(T)
         decay = Chart(
-            f"{regime(w_h)}, w_H = {w_h:.2f}",
-            "steps back k",
-            "|dh_T/dh_(T-k)|",
+            f"{regime(w_h)}, $w_H$ = {w_h:.2f}",
+            "steps back $k$",
+            DH_DH,
             [
-                HLine(1.0, "neutral |w_H| = 1"),
-                Line(k, np.maximum(np.abs(w_h) ** k, FLOOR), "|w_H|^k (floor 1e-12)", color=0),
+                HLine(1.0, "neutral $|w_H| = 1$"),
+                Line(
+                    k, np.maximum(np.abs(w_h) ** k, FLOOR), "$|w_H|^k$ (floor $10^{-12}$)", color=0
+                ),
             ],
             xlim=(0.0, T_max - 1.0),
             ylim=ylim,
@@ -111,9 +120,9 @@ def decay_slider(T_max=60, seed=0):
         )
         terms, _ = linear.linear_grad_terms(x[:T], 1.0, w_h, 0.5)
         parts = Chart(
-            f"terms of dh_T/dw_H, T = {T}",
-            "term i (i - 1 steps back); floor 1e-12",
-            "|w_H^(i-1) h_(T-i)|",
+            f"terms of $\\mathrm{{d}}h_T/\\mathrm{{d}}w_H$, $T$ = {T}",
+            "term $i$ ($i - 1$ steps back); floor $10^{-12}$",
+            "$|w_H^{i-1} h_{T-i}|$",
             _terms_bars(terms),
             xlim=(0.0, T_max + 1.0),
             ylim=ylim,
@@ -126,65 +135,76 @@ def decay_slider(T_max=60, seed=0):
         Slider("T", "T", 10, T_max, 5, min(40, T_max), description="sequence length"),
     ]
     alt = (
-        "Left: |w_H|^k against the number of steps back k on a log axis, for w_H = {w_h} "
-        "and T = {T}, with a dashed line at 1. Right: the magnitudes of the T = {T} terms "
-        "of the closed-form derivative of h_T with respect to w_H, as bars shaded by how "
+        "Left: $|w_H|^k$ against the number of steps back $k$ on a log axis, for $w_H$ = {w_h} "
+        "and $T$ = {T}, with a dashed line at 1. Right: the magnitudes of the $T$ = {T} terms "
+        "of the closed-form derivative of $h_T$ with respect to $w_H$, as bars shaded by how "
         "many steps each term has travelled, near ones dark and far ones light."
     )
-    return Interactive(sliders, chart, alt)
+    # The text's three regimes: vanishing, close to neutral, exploding.
+    frames = [{"w_h": 0.5}, {"w_h": 0.9}, {"w_h": 1.1}]
+    return Interactive(sliders, chart, alt, frames=frames)
 
 
-def saturation_slider(w_h=0.9, T=40, seed=0):
-    """Slider over the input scale s: how tanh saturation shortens the gradient's reach.
+def _saturation_chart(scale, w_h, T, seed):
+    """The two panels of :func:`saturation_slider` at one input scale and weight."""
+    k = np.arange(T)
+    f, slope = tanh_jacobian_factors(scale, w_h, T, seed)
+    # k = 0: empty product 1; k: product of the last k factors
+    prod = np.concatenate([[1.0], np.cumprod(np.abs(f[::-1]))[:-1]])
+    left = Chart(
+        f"$m$ = {scale:.1f}, $w_H$ = {w_h:.1f}: mean $\\tanh$ slope {slope.mean():.3f}",
+        "steps back $k$",
+        DH_DH,
+        [
+            HLine(1.0, color="#999999"),
+            Line(k, np.maximum(np.abs(w_h) ** k, DEEP_FLOOR), "linear cell $|w_H|^k$", color=1,
+                 dash=True),
+            Line(k, np.maximum(prod, DEEP_FLOOR), "tanh cell (floor $10^{-30}$)", color=0),
+        ],
+        ylim=(DEEP_FLOOR, 1e10),
+        ylog=True,
+    )  # fmt: skip
+    right = Chart(
+        "per-step factor",
+        "step $t$",
+        "$|w_H|\\,(1 - h_t^2)$",
+        [
+            HLine(abs(w_h), f"$|w_H|$ = {abs(w_h):g}"),
+            Line(np.arange(1, T + 1), np.abs(f), DHT_DHT1, color=0, marker=True),
+        ],
+        ylim=(0.0, 1.65),
+    )
+    return Panels([left, right])
+
+
+def saturation_slider(T=40, seed=0):
+    """Sliders over the input scale m and w_H: how tanh saturation shortens the gradient's reach.
 
     Left: |dh_T/dh_(T-k)| = prod |w_H (1 - h_t^2)| over the last k steps, against the
     linear cell's |w_H|^k (dashed). Right: the per-step factor against t, with a line
-    at |w_H|, its value without saturation.
+    at |w_H|, its value without saturation. The frames the text discusses: m = 1 and
+    m = 4 at w_H = 0.9, and m = 1 at w_H = 1.5, where the linear cell would explode.
 
     Examples
     --------
     >>> fig = saturation_slider(T=10)
-    >>> fig.sliders[0].values[:3], len(fig.sliders[0].values)
-    ((0.1, 0.2, 0.3), 40)
+    >>> fig.sliders[0].values[:3], len(fig.sliders[0].values), fig.sliders[1].values
+    ((0.1, 0.2, 0.3), 40, (0.3, 0.6, 0.9, 1.2, 1.5))
     """
-    w_h = as_scalar("w_h", w_h)
-    k = np.arange(T)
-    bound = np.maximum(np.abs(w_h) ** k, DEEP_FLOOR)
-
-    def chart(scale):
-        f, slope = tanh_jacobian_factors(scale, w_h, T, seed)
-        # k = 0: empty product 1; k: product of the last k factors
-        prod = np.concatenate([[1.0], np.cumprod(np.abs(f[::-1]))[:-1]])
-        left = Chart(
-            f"s = {scale:.1f}: mean tanh slope {slope.mean():.3f}",
-            "steps back k",
-            "|dh_T/dh_(T-k)|",
-            [
-                Line(k, bound, f"linear cell |w_H|^k, w_H = {w_h:g}", color=1, dash=True),
-                Line(k, np.maximum(prod, DEEP_FLOOR), "tanh cell (floor 1e-30)", color=0),
-            ],
-            ylim=(DEEP_FLOOR, 10.0),
-            ylog=True,
-        )
-        right = Chart(
-            "per-step factor",
-            "step t",
-            "|w_H| (1 - h_t^2)",
-            [
-                HLine(abs(w_h), f"|w_H| = {abs(w_h):g}"),
-                Line(np.arange(1, T + 1), np.abs(f), "|dh_t/dh_(t-1)|", color=0, marker=True),
-            ],
-            ylim=(0.0, abs(w_h) * 1.1),
-        )
-        return Panels([left, right])
-
-    slider = Slider("scale", "s", 0.1, 4.0, 0.1, 1.0, description="input scale")
+    sliders = [
+        Slider("scale", "m", 0.1, 4.0, 0.1, 1.0, description="input scale"),
+        Slider("w_h", "w_H", 0.3, 1.5, 0.3, 0.9, description="recurrent weight"),
+    ]
     alt = (
         "Left: on a log axis, the product of the tanh cell's per-step factors over the last "
-        "k steps for input scale s = {scale}, below the dashed linear-cell line |w_H|^k. "
-        "Right: each step's factor |w_H| (1 - h_t^2), under a dashed line at |w_H|."
+        "$k$ steps for input scale $m$ = {scale} and $w_H$ = {w_h}, against the dashed "
+        "linear-cell line $|w_H|^k$. Right: each step's factor $|w_H| (1 - h_t^2)$, under a "
+        "dashed line at $|w_H|$."
     )
-    return Interactive([slider], chart, alt)
+    frames = [{"scale": 1.0}, {"scale": 4.0}, {"scale": 1.0, "w_h": 1.5}]
+    return Interactive(
+        sliders, lambda scale, w_h: _saturation_chart(scale, w_h, T, seed), alt, frames=frames
+    )
 
 
 def spectral_radius_slider(H=32, T=60, seed=0):
@@ -201,18 +221,22 @@ def spectral_radius_slider(H=32, T=60, seed=0):
     def chart(radius):
         norms, sigma = spectral_norms(radius, H, T, seed)
         return Chart(
-            f"rho = {radius:.2f}, sigma_max = {sigma:.2f}",
-            "steps back k",
-            "||dL/dh_(T-k)||",
+            f"$\\rho$ = {radius:.2f}, $\\sigma_{{\\max}}$ = {sigma:.2f}",
+            "steps back $k$",
+            DL_DH,
             [
                 HLine(1.0),
                 Line(
-                    k, np.maximum(radius**k, SPECTRAL_FLOOR), "rho^k (linear)", color=1, dash=True
+                    k,
+                    np.maximum(radius**k, SPECTRAL_FLOOR),
+                    "$\\rho^k$ (linear)",
+                    color=1,
+                    dash=True,
                 ),
                 Line(
                     k,
                     np.maximum(norms, SPECTRAL_FLOOR),
-                    "tanh cell, measured (floor 1e-20)",
+                    "tanh cell, measured (floor $10^{-20}$)",
                     color=0,
                 ),
             ],
@@ -220,112 +244,190 @@ def spectral_radius_slider(H=32, T=60, seed=0):
             ylog=True,
         )
 
-    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0, description="spectral radius of W_hh")
+    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0, description="spectral radius")
     alt = (
         "On a log axis, the norm of the gradient of a loss on the last state reaching the "
-        "state k steps earlier, for a tanh RNN with W_hh of spectral radius {radius}, "
-        "against the dashed linear prediction rho^k and a line at 1."
+        "state $k$ steps earlier, for a tanh RNN with $W_{{hh}}$ of spectral radius {radius}, "
+        "against the dashed linear prediction $\\rho^k$ and a line at 1."
     )
-    return Interactive([slider], chart, alt)
+    frames = [{"radius": 0.8}, {"radius": 1.0}, {"radius": 1.2}]
+    return Interactive([slider], chart, alt, frames=frames)
 
 
-def spectral_radius_chart(radii=(0.8, 1.0, 1.2), H=32, T=60, seed=0):
-    """Static: the measured gradient norm against k, one solid line per spectral radius,
-    each with its dashed linear prediction rho^k.
+def spectral_radius_chart(study):
+    """The gradient's decay for many random W_hh at each spectral radius: the median over
+    matrices (solid), the band of the middle 80%, and the linear prediction rho^k (dashed).
 
     Examples
     --------
-    >>> c = spectral_radius_chart(radii=(0.5,), H=4, T=5)
-    >>> len(c.marks)
-    3
+    >>> from rnnbook.experiments.vanishing import spectral_study
+    >>> c = spectral_radius_chart(spectral_study(radii=(0.5,), seeds=(0, 1), H=4, T=5))
+    >>> [type(m).__name__ for m in c.marks]
+    ['HLine', 'Band', 'Line', 'Line']
     """
-    k = np.arange(T)
     marks = [HLine(1.0)]
-    for i, radius in enumerate(radii):
-        norms, sigma = spectral_norms(radius, H, T, seed)
-        marks.append(
-            Line(
-                k,
-                np.maximum(norms, DEEP_FLOOR),
-                f"rho = {radius:g} (sigma_max = {sigma:.2f})",
-                color=i,
-            )
-        )
+    for i, radius in enumerate(study.radii):
+        norms = np.maximum(study.norms[radius], DEEP_FLOOR)  # (matrices, T)
+        k = np.arange(norms.shape[1])
+        lo, mid, hi = np.percentile(norms, [10, 50, 90], axis=0)
+        marks.append(Band(k, lo, hi, color=i))
+        marks.append(Line(k, mid, f"$\\rho = {radius:g}$", color=i))
         marks.append(Line(k, np.maximum(radius**k, DEEP_FLOOR), None, color=i, dash=True))
     return Chart(
-        f"tanh RNN, H = {H}: measured (solid), rho^k (dashed)",
-        "steps back k",
-        "||dL/dh_(T-k)|| (floor 1e-30)",
+        f"tanh RNN, {len(study.seeds)} random $W_{{hh}}$ per $\\rho$: "
+        "median and middle 80% (solid), $\\rho^k$ (dashed)",
+        "steps back $k$",
+        "$\\|\\partial L/\\partial h_{T-k}\\|$ (floor 1e-30)",
         marks,
         ylog=True,
     )
 
 
-def lag_accuracy_chart(records, V=4):
-    """Test accuracy against the lag, one line per cell, with chance ``1 / V``.
+NAMES = {"rnn": "tanh RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def _jitter(n, centre, width=0.5):
+    """``n`` x positions spread evenly over ``width`` around ``centre``: one per seed."""
+    return centre + (np.linspace(-0.5, 0.5, n) * width if n > 1 else np.zeros(1))
+
+
+def lag_accuracy_chart(sweep, V=4):
+    """Test accuracy against the lag: a dot per seed and the median, per cell; chance 1/V.
 
     Examples
     --------
-    >>> from rnnbook.experiments.remedies import LagRecord
-    >>> c = lag_accuracy_chart([LagRecord("rnn", 2, 1.0), LagRecord("rnn", 5, 0.5)])
-    >>> [type(m).__name__ for m in c.marks]
-    ['Line', 'HLine']
+    >>> from rnnbook.experiments.remedies import lag_sweep
+    >>> s = lag_sweep(lags=(2,), cells=("rnn",), seeds=(0, 1), steps=5, n_train=16, n_test=8)
+    >>> [type(m).__name__ for m in lag_accuracy_chart(s).marks]
+    ['Points', 'Line', 'HLine']
     """
-    names = {"rnn": "tanh RNN", "lstm": "LSTM"}
-    marks = []
-    for cell in dict.fromkeys(r.cell for r in records):
-        rows = sorted((r.k, r.accuracy) for r in records if r.cell == cell)
-        k, acc = np.array(rows).T
-        marks.append(Line(k, acc, label=names.get(cell, cell), marker=True))
-    marks.append(HLine(1.0 / V, label=f"chance 1/{V}"))
-    return Chart(
-        "Recall accuracy against the lag", "lag k (steps)", "test accuracy", marks, ylim=(0.0, 1.05)
-    )
-
-
-def gradient_path_chart(rnn_norms, lstm_path, rnn_init=None):
-    """The gradient paths of ``gradient_paths`` on a log axis (floored at 1e-16).
-
-    ``rnn_init``, if given, is the RNN's path before training, drawn dashed.
-
-    Examples
-    --------
-    >>> c = gradient_path_chart(np.array([1.0, 0.1, 0.0]), np.array([1.0, 0.9, 0.8]))
-    >>> c.ylog, [float(m.y.min()) for m in c.marks]
-    (True, [1e-16, 0.8])
-    """
-    marks = [
-        Line(
-            np.arange(len(rnn_norms)),
-            np.maximum(rnn_norms, PATH_FLOOR),
-            label="tanh RNN: |dL/dh_(T-j)|",
-            color=0,
-        )
-    ]
-    if rnn_init is not None:
+    marks, gap = [], min(np.diff(sweep.lags), default=5)
+    for i, cell in enumerate(sweep.cells):
+        shift = (i - (len(sweep.cells) - 1) / 2) * 0.28 * gap  # the cells side by side
+        acc = np.array([sweep.accuracy(cell, k) for k in sweep.lags])  # (lags, seeds)
+        for j, k in enumerate(sweep.lags):
+            dots = Points(
+                _jitter(len(sweep.seeds), k + shift, 0.2 * gap),
+                acc[j],
+                color=i,
+                label=f"{NAMES[cell]}, one dot per seed" if j == 0 else None,
+            )
+            marks.append(dots)
         marks.append(
             Line(
-                np.arange(len(rnn_init)),
-                np.maximum(rnn_init, PATH_FLOOR),
-                label="tanh RNN before training",
-                color=0,
-                dash=True,
+                np.array(sweep.lags) + shift,
+                np.median(acc, axis=1),
+                label=f"{NAMES[cell]}, median",
+                color=i,
+                marker=True,
             )
         )
-    marks.append(
-        Line(
-            np.arange(len(lstm_path)),
-            np.maximum(lstm_path, PATH_FLOOR),
-            label="LSTM cell path: f_T ... f_(T-j+1)",
-            color=1,
-        )
-    )
+    marks.append(HLine(1.0 / V, label=f"chance 1/{V}"))
     return Chart(
-        "Gradient reaching j steps back",
-        "steps back j",
-        "gradient relative to j = 0",
+        f"Recall accuracy against the lag ({len(sweep.seeds)} seeds)",
+        "lag $k$ (steps)",
+        "test accuracy",
         marks,
+        ylim=(0.0, 1.05),
+    )
+
+
+def _path_marks(paths, when, k):
+    """Median gradient path per cell, the seeds' values at the symbol, gate paths dashed."""
+    marks, j = [], np.arange(k + 1)
+    for i, path in enumerate(paths.values()):
+        rel = np.maximum(getattr(path, when), PATH_FLOOR)  # (seeds, k + 1)
+        marks.append(Line(j, np.median(rel, axis=0), f"{NAMES[path.cell]}: median", color=i))
+        marks.append(Points(_jitter(len(rel), k, 0.8), rel[:, k], color=i))
+        gate = getattr(path, "gate_" + when)
+        if gate is not None:
+            label = "forget gates $\\prod f$" if path.cell == "lstm" else "update gates $\\prod z$"
+            marks.append(Line(j, np.median(gate, axis=0), label, color=i, dash=True))
+    return marks
+
+
+def gradient_path_chart(paths, k):
+    """Gradient reaching the input j steps back, before and after training, per cell.
+
+    Solid: the median over seeds of ``|dL/dx_(T-j)| / |dL/dx_T|``; dots: every seed's
+    value at ``j = k``, the symbol; dashed: the median of the gated cells' direct
+    paths. Log axis floored at 1e-16.
+
+    Examples
+    --------
+    >>> from rnnbook.experiments.remedies import GradientPath
+    >>> p = {"rnn": GradientPath("rnn", np.ones((2, 3)), np.ones((2, 3)) / 2, None, None)}
+    >>> [len(c.marks) for c in gradient_path_chart(p, 2).charts]
+    [2, 2]
+    """
+    charts = [
+        Chart(
+            title,
+            "steps back $j$",
+            "$|\\partial L/\\partial x_{T-j}|$ relative to $j = 0$",
+            _path_marks(paths, when, k),
+            ylog=True,
+            ylim=(PATH_FLOOR, 10.0),
+        )
+        for title, when in (("before training", "before"), ("after training", "after"))
+    ]
+    return Panels(charts)
+
+
+def grad_norm_chart(run, threshold, cell="tanh RNN"):
+    """Pre-clip gradient norms during training: median and 10-90% band over seeds, and a
+    dot for every step of every seed whose norm exceeded ``threshold`` (the clipped ones).
+
+    Examples
+    --------
+    >>> from rnn_core import ensemble
+    >>> r = ensemble.train_recall("rnn", 3, (0, 1), steps=6, n_train=16, n_test=8)
+    >>> [type(m).__name__ for m in grad_norm_chart(r, 1.0).marks]
+    ['Band', 'Line', 'Points', 'HLine']
+    """
+    norms = run.grad_norms  # (seeds, steps)
+    steps = np.arange(1, norms.shape[1] + 1)
+    lo, mid, hi = np.percentile(norms, [10, 50, 90], axis=0)
+    seed, step = np.nonzero(norms > threshold)
+    return Chart(
+        f"{cell}: gradient norm before clipping ({norms.shape[0]} seeds)",
+        "training step",
+        "global gradient norm",
+        [
+            Band(steps, lo, hi, label="10-90% of seeds", color=0),
+            Line(steps, mid, "median", color=0),
+            Points(steps[step], norms[seed, step], f"clipped steps ({seed.size})", color=1),
+            HLine(threshold, f"threshold $\\theta = {threshold:g}$"),
+        ],
         ylog=True,
+    )
+
+
+def _strip(title, groups, ylabel):
+    """One panel of accuracies: a column of dots per condition, its median as a dash."""
+    marks = []
+    for x, (name, acc) in enumerate(groups.items()):
+        marks.append(Points(_jitter(len(acc), x, 0.5), acc, color=x))
+        med = float(np.median(acc))
+        marks.append(Line([x - 0.35, x + 0.35], [med, med], color=x))
+        marks.append(Text(x, 1.1, name, align="center"))
+    return Chart(
+        title, "", ylabel, marks, xlim=(-0.6, len(groups) - 0.4), ylim=(0.0, 1.2), legend=False
+    )
+
+
+def remedies_chart(panels):
+    """Accuracies of the remedies: ``panels`` maps a title to ``{condition: accuracies}``.
+
+    Examples
+    --------
+    >>> c = remedies_chart({"clipping": {"on": np.ones(3), "off": np.zeros(3)}})
+    >>> len(c.charts), len(c.charts[0].marks)
+    (1, 6)
+    """
+    titles = list(panels)
+    return Panels(
+        [_strip(t, panels[t], "test accuracy" if i == 0 else "") for i, t in enumerate(titles)]
     )
 
 
@@ -343,7 +445,7 @@ def _inside(path, lo, hi):
 
 
 def cliff_chart(W, B, E, trajectories, labels, n_ticks=(6, 5)):
-    """log10 of the cliff's error as a heat map, with descent paths drawn on it.
+    """log10 of the cliff's loss as a heat map, with descent paths drawn on it.
 
     Parameters
     ----------
@@ -358,8 +460,9 @@ def cliff_chart(W, B, E, trajectories, labels, n_ticks=(6, 5)):
     Returns
     -------
     Chart
-        Row 0 of the heat map is the largest ``b``, so ``b`` grows upwards.
-        Paths are drawn in reverse order, so that the first lies on top.
+        Row 0 of the heat map is the largest ``b``, so ``b`` grows upwards. Paths are
+        drawn in order, the legend lists them in that order, and a black dot marks the
+        start of the first.
 
     Examples
     --------
@@ -374,15 +477,19 @@ def cliff_chart(W, B, E, trajectories, labels, n_ticks=(6, 5)):
     z = np.log10(E + 1e-8)[::-1]  # b decreasing down the rows
     xl = _tick_labels(w, n_ticks[0])
     yl = _tick_labels(b[::-1], n_ticks[1])
-    marks = [Heatmap(z, xlabels=xl, ylabels=yl, label="log10 E")]
+    marks = [Heatmap(z, xlabels=xl, ylabels=yl, label="$\\log_{10} L$")]
     lo, hi = np.array([w[0], b[0]]), np.array([w[-1], b[-1]])
-    lines = []
+
+    def cells(p):  # (w, b) points -> (column, row) of the heat map
+        return (p[:, 0] - w[0]) / (w[-1] - w[0]) * (cols - 1), (b[-1] - p[:, 1]) / (
+            b[-1] - b[0]
+        ) * (rows - 1)
+
     for i, (path, label) in enumerate(zip(trajectories, labels)):
-        p = _inside(np.asarray(path, float), lo, hi)
-        col = (p[:, 0] - w[0]) / (w[-1] - w[0]) * (cols - 1)
-        row = (b[-1] - p[:, 1]) / (b[-1] - b[0]) * (rows - 1)
-        lines.append(Line(col, row, label=label, color=i, marker=True))
-    return Chart("Descent on the cliff", "w", "b", marks + lines[::-1])
+        marks.append(Line(*cells(_inside(np.asarray(path, float), lo, hi)), label, i, marker=True))
+    start = np.asarray(trajectories[0], float)[:1]
+    marks.append(Points(*cells(start), "start", color="#000000"))
+    return Chart("Descent on the cliff", "$w$", "$b$", marks)
 
 
 def _tick_labels(values, n_ticks):

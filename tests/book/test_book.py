@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-import yaml
 from book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,11 +124,15 @@ def test_built_pages_load_nothing_from_other_hosts(request):
         for match in _CSS_OFF_SITE.finditer(text):
             problems.append(f"{css.relative_to(HTML)}: {match.group(0)}")
     assert not problems, "built pages fetch from outside hosts:\n" + "\n".join(problems)
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
-    mathjax = HTML / "_static" / config["sphinx"]["config"]["mathjax_path"]
-    assert mathjax.is_file(), "vendored MathJax missing from _build/html (run `make vendor`)"
-    # CommonHTML output draws with web fonts that MathJax fetches from beside itself.
-    assert list((mathjax.parent / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    # Maths is typeset at build time (book/_ext/katex_static.py): pages ship KaTeX's
+    # stylesheet and fonts, served from the book itself, and no typesetting script.
+    katex = HTML / "_static" / "vendor" / "katex"
+    assert (katex / "katex.min.css").is_file(), "vendored KaTeX CSS missing (run `make vendor`)"
+    assert list((katex / "fonts").glob("*.woff2")), "KaTeX's fonts missing from _build/html"
+    scripts = [p for p in pages if re.search(r"<script[^>]*(mathjax|katex)", p.read_text("utf8"))]
+    assert not scripts, f"pages that typeset maths in the browser: {scripts}"
+    assert not (HTML / "genindex.html").exists(), "an empty index page (html_use_index: false)"
+    assert not [p for p in pages if "genindex.html" in p.read_text(encoding="utf8")]
     # The theme's 1.5 MB icon script is not loaded (book/_ext/lean_pages.py).
     assert not [p for p in pages if "fontawesome.js" in p.read_text(encoding="utf8")]
     # axe-core is for the browser tests only (_vendor/test/): the book must not ship it.

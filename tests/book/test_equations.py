@@ -64,6 +64,10 @@ EQUATION_TESTS = {
         "test_symbolic.py::test_wrong_ar2_coefficients_are_rejected",
         "test_ar.py::test_clean_sine_is_exactly_ar2",
     ],
+    "eq-char-poly": [
+        "test_ar.py::test_rollout_deviation_is_a_sum_of_powers_of_the_characteristic_roots"
+    ],
+    "eq-k-step": ["test_ar.py::test_forecast_k_step_matches_the_explicit_loop"],
     "eq-latent-ar": ["test_ar.py::test_regression_slip3_state_never_sees_the_value_it_predicts"],
     # chapter 3
     "eq-cell-linear": [
@@ -87,6 +91,10 @@ EQUATION_TESTS = {
     ],
     "eq-softmax-ce": [
         "test_layers.py::test_softmax_loss_fixed_value",
+        "test_layers.py::test_softmax_loss_gradient_matches_finite_differences",
+    ],
+    "eq-softmax-grad": [
+        "test_layers.py::test_softmax_loss_gradient_is_probabilities_minus_one_hot_over_NT",
         "test_layers.py::test_softmax_loss_gradient_matches_finite_differences",
     ],
     "eq-perplexity": [
@@ -141,6 +149,10 @@ EQUATION_TESTS = {
         "test_symbolic.py::test_verify_closed_forms",
     ],
     "eq-adjoint": ["test_linear.py::test_bptt_recursion_equals_the_double_sum"],
+    "eq-affine-grads": [
+        "test_layers.py::test_affine_backward_is_the_index_level_sums",
+        "test_layers.py::test_affine_backward_matches_finite_differences",
+    ],
     "eq-delta": [
         "test_cell.py::test_rnn_backward_matches_finite_differences",
         "test_slips.py::test_regression_delta_recursion_run_forward_fails_finite_differences",
@@ -178,6 +190,10 @@ EQUATION_TESTS = {
     "eq-forget-path": [
         "test_lstm.py::test_cell_path_gradient_equals_explicit_product",
         "test_lstm.py::test_cell_path_gradient_is_dc_prev_of_chained_steps_with_no_loss_on_h",
+    ],
+    "eq-gru": [
+        "test_gru.py::test_step_forward_matches_the_equations_as_written",
+        "test_gru.py::test_gru_backward_matches_finite_differences",
     ],
     "eq-ema": [
         "test_ar.py::test_latent_states_fixed_values",

@@ -3,6 +3,7 @@
 import ast
 import importlib.util
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -190,3 +191,18 @@ def test_equation_numbers_are_the_books():
     for page in toc_pages():
         parser.feed((HTML / page.relative_to(ROOT).with_suffix(".html")).read_text("utf8"))
     assert parser.numbers == plain_notebook.equation_numbers()
+
+
+def test_regression_make_notebooks_without_a_python_fails_instead_of_building_the_book():
+    # `make -o .venv/.stamp notebooks` with no working interpreter used to hand the
+    # sub-make an empty target list, which fell through to the default goal `book`.
+    out = subprocess.run(
+        ["make", "-o", ".venv/.stamp", "notebooks", "PY=/nonexistent/python", "NB_DIR=/tmp/x"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode != 0
+    assert "no chapter list" in out.stderr
+    assert "jupyter-book" not in out.stdout + out.stderr

@@ -52,7 +52,7 @@ def test_k_step_chart_error_grows_with_the_horizon(sine):
     panels = ch02.k_step_charts(t, x, model, [1, 4, 16, 64], 600)
     mse = _lines(panels.charts[1])["k-step MSE"].y
     assert len(mse) == 64 and mse[-1] > 4 * mse[0]
-    pred_1 = _lines(panels.charts[0])["k = 1"].y
+    pred_1 = _lines(panels.charts[0])["$k$ = 1"].y
     np.testing.assert_allclose(pred_1, rnn_core.predict_one_step(model, x)[596:])
 
 

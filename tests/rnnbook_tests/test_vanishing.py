@@ -93,10 +93,15 @@ def test_saturation_slope_falls_and_product_stays_under_the_bound():
     slopes = [vanishing.tanh_jacobian_factors(s)[1].mean() for s in (0.5, 1.0, 2.0, 3.0, 4.0)]
     assert all(a > b for a, b in itertools.pairwise(slopes))
     for s in (0.1, 1.0, 4.0):
-        left = fig.spec(scale=s).charts[0]
-        bound, prod = left.marks[0].y, left.marks[1].y
-        assert np.all(prod <= bound * (1 + 1e-12))
-        assert prod[0] == 1.0
+        for w_h in (0.9, 1.5):
+            left = fig.spec(scale=s, w_h=w_h).charts[0]
+            bound, prod = left.marks[1].y, left.marks[2].y
+            assert np.all(prod <= bound * (1 + 1e-12))
+            assert prod[0] == 1.0
+    # The frames the chapter discusses, and the one where |w_H| > 1 still vanishes.
+    assert fig.frames[2] == {"scale": 1.0, "w_h": 1.5}
+    exploding_weight = fig.spec(scale=1.0, w_h=1.5).charts[0].marks[2].y
+    assert exploding_weight[-1] < 1e-12
 
 
 def test_scaled_recurrence_has_the_requested_radius():
@@ -112,10 +117,13 @@ def test_small_radius_vanishes():
 
 
 def test_spectral_chart_and_slider():
-    chart = ch05.spectral_radius_chart()
-    assert len(chart.marks) == 1 + 2 * 3
+    study = vanishing.spectral_study(seeds=(0, 1, 2), H=8, T=20)
+    chart = ch05.spectral_radius_chart(study)
+    assert len(chart.marks) == 1 + 3 * 3  # a reference line; band, median, rho^k per radius
+    median = chart.marks[2].y
+    np.testing.assert_allclose(median, np.median(study.norms[0.8], axis=0))
     fig = ch05.spectral_radius_slider()
-    assert fig.spec(radius=1.0).title.startswith("rho = 1.00, sigma_max = ")
+    assert fig.spec(radius=1.0).title.startswith(r"$\rho$ = 1.00, $\sigma_{\max}$ = ")
 
 
 def test_payloads_fit_and_are_deterministic():

@@ -323,7 +323,8 @@ def test_html_has_one_labelled_range_input_per_slider():
         assert attrs["type"] == "range"
         assert (attrs["min"], attrs["max"], attrs["step"], attrs["value"]) == (lo, hi, step, value)
         assert page.labels[page.inputs.index(attrs)] and attrs["aria-label"]  # inside a label
-    assert page.inputs[0]["aria-label"] == "\N{GREEK SMALL LETTER SIGMA}_max"
+    # real symbols, not pseudo-TeX: sigma with a subscript "max" (issue 16)
+    assert page.inputs[0]["aria-label"] == "\N{GREEK SMALL LETTER SIGMA}\u2098\u2090\u2093"
 
 
 def test_html_embeds_every_grid_point():
@@ -351,7 +352,8 @@ def test_html_is_byte_identical_across_calls_and_instances():
 
 
 def test_renderer_is_small_and_sizes_are_in_budget():
-    assert len(static.renderer_js().encode()) < 15_000
+    # 20 kB since issue 16 (maths labels, dark mode, phone layout, print frames, reset)
+    assert len(static.renderer_js().encode()) < 20_000
     for fig in (decay_fig(), grad_fig()):
         assert len(fig.payload().encode()) < 100_000
     x = np.arange(60)
@@ -384,12 +386,10 @@ def test_frames_are_checked_and_drawn_as_small_multiples():
         frames=[{"w_h": 0.5}, {"w_h": -0.5, "n": 3}],
     )
     assert fig.frames == ({"w_h": 0.5, "n": 2}, {"w_h": -0.5, "n": 3})
-    assert [fig.frame_label(f) for f in fig.frames] == ["w_H = 0.50, n = 2", "w_H = -0.50, n = 3"]
+    labels = ["$w_H$ = 0.50, $n$ = 2", "$w_H$ = -0.50, $n$ = 3"]  # mathtext (issue 16)
+    assert [fig.frame_label(f) for f in fig.frames] == labels
     drawn = fig.small_multiples()
-    assert len(drawn.axes) == 2 and [f._suptitle.get_text() for f in drawn.subfigs] == [
-        "w_H = 0.50, n = 2",
-        "w_H = -0.50, n = 3",
-    ]
+    assert len(drawn.axes) == 2 and [f._suptitle.get_text() for f in drawn.subfigs] == labels
     assert decay_fig().frames == (decay_fig().defaults(),)  # by default, the default alone
     for frames, message in (
         ([{"w_h": 0.33}], r"^frames\[0\]\['w_h'\]: expected a value on the slider's grid"),
@@ -555,7 +555,7 @@ def test_static_page_works_offline_in_chromium(browser, tmp_path):
         assert page.locator("svg[role=img] polyline").count() >= 1
         assert page.locator("svg[role=img] rect").count() > 20  # bars and heat-map cells
         # every slider has an accessible name (axe's aria-input-field-name / label rules)
-        assert page.get_by_role("slider", name="recurrent weight w_H").count() == 1
+        assert page.get_by_role("slider", name="recurrent weight w sub H").count() == 1
         assert page.get_by_role("slider", name="T", exact=True).count() == 1
         _moves_every_slider(page)
         page.locator(".rnnfig input[type=range]").first.fill("-0.5")  # fill() fires "input"
@@ -649,6 +649,7 @@ def _probe_book(tmp_path):
     shutil.copy(ROOT / "book" / "references.bib", book / "references.bib")
     (tmp_path / "_vendor").mkdir()
     (tmp_path / "_vendor" / "extra").symlink_to(ROOT / "_vendor" / "extra")
+    (tmp_path / "_vendor" / "katex-node").symlink_to(ROOT / "_vendor" / "katex-node")
     src = Path(__file__).read_text()
     defs = src[src.index("T = np.arange(40)") : src.index("# --- sliders")]
     (book / "figdefs.py").write_text("import numpy as np\nfrom sliders import *\n" + defs)
@@ -676,7 +677,7 @@ def test_book_page_shows_working_static_figures(browser, tmp_path):
     assert html.count('class="rnnfig"') == 2
     assert "widget-state+json" not in html and "embed.js" not in html  # no widget state
     assert html.count("_static/sliders/renderer.js") == 1  # one renderer for both figures
-    assert len(html.encode()) < 700_000  # the rest of 3 MB: MathJax 1.2 MB, theme, fonts
+    assert len(html.encode()) < 700_000  # the rest of 1.5 MB: theme, KaTeX fonts, images
     server = serve_directory(root / "_build" / "html")
     try:
         page, problems = _open(
@@ -687,3 +688,30 @@ def test_book_page_shows_working_static_figures(browser, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+LABELS = [
+    "plain text, no maths",
+    "$w_H$ = 0.9",
+    r"$|\mathrm{d}h_T/\mathrm{d}h_{T-k}|$ (floor $10^{-12}$)",
+    r"$\rho$ = 0.85, $\sigma_{\max}$ = 1.43",
+    r"$w_H^{i-1} h_{N-i}$ and $\|\mathrm{d}L/\mathrm{d}h_{T-k}\|$",
+    r"$|w_H|\,(1 - h_t^2)$, mean $\tanh$ slope, $f_T \cdots f_{T-j+1}$",
+]
+
+
+def test_renderer_reads_mathtext_as_python_does():
+    """renderer.js's runs() and sliders.mathtext.runs() agree on the labels' markup."""
+    from sliders import mathtext
+
+    stub = (
+        "global.window={};global.document={readyState:'complete',querySelectorAll:()=>[],"
+        "documentElement:{getAttribute:()=>null}};"
+        "global.MutationObserver=function(){this.observe=()=>{}};"
+    )
+    script = f"{stub}{static.renderer_js()};console.log(JSON.stringify({json.dumps(LABELS)}"
+    script += ".map(window.RNNFig.runs)))"
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [mathtext.runs(label) for label in LABELS]
+    with pytest.raises(ValueError, match=r"unknown command \\frac"):
+        mathtext.runs(r"$\frac{a}{b}$")
