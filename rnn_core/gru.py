@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import expit
 
+from ._blas import one_thread_for
 from ._checks import as_array
 from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
 
@@ -235,9 +236,10 @@ def _forward(x, h0, Wx, Wh, b):
     WnT = np.swapaxes(Wh[..., 2 * H :], -1, -2)
     gates = np.empty((T, 3 * H, *z.shape[2:]))
     rh, rec = np.empty_like(z[0, :H]), np.empty_like(z[0, :H])
-    for t in range(T):
-        a_t = _mm(WT, z[t], out=gates[t])  # all of a_z, a_r; x_t Wxn + bn of a_n
-        _cell(a_t, z[t, D + 1 :], WnT, z[t + 1, D + 1 :], rh, rec)
+    with one_thread_for(WT.shape[-2] * WT.shape[-1] * h0.shape[-2]):  # the loop's products
+        for t in range(T):
+            a_t = _mm(WT, z[t], out=gates[t])  # all of a_z, a_r; x_t Wxn + bn of a_n
+            _cell(a_t, z[t, D + 1 :], WnT, z[t + 1, D + 1 :], rh, rec)
     return _public(z[1:, D + 1 :]), _public(gates)
 
 
@@ -282,7 +284,9 @@ def _backward(dh, x, h0, Wx, Wh, h, gates):
     z = _inputs(x, h0, T)
     z[1:, D + 1 :] = h[:-1]
     h_prev = z[:, D + 1 :]
-    da, dz = _recursion(_steps(dh), h_prev, gates, _stacked(Wx, Wh), Wh[..., 2 * H :])
+    Wxh = _stacked(Wx, Wh)  # (..., D+H, 3H)
+    with one_thread_for(Wxh.shape[-2] * 3 * H * h0.shape[-2]):  # the loop's largest product
+        da, dz = _recursion(_steps(dh), h_prev, gates, Wxh, Wh[..., 2 * H :])
     # With every da_t known: dW = sum_t z_t^T da_t for [Wx; b; Wh'], and Whn's own sum.
     dW = _summed_outer(z, da)  # (..., D+1+H, 3H); its rows h x columns n are not used
     dWn = _summed_outer(gates[:, H : 2 * H] * h_prev, da[:, 2 * H :])  # r_t * h_{t-1}

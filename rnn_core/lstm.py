@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import expit
 
+from ._blas import one_thread_for
 from ._checks import as_array
 from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
 
@@ -242,9 +243,10 @@ def _forward(x, h0, Wx, Wh, b):
     gates = np.empty((T, 4 * H, *z.shape[2:]))
     c = np.empty((T + 1, H, *z.shape[2:]))  # c_0 = 0, then c_1 .. c_T
     c[0], tanh_c = 0.0, np.empty_like(c[0])
-    for t in range(T):
-        a_t = _mm(WT, z[t], out=gates[t])  # x_t Wx + b + h_{t-1} Wh, as columns
-        _cell(a_t, c[t], c[t + 1], tanh_c, z[t + 1, D + 1 :])
+    with one_thread_for(WT.shape[-2] * WT.shape[-1] * h0.shape[-2]):  # the loop's products
+        for t in range(T):
+            a_t = _mm(WT, z[t], out=gates[t])  # x_t Wx + b + h_{t-1} Wh, as columns
+            _cell(a_t, c[t], c[t + 1], tanh_c, z[t + 1, D + 1 :])
     return _public(z[1:, D + 1 :]), _public(c[1:]), _public(gates)
 
 
@@ -287,7 +289,9 @@ def _backward(dh, x, h0, Wx, Wh, h, c, gates):
     """The backward pass of ``lstm_backward``, unvalidated; the leading axes of ``_forward``."""
     T, D = x.shape[-2], x.shape[-1]
     h, c, gates = _steps(h), _steps(c), _steps(gates)  # (T, ., ..., N): contiguous from _forward
-    da, dz = _recursion(_steps(dh), h, c, gates, np.concatenate([Wx, Wh], axis=-2))
+    Wxh = np.concatenate([Wx, Wh], axis=-2)  # (..., D+H, 4H)
+    with one_thread_for(Wxh.shape[-2] * Wxh.shape[-1] * h0.shape[-2]):  # the loop's products
+        da, dz = _recursion(_steps(dh), h, c, gates, Wxh)
     # With every da_t known, dW = sum_t z_t^T da_t for W = [Wx; b; Wh]: one product per step.
     z = _inputs(x, h0, T)
     z[1:, D + 1 :] = h[:-1]
