@@ -28,8 +28,10 @@ import numpy as np
 from scipy.special import expit
 
 from ._blas import one_thread_for
-from ._checks import as_array
+from ._checks import as_array, as_cache, check_overflow, check_steps, overflow_checked
 from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
+from .cell import _check_gradients
+from .lstm import _check as _check_lstm
 
 __all__ = [
     "GRUCache",
@@ -64,23 +66,26 @@ class GRUCache(NamedTuple):
 
 
 def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, a state and the weights; ``Wx`` fixes 3H from ``h``'s H."""
-    sizes = {}
-    x = as_array(x_name, x, x_spec, sizes)
-    h = as_array(h_name, h, ("N", "H"), sizes)
-    H3 = 3 * sizes["H"]
-    Wx = as_array("Wx", Wx, (sizes["D"], H3))
-    Wh = as_array("Wh", Wh, (sizes["H"], H3))
-    b = as_array("b", b, (H3,))
-    return x, h, Wx, Wh, b
+    """Validate an input, the weights and a state, as the LSTM's with three gate blocks:
+    ``Wh`` (H, 3H) fixes H, and the state, checked last, is blamed for a wrong H."""
+    return _check_lstm(x_name, x, x_spec, h_name, h, Wx, Wh, b, G=3)
 
 
 def _check_cache(cache, kind, producer):
     """Raise ``ValueError`` unless ``cache`` is a ``kind`` (the NamedTuple ``producer`` returns)."""
-    if not isinstance(cache, kind):
-        raise ValueError(
-            f"cache: expected a {kind.__name__} from {producer}, got {type(cache).__name__}"
-        )
+    return as_cache("cache", cache, kind, f"a {kind.__name__} from {producer}")
+
+
+# The GRU's state is a convex combination of h_(t-1) and a tanh, so it stays bounded:
+# a state that is not finite comes from a pre-activation that added +inf and -inf.
+_WHY_STATE = (
+    "a gate pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
+# Why the backward pass can overflow: the gate deltas are carried back through Wh^T.
+_WHY_DELTA = (
+    "da_t = dL/da_t of the three blocks, carried back through Wh^T at every step: "
+    "Wh too large for this many steps, or dh too large"
+)
 
 
 def _cell(a, h_prev, WnT, h, rh, rec):
@@ -112,6 +117,7 @@ def _stacked(Wx, Wh, b=None):
     return np.concatenate([*rows, Wh_zr], axis=-2)
 
 
+@overflow_checked
 def gru_step_forward(x, h_prev, Wx, Wh, b):
     """Run one step of the GRU.
 
@@ -147,6 +153,7 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
     gates[:, : 2 * H] += h_prev @ Wh[:, : 2 * H]
     h, rh, rec = np.empty_like(h_prev), np.empty_like(h_prev), np.empty_like(h_prev)
     _cell(gates.T, h_prev.T, Wh[:, 2 * H :].T, h.T, rh.T, rec.T)  # _cell takes features first
+    check_overflow("h", h, _WHY_STATE)
     return h, GRUStepCache(x, h_prev, Wx, Wh, gates)
 
 
@@ -190,6 +197,7 @@ def _param_grads(x, h_prev, gates, da):
     return np.swapaxes(x, -1, -2) @ da, dWh, da.sum(axis=-2)
 
 
+@overflow_checked
 def gru_step_backward(dh, cache):
     """Backpropagate through one GRU step.
 
@@ -220,7 +228,8 @@ def gru_step_backward(dh, cache):
     x, h_prev, Wx, Wh, gates = cache
     dh = as_array("dh", dh, h_prev.shape)
     da, dh_prev = _gate_deltas(dh, gates, h_prev, Wh)
-    return (da @ Wx.T, dh_prev, *_param_grads(x, h_prev, gates, da))
+    grads = (da @ Wx.T, dh_prev, *_param_grads(x, h_prev, gates, da))
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dWx", "dWh", "db"))
 
 
 def _forward(x, h0, Wx, Wh, b):
@@ -243,6 +252,7 @@ def _forward(x, h0, Wx, Wh, b):
     return _public(z[1:, D + 1 :]), _public(gates)
 
 
+@overflow_checked
 def gru_forward(x, h0, Wx, Wh, b):
     """Run the GRU over a whole sequence from ``h0``.
 
@@ -271,6 +281,8 @@ def gru_forward(x, h0, Wx, Wh, b):
     """
     x, h0, Wx, Wh, b = _check("x", x, ("N", "T", "D"), "h0", h0, Wx, Wh, b)
     h, gates = _forward(x, h0, Wx, Wh, b)
+    if not np.isfinite(h.sum()):  # bounded states: the sum is NaN iff an h is
+        check_steps("h", h, _WHY_STATE)
     return h, GRUCache(x, h0, Wx, Wh, h, gates)
 
 
@@ -279,6 +291,11 @@ def _backward(dh, x, h0, Wx, Wh, h, gates):
 
     Returns ``dx, dh0, dWx, dWh, db``, summed over batch and time only.
     """
+    return _grads_and_deltas(dh, x, h0, Wx, Wh, h, gates)[0]
+
+
+def _grads_and_deltas(dh, x, h0, Wx, Wh, h, gates):
+    """``(dx, dh0, dWx, dWh, db)`` and the deltas ``dL/da_t`` (..., N, T, 3H), a view."""
     T, D, H = x.shape[-2], x.shape[-1], h0.shape[-1]
     h, gates = _steps(h), _steps(gates)  # (T, ., ..., N), contiguous from _forward
     z = _inputs(x, h0, T)
@@ -291,7 +308,8 @@ def _backward(dh, x, h0, Wx, Wh, h, gates):
     dW = _summed_outer(z, da)  # (..., D+1+H, 3H); its rows h x columns n are not used
     dWn = _summed_outer(gates[:, H : 2 * H] * h_prev, da[:, 2 * H :])  # r_t * h_{t-1}
     dWh = np.concatenate([dW[..., D + 1 :, : 2 * H], dWn], axis=-1)
-    return _public(dz[:T, :D]), np.moveaxis(dz[0, D:], 0, -1), dW[..., :D, :], dWh, dW[..., D, :]
+    dx, dh0 = _public(dz[:T, :D]), np.moveaxis(dz[0, D:], 0, -1)
+    return (dx, dh0, dW[..., :D, :], dWh, dW[..., D, :]), _public(da)
 
 
 def _recursion(dh, h_prev, gates, Wxh, Wn):
@@ -340,6 +358,7 @@ def _step_deltas(dh, gates, h_prev, Wn, da, drh, work):
     da_r *= drh
 
 
+@overflow_checked
 def gru_backward(dh, cache):
     """Backpropagation through time for the GRU.
 
@@ -369,7 +388,8 @@ def gru_backward(dh, cache):
     """
     _check_cache(cache, GRUCache, "gru_forward")
     dh = as_array("dh", dh, cache.h.shape)
-    return _backward(dh, *cache)
+    grads, da = _grads_and_deltas(dh, *cache)
+    return _check_gradients(da, grads, why=_WHY_DELTA)  # raises if one overflowed
 
 
 def update_path_gradient(cache):

@@ -20,8 +20,17 @@ import numpy as np
 from scipy.special import expit
 
 from ._blas import one_thread_for
-from ._checks import as_array
+from ._checks import (
+    as_array,
+    as_cache,
+    as_real,
+    check_overflow,
+    check_shape,
+    check_steps,
+    overflow_checked,
+)
 from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
+from .cell import _check_gradients
 
 _TINY = np.finfo(np.float64).tiny  # the smallest normal float64
 
@@ -35,6 +44,9 @@ __all__ = [
     "lstm_step_forward",
     "sigmoid",
 ]
+
+
+_CACHE = "an LSTMCache from lstm_forward"
 
 
 class LSTMStepCache(NamedTuple):
@@ -66,26 +78,58 @@ def sigmoid(z):
 
     ``scipy.special.expit`` evaluates exactly this formula, in one pass. For ``z``
     below about -709, ``exp(-z)`` overflows to inf and ``1 / inf`` is 0, the exact
-    limit, so no branch on the sign of ``z`` is needed.
+    limit, so no branch on the sign of ``z`` is needed (and no warning is raised).
+
+    Parameters
+    ----------
+    z : array_like, shape (...)
+        Finite values, any shape (a scalar too).
+
+    Returns
+    -------
+    ndarray, the shape of ``z``
 
     Examples
     --------
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
+    return _sigmoid(as_real("z", z, nonempty=True))
+
+
+def _sigmoid(z):
+    """``sigmoid`` on a validated float array (the gates' in the step functions, the cliff's)."""
     return expit(z)
 
 
-def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, a state and the weights; ``Wx`` fixes 4H from ``h``'s H."""
+def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b, G=4):
+    """Validate an input, the weights of ``G`` gate blocks and a state.
+
+    ``Wh`` (H, G H) fixes H; the state is checked last, so that a state whose H
+    disagrees with all three weights is the argument blamed. (The GRU, G = 3, shares it.)
+    """
     sizes = {}
     x = as_array(x_name, x, x_spec, sizes)
+    Wh = as_real("Wh", Wh, finite=False)
+    check_shape("Wh", Wh.shape, ("H", f"{G}H"))  # the number of dimensions, before reading H
+    H = sizes["H"] = Wh.shape[0]
+    Wh = as_array("Wh", Wh, (H, G * H))
+    Wx = as_array("Wx", Wx, (sizes["D"], G * H))
+    b = as_array("b", b, (G * H,))
     h = as_array(h_name, h, ("N", "H"), sizes)
-    H4 = 4 * sizes["H"]
-    Wx = as_array("Wx", Wx, (sizes["D"], H4))
-    Wh = as_array("Wh", Wh, (sizes["H"], H4))
-    b = as_array("b", b, (H4,))
     return x, h, Wx, Wh, b
+
+
+# The LSTM's states are bounded (|h| <= 1, |c_t| <= t), so a state that is not
+# finite comes from a pre-activation that added +inf and -inf.
+# Why the backward pass can: the gate deltas are carried back through Wh^T at every step.
+_WHY_DELTA = (
+    "da_t = dL/da_t of the four gates, carried back through Wh^T at every step: "
+    "Wh too large for this many steps, or dh too large"
+)
+_WHY_STATE = (
+    "a gate pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
 
 
 def _cell(a, c_prev, c, tanh_c, h):
@@ -105,6 +149,7 @@ def _cell(a, c_prev, c, tanh_c, h):
     np.multiply(o, tanh_c, out=h)
 
 
+@overflow_checked
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     """Run one step of the LSTM.
 
@@ -139,6 +184,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     gates = x @ Wx + h_prev @ Wh + b  # (N, 4H), activated in place by _cell
     h, c, tanh_c = np.empty_like(c_prev), np.empty_like(c_prev), np.empty_like(c_prev)
     _cell(gates.T, c_prev.T, c.T, tanh_c.T, h.T)  # _cell takes features first
+    check_overflow("h", h, _WHY_STATE)
     return h, c, LSTMStepCache(x, h_prev, c_prev, Wx, Wh, gates, c)
 
 
@@ -163,6 +209,7 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
     return da, dc * f
 
 
+@overflow_checked
 def lstm_step_backward(dh, dc, cache):
     """Backpropagate through one LSTM step.
 
@@ -193,13 +240,16 @@ def lstm_step_backward(dh, dc, cache):
     >>> grads[2]  # with no loss on h, dL/dc_prev = dc * f = 1/2
     array([[0.5]])
     """
+    cache = as_cache("cache", cache, LSTMStepCache, "an LSTMStepCache from lstm_step_forward")
     x, h_prev, c_prev, Wx, Wh, gates, c = cache
     dh = as_array("dh", dh, c.shape)
     dc = as_array("dc", dc, c.shape)
     da, dc_prev = _gate_deltas(dh, dc, gates, c_prev, c)
-    return da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    grads = da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"))
 
 
+@overflow_checked
 def lstm_forward(x, h0, Wx, Wh, b):
     """Run the LSTM over a whole sequence, from ``h0`` and ``c_0 = 0``.
 
@@ -228,6 +278,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
     """
     x, h0, Wx, Wh, b = _check("x", x, ("N", "T", "D"), "h0", h0, Wx, Wh, b)
     h, c, gates = _forward(x, h0, Wx, Wh, b)
+    # One test for all steps: |h| <= 1, so the sum cannot overflow and is NaN if any h is.
+    if not np.isfinite(h.sum()):
+        check_steps("h", h, _WHY_STATE)
     return h, LSTMCache(x, h0, Wx, Wh, h, c, gates)
 
 
@@ -250,6 +303,7 @@ def _forward(x, h0, Wx, Wh, b):
     return _public(z[1:, D + 1 :]), _public(c[1:]), _public(gates)
 
 
+@overflow_checked
 def lstm_backward(dh, cache):
     """Backpropagation through time for the LSTM.
 
@@ -277,16 +331,19 @@ def lstm_backward(dh, cache):
     >>> [g.shape for g in lstm_backward(np.ones((1, 2, 1)), cache)]
     [(1, 2, 1), (1, 1), (1, 4), (1, 4), (4,)]
     """
-    if not isinstance(cache, LSTMCache):
-        raise ValueError(
-            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
-        )
+    cache = as_cache("cache", cache, LSTMCache, _CACHE)
     dh = as_array("dh", dh, cache.h.shape)
-    return _backward(dh, *cache)
+    grads, da = _grads_and_deltas(dh, *cache)
+    return _check_gradients(da, grads, why=_WHY_DELTA)  # raises if one overflowed
 
 
 def _backward(dh, x, h0, Wx, Wh, h, c, gates):
     """The backward pass of ``lstm_backward``, unvalidated; the leading axes of ``_forward``."""
+    return _grads_and_deltas(dh, x, h0, Wx, Wh, h, c, gates)[0]
+
+
+def _grads_and_deltas(dh, x, h0, Wx, Wh, h, c, gates):
+    """``(dx, dh0, dWx, dWh, db)`` and the deltas ``dL/da_t`` (..., N, T, 4H), a view."""
     T, D = x.shape[-2], x.shape[-1]
     h, c, gates = _steps(h), _steps(c), _steps(gates)  # (T, ., ..., N): contiguous from _forward
     Wxh = np.concatenate([Wx, Wh], axis=-2)  # (..., D+H, 4H)
@@ -297,7 +354,7 @@ def _backward(dh, x, h0, Wx, Wh, h, c, gates):
     z[1:, D + 1 :] = h[:-1]
     dW = _summed_outer(z, da)  # (..., D+1+H, 4H)
     dx, dh0 = _public(dz[:T, :D]), np.moveaxis(dz[0, D:], 0, -1)
-    return dx, dh0, dW[..., :D, :], dW[..., D + 1 :, :], dW[..., D, :]
+    return (dx, dh0, dW[..., :D, :], dW[..., D + 1 :, :], dW[..., D, :]), _public(da)
 
 
 def _recursion(dh, h, c, gates, Wxh):
@@ -379,11 +436,7 @@ def cell_path_gradient(cache):
     >>> cell_path_gradient(cache)  # every forget gate is sigmoid(0) = 1/2
     array([1.  , 0.5 , 0.25])
     """
-    if not isinstance(cache, LSTMCache):
-        raise ValueError(
-            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
-        )
-    H = cache.h.shape[-1]
+    H = as_cache("cache", cache, LSTMCache, _CACHE).h.shape[-1]
     f = cache.gates[..., H : 2 * H]  # (..., N, T, H)
     # Products of the last 1, 2, ..., T-1 forget gates, read from the end backwards.
     tail = np.cumprod(f[..., :0:-1, :], axis=-2)  # (..., N, T-1, H): f_T, f_T f_{T-1}, ...

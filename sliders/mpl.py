@@ -2,9 +2,14 @@
 
 matplotlib is imported inside the functions, so importing :mod:`sliders` costs nothing
 until a figure is drawn.
+
+For print (the environment variable ``SLIDERS_PRINT=1``, which the book's PDF build sets
+for its kernels) every figure also carries a vector PDF, ``application/pdf``, which
+myst-nb's LaTeX builder prefers over the PNG; the HTML and notebooks keep the PNG alone.
 """
 
 import io
+import os
 from typing import NamedTuple
 
 import numpy as np
@@ -13,7 +18,43 @@ from ._validate import as_int
 from .spec import chart_data
 from .style import CMAPS, WIDTH
 
-__all__ = ["FigurePNG", "draw", "draw_frames", "to_figure", "to_matplotlib", "to_png"]
+__all__ = [
+    "FigurePNG",
+    "draw",
+    "draw_frames",
+    "print_build",
+    "to_figure",
+    "to_matplotlib",
+    "to_pdf",
+    "to_png",
+]
+
+
+def print_build():
+    """True when figures are made for print: ``SLIDERS_PRINT`` is ``1`` (the PDF build)."""
+    return os.environ.get("SLIDERS_PRINT", "") in ("1", "true", "yes")
+
+
+PRINT_DPI = 300  # the resolution of a PDF's few raster parts (a heatmap's cells, a colour bar)
+
+
+def to_pdf(fig):
+    """PDF bytes of a matplotlib figure: vector, its fonts embedded as TrueType (type 42,
+    which every PDF tool reads as text), no creation date (same figure, same bytes); what
+    must be a raster image (a heatmap) at ``PRINT_DPI``.
+
+    Examples
+    --------
+    >>> from sliders import Chart, Line
+    >>> to_pdf(to_matplotlib(Chart("t", marks=[Line([0, 1], [0, 1])])))[:5]
+    b'%PDF-'
+    """
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(buf, format="pdf", dpi=PRINT_DPI, metadata={"CreationDate": None})
+    return buf.getvalue()
 
 
 def _mpl_cmap(name):
@@ -198,16 +239,21 @@ HIDPI = 200  # dots per inch of the book's PNGs: twice their size in CSS px (100
 
 class FigurePNG(NamedTuple):
     """A rendered figure that Jupyter displays as a PNG image, ``width`` x ``height`` CSS
-    px when given (the PNG may hold more pixels, for HiDPI screens)."""
+    px when given (the PNG may hold more pixels, for HiDPI screens), and as a PDF if it
+    has one."""
 
     png: bytes
     width: int | None = None
     height: int | None = None
+    pdf: bytes | None = None  # for print, see print_build()
 
     def _repr_png_(self):
         if self.width is None:
             return self.png
         return self.png, {"width": self.width, "height": self.height}
+
+    def _repr_pdf_(self):
+        return self.pdf  # None: no application/pdf in the output
 
 
 def to_png(fig, dpi=100, colors=None):
@@ -228,7 +274,8 @@ def to_png(fig, dpi=100, colors=None):
 
 
 def to_figure(spec, height=320):
-    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays.
+    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays,
+    and also as a PDF when :func:`print_build`.
 
     Parameters
     ----------
@@ -253,4 +300,5 @@ def to_figure(spec, height=320):
 
     fig = spec if isinstance(spec, Figure) else to_matplotlib(spec, height)
     w, h = (round(v * 100) for v in fig.get_size_inches())
-    return FigurePNG(to_png(fig, dpi=HIDPI, colors=256), w, h)
+    png = to_png(fig, dpi=HIDPI, colors=256)  # first: a PDF drawn before changes its bytes
+    return FigurePNG(png, w, h, to_pdf(fig) if print_build() else None)

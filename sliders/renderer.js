@@ -325,11 +325,11 @@
 
   // The data is a pool of shared pieces: key "@k" holds the index of one piece, "@@k" the
   // index of a list of indices, "@_" an object to merge in. Identical arrays (a shared
-  // x axis, say) and styles are stored once.
+  // x axis, say), texts and styles are stored once.
   function decode(pool, i, memo) {
-    if (memo[i]) return memo[i];
+    if (memo[i] !== undefined) return memo[i];
     var v = pool[i], out = v;
-    if (!Array.isArray(v)) {
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       out = {};
       Object.keys(v).forEach(function (k) {
         if (k.slice(0, 2) === "@@") out[k.slice(2)] = pool[v[k]].map(function (j) { return decode(pool, j, memo); });

@@ -36,6 +36,7 @@ __all__ = [
 DIGITS = 4  # significant digits of embedded numbers
 STILL_DPI = 100  # the image of the frames shown without JavaScript (1x: it travels inline)
 TEXT_KEYS = ("title", "xlabel", "ylabel", "label", "text", "bar_label")  # may hold $...$
+FRAME_KEYS = ("title", "xlim", "ylim")  # a chart's, kept apart from its shared style
 MAX_BYTES = 400_000  # embedded JSON per figure; a page holds 2-3 figures under 3 MB
 
 
@@ -61,7 +62,10 @@ class _Pool:
 
     Each item is a JSON text. In an object, key ``"@k"`` holds the index of one item,
     ``"@@k"`` the index of a list of indices, and ``"@_"`` the index of an object whose
-    fields are merged in; renderer.js's ``decode`` undoes this.
+    fields are merged in; renderer.js's ``decode`` undoes this. A chart's title and axis
+    limits, which may change from frame to frame, sit in an object of their own that
+    merges in the rest of the style: a style holding everything would be a new object
+    in every frame whose title changes, and repeat the axis labels each time.
     """
 
     def __init__(self):
@@ -84,13 +88,16 @@ class _Pool:
         d = DIGITS - 1 - math.floor(math.log10(big)) if big > 0 else 0
         return self.add("[" + ",".join(_num(round(float(v), d)) for v in a) + "]")
 
+    def _text(self, obj):
+        return self.add(json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+
     def refs(self, indices):
         return self.add(json.dumps(indices, separators=(",", ":")))
 
     def obj(self, d, log=False):
         """Pool a dict: arrays and mark lists by reference, the other fields as one shared
         style object under ``"@_"`` (titles, colours, limits repeat across frames)."""
-        out, style = {}, {}
+        out, style, varying = {}, {}, {}
         for k, v in d.items():
             if isinstance(v, np.ndarray) and v.ndim == 2:
                 out["@@" + k] = self.refs([self.array(row) for row in v])
@@ -105,11 +112,11 @@ class _Pool:
             elif v is not None and v is not False:  # JS reads a missing key as false
                 if k in TEXT_KEYS:
                     mathtext.runs(v)  # a label renderer.js could not draw fails here
-                style[k] = _plain(v)
+                (varying if "marks" in d and k in FRAME_KEYS else style)[k] = _plain(v)
         if style:
-            out["@_"] = self.add(
-                json.dumps(style, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            )
+            varying["@_"] = self._text(style)
+        if varying:
+            out["@_"] = self._text(varying) if len(varying) > 1 else varying["@_"]
         return self.add(json.dumps(out, sort_keys=True, separators=(",", ":")))
 
 

@@ -6,7 +6,8 @@ literalinclude directives as raw text, and the code a literalinclude shows is mi
 This module rewrites the Markdown cells into plain Jupyter Markdown:
 
 - ``{math}`` blocks become ``$$ ... \\tag{4.8} $$``, numbered as the book numbers them,
-  and ``{eq}`label``` becomes ``(4.8)``, also across chapters;
+  and ``{eq}`label``` becomes ``(4.8)``, also across chapters; ``{numref}`fig-name```
+  becomes "Fig. 5.3", numbered as the book numbers its captioned figures;
 - ``literalinclude`` becomes a ```python block holding the included code
   (``:pyobject:`` and ``:lines:`` as Sphinx reads them);
 - admonitions become block quotes; exercises become "**Exercise 5.1**" paragraphs,
@@ -27,6 +28,7 @@ book's download links.
 """
 
 import ast
+import hashlib
 import json
 import re
 import sys
@@ -39,7 +41,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]  # the repository: tools/ sits at its top
 _FENCE = re.compile(r"^(`{3,})\{([a-z][\w:-]*)\}[ \t]*(.*)$")
 _OPTION = re.compile(r"^:([\w-]+):[ \t]*(.*)$")
-_ROLE = re.compile(r"\{(eq|cite|doc|glue|glue:text)\}`([^`]*)`")
+_ROLE = re.compile(r"\{(eq|numref|cite|doc|glue|glue:text)\}`([^`]*)`")
+FIGURE = "Fig. {number}"  # how Sphinx writes {numref} to a figure, and so the notebooks
 GLUE_NOTE = (
     "*Numbers written as `names` in this notebook are computed by its code cells; "
     "the book, and a notebook downloaded from it, show their values.*"
@@ -70,6 +73,20 @@ def equation_numbers(root=ROOT):
             else:
                 loose += 1
                 numbers[label] = str(loose)
+    return numbers
+
+
+def figure_numbers(root=ROOT):
+    """Figure name -> number as the book shows it ("5.3"): captioned code cells, in order."""
+    numbers, chapter, loose = {}, 0, 0
+    for path, numbered in _toc_pages(root):
+        chapter += numbered
+        cells = jupytext.read(path, fmt="md:myst").cells
+        figures = [c.metadata.get("mystnb", {}).get("figure", {}) for c in cells]
+        for k, figure in enumerate([f for f in figures if "caption" in f], start=1):
+            loose += not numbered
+            if "name" in figure:
+                numbers[figure["name"]] = f"{chapter}.{k}" if numbered else str(loose)
     return numbers
 
 
@@ -155,6 +172,7 @@ class _Converter:
         self.source, self.root, self.glued = source, root, glued
         self.unfilled = False  # a glue role was left as its name
         self.numbers, self.cites = equation_numbers(root), citations(root)
+        self.figure_numbers = figure_numbers(root)
         self.chapter, self.exercises = _chapter_number(source, root), 0
         self.sections, self.figures = [], 0  # heading counters; figures so far
 
@@ -163,6 +181,11 @@ class _Converter:
             kind, arg = m.groups()
             if kind == "eq":
                 return f"({self.numbers[arg]})"
+            if kind == "numref":  # {numref}`fig-x` or {numref}`Figure %s <fig-x>`
+                named = re.match(r"(.*?)\s*<([^>]*)>$", arg)
+                template, name = named.groups() if named else (FIGURE, arg)
+                number = self.figure_numbers[name]
+                return template.replace("%s", number).replace("{number}", number)
             if kind == "cite":
                 return "[" + "; ".join(self.cites[k.strip()] for k in arg.split(",")) + "]"
             if kind.startswith("glue"):
@@ -266,6 +289,11 @@ def convert(source, root=ROOT, glued=None):
     if converter.unfilled:
         cells.insert(1, nbformat.v4.new_markdown_cell(GLUE_NOTE))  # under the title
     notebook.cells = cells
+    for i, cell in enumerate(cells):
+        # nbformat gives every new cell a random id: derive it from the cell's place
+        # and text instead, so that converting the same chapter twice gives the same file.
+        digest = hashlib.sha256(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()
+        cell.id = f"{i:03d}-{digest[:8]}"
     return notebook
 
 

@@ -68,7 +68,9 @@ def _install(app, config):
     static.mkdir(parents=True, exist_ok=True)
     for name in ("reader.css", "reader.js", "search.js"):
         shutil.copyfile(FILES / name, static / name)
-    config.html_static_path = [*config.html_static_path, str(static)]
+    # Relative to the config folder: the path enters .buildinfo's hash, which must not
+    # depend on where the book is checked out.
+    config.html_static_path = [*config.html_static_path, os.path.relpath(static, app.confdir)]
     date = source_date() or "an unrecorded date"
     config.myst_substitutions = {**config.myst_substitutions, "last_updated": date}
 

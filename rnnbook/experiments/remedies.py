@@ -26,10 +26,11 @@ once, and the experiments that need trained or initial parameters take its
 from typing import NamedTuple
 
 import numpy as np
+from scipy.stats import binomtest
 
 from rnn_core import ensemble
 from rnn_core._checks import as_int, as_scalar
-from rnn_core.cliff import cliff_gradient
+from rnn_core.cliff import cliff_error, cliff_gradient
 from rnn_core.gru import update_path_gradient
 from rnn_core.lstm import cell_path_gradient
 from rnn_core.tasks import RECALL, recall_task
@@ -115,6 +116,41 @@ def lag_sweep(lags=LAGS, cells=CELLS, seeds=SEEDS, **options):
     lags = tuple(as_int(f"lags[{i}]", k, 0) for i, k in enumerate(lags))
     runs = {(c, k): ensemble.train_recall(c, k, seeds, **options) for c in cells for k in lags}
     return Sweep(tuple(seeds), lags, tuple(cells), runs)
+
+
+BIG_H = 30  # an RNN with about as many parameters as the GRU at RECALL.H = 16
+
+
+def n_parameters(run):
+    """The number of parameters of one member of an ``ensemble.EnsembleResult``."""
+    return int(sum(p[0].size for p in run.params.values()))
+
+
+def larger_rnn(sweep, k, H=BIG_H):
+    """The tanh RNN at lag ``k`` with ``H`` hidden units, trained on the sweep's seeds
+    (everything else as in :func:`lag_sweep`): does size alone close the gap?"""
+    return ensemble.train_recall("rnn", k, sweep.seeds, H=as_int("H", H, 1))
+
+
+def sweep_facts(sweep, larger, k=20, ci_lag=15):
+    """What chapter 5 quotes about the sweep besides its counts, by name: the task's
+    settings, a 95% Clopper-Pearson interval for the RNN's success rate at ``ci_lag``,
+    the parameters of one member of each cell, and the :func:`larger_rnn` at lag ``k``.
+    """
+    learned = successes(sweep.accuracy("rnn", ci_lag))
+    ci = binomtest(learned, len(sweep.seeds)).proportion_ci(method="exact")
+    facts = {
+        "recall_H": RECALL.H,
+        "recall_steps": RECALL.steps,
+        f"rnn_{ci_lag}_ci_lo": float(ci.low),
+        f"rnn_{ci_lag}_ci_hi": float(ci.high),
+        "big_H": int(larger.params["Wh"].shape[-1]),
+        "params_big": n_parameters(larger),
+        f"big_{k}_learned": successes(larger.test_accuracy),
+    }
+    for cell in sweep.cells:
+        facts[f"params_{cell}"] = n_parameters(sweep.runs[cell, k])
+    return facts
 
 
 # --- how much gradient reaches the symbol ----------------------------------------------------
@@ -336,16 +372,40 @@ CLIFF_START = 31  # w = 5.0, 0.04 below the wall: the start the chapter's figure
 THROWN = 5.0  # a single step this long on the cliff means a descent was thrown off
 
 
-def cliff_facts(descents, lr, threshold):
-    """Counts and bounds chapter 5 quotes about :func:`cliff_descents`, by name."""
-    longest = descents.longest
+def cliff_facts(descents, lr, threshold, start=CLIFF_START):
+    """Counts and bounds chapter 5 quotes about :func:`cliff_descents`, by name.
+
+    Over all starts: how many descents of each kind are thrown (a step longer than
+    ``THROWN``), the longest clipped steps, and, over the starts where plain descent
+    is thrown, the median final loss of each kind. From ``start`` (the figure's):
+    how many first steps the three descents share, the gradient norm where plain
+    descent jumps, the jump's length and plain descent's final gradient norm.
+    """
+    longest, plain = descents.longest, descents.paths["plain"]
+    thrown = longest["plain"] > THROWN
+    final = {n: cliff_error(*p[-1].T) for n, p in descents.paths.items()}  # (S,) each
+    here = plain[:, start]  # (steps + 1, 2)
+    # (steps + 1,): whether all three descents are still at the same point
+    coincide = np.all([np.all(p[:, start] == here, axis=1) for p in descents.paths.values()], 0)
+    jump = int(np.argmax(np.linalg.norm(np.diff(here, axis=0), axis=1)))  # the longest step
+    grads = np.linalg.norm(np.array(cliff_gradient(here[:, 0], here[:, 1])), axis=0)
     return {
-        "thrown_plain": int(np.sum(longest["plain"] > THROWN)),
+        "n_starts": len(descents.starts),
+        "thrown_step": THROWN,
+        "thrown_plain": int(np.sum(thrown)),
         "thrown_norm": int(np.sum(longest["by norm"] > THROWN)),
         "thrown_elementwise": int(np.sum(longest["element-wise"] > THROWN)),
         "longest_norm": float(longest["by norm"].max()),
         "longest_elementwise": float(longest["element-wise"].max()),
         "bound_elementwise": float(lr * threshold * np.sqrt(2.0)),
+        "final_thrown_plain": float(np.median(final["plain"][thrown])),
+        "final_thrown_norm": float(np.median(final["by norm"][thrown])),
+        "final_thrown_elementwise": float(np.median(final["element-wise"][thrown])),
+        "start_loss": float(cliff_error(*here[0])),
+        "start_shared_steps": int(np.argmin(coincide)) - 1,  # steps before they part
+        "start_jump_gradient": float(grads[jump]),
+        "start_jump_length": float(longest["plain"][start]),
+        "start_final_gradient": float(grads[-1]),
     }
 
 
@@ -374,6 +434,26 @@ def path_facts(paths, sweep, k, open_at=0.1):
         facts[f"gate_{cell}_before"] = float(np.median(paths[cell].gate_before[:, k]))
         facts[f"gate_{cell}_after"] = float(np.median(paths[cell].gate_after[:, k]))
     return facts
+
+
+def paired_p_value(a, b, rounds=10_000, seed=0):
+    """Two-sided sign-flip test of a paired difference: the share of random sign flips
+    of the pairs' differences ``a - b`` whose mean is at least as large in size.
+
+    The right test when ``a[i]`` and ``b[i]`` share everything but the treatment (the
+    same initial weights and batches, say).
+
+    Examples
+    --------
+    >>> paired_p_value(np.ones(8), np.zeros(8)) < 0.01
+    True
+    >>> paired_p_value(np.ones(5), np.ones(5))
+    1.0
+    """
+    d = np.asarray(a, float) - np.asarray(b, float)
+    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=(rounds, d.size))
+    flipped = np.abs((signs * d).mean(axis=1))
+    return float(np.mean(flipped >= abs(d.mean()) - 1e-12))
 
 
 def permutation_p_value(a, b, rounds=10_000, seed=0):
@@ -409,8 +489,8 @@ def clipping_facts(clipped, unclipped, threshold=RECALL.max_norm):
         "clipped_median": float(np.median(clipped.test_accuracy)),
         "unclipped_median": float(np.median(unclipped.test_accuracy)),
         "clip_gain": float(np.mean(clipped.test_accuracy - unclipped.test_accuracy)),
-        "clip_p": permutation_p_value(clipped.test_accuracy, unclipped.test_accuracy),
-        "median_norm": float(np.median(unclipped.grad_norms)),
+        "clip_p": paired_p_value(clipped.test_accuracy, unclipped.test_accuracy),
+        "mean_norm": float(np.mean(unclipped.grad_norms)),
     }
 
 

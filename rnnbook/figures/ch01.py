@@ -78,7 +78,7 @@ def shuffle_acf(x, x_shuffled, max_lag=40, show=200):
 
 
 def shuffle_acf_slider(x, max_lag=40, seed=1):
-    """Slider over the shuffled fraction f; the autocorrelation it leaves.
+    """Slider over the shuffled fraction F; the autocorrelation it leaves.
 
     Examples
     --------
@@ -92,7 +92,7 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
     def chart(f):
         r_f = data.autocorrelation(data.shuffle_fraction(x, f, seed=seed), max_lag)
         return Chart(
-            f"autocorrelation after shuffling a fraction $f$ = {f:.2f}",
+            f"autocorrelation after shuffling a fraction $F$ = {f:.2f}",
             "lag $k$",
             "$r_k$",
             [
@@ -104,7 +104,7 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
             ylim=(-1.0, 1.05),
         )
 
-    slider = Slider("f", "f", 0.0, 1.0, 0.05, 0.25, description="fraction shuffled")
+    slider = Slider("f", "F", 0.0, 1.0, 0.05, 0.25, description="fraction shuffled")
     alt = (
         "Autocorrelation by lag of the sensor series after shuffling a fraction {f} of its "
         "positions, as bars, over the original autocorrelation as a dashed line."

@@ -130,28 +130,33 @@ def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
 
 
 def cost_chart(records):
-    """Panels: measured time and peak memory of BPTT and RTRL against H, one line per (method, T).
+    """Panels: work (or time) and peak memory of BPTT and RTRL against H, a line per (method, T).
+
+    ``records`` are ``cost.count``'s CountRecords (the first panel is the counted
+    multiply-adds) or ``cost.measure``'s CostRecords (measured seconds).
 
     Examples
     --------
-    >>> from rnnbook.experiments.cost import CostRecord
-    >>> recs = [CostRecord("bptt", 10, H, 1e-3 * H, 1e3 * H) for H in (2, 4)]
-    >>> len(cost_chart(recs).charts)
-    2
+    >>> from rnnbook.experiments.cost import CountRecord
+    >>> recs = [CountRecord("bptt", 10, H, 100 * H, 1e3 * H) for H in (2, 4)]
+    >>> [c.title for c in cost_chart(recs).charts]
+    ['work', 'peak memory']
     """
+    work = type(records[0])._fields[3]  # "multiply_adds" (counted) or "seconds" (measured)
+    title, unit = {"multiply_adds": ("work", "multiply-adds")}.get(work, ("time", "seconds"))
     groups = sorted({(r.method, r.T) for r in records})
-    time_marks, mem_marks = [], []
+    work_marks, mem_marks = [], []
     for i, (method, T) in enumerate(groups):
         rs = sorted((r for r in records if (r.method, r.T) == (method, T)), key=lambda r: r.H)
         Hs = np.array([r.H for r in rs], dtype=float)
         # blues for BPTT, oranges for RTRL; the darker shade is the shorter sequence
         label = f"{method.upper()} $T$ = {T}"
         color = {"bptt": (0, 5), "rtrl": (1, 4)}[method][i % 2]
-        time_marks.append(Line(np.log2(Hs), [r.seconds for r in rs], label, color, False, True))
+        work_marks.append(Line(np.log2(Hs), [r[3] for r in rs], label, color, False, True))
         mem_marks.append(Line(np.log2(Hs), [r.peak_bytes for r in rs], label, color, False, True))
     return Panels(
         [
-            Chart("time", "$\\log_2 H$ (hidden units)", "seconds", time_marks, ylog=True),
+            Chart(title, "$\\log_2 H$ (hidden units)", unit, work_marks, ylog=True),
             Chart("peak memory", "$\\log_2 H$ (hidden units)", "bytes", mem_marks, ylog=True),
         ]
     )

@@ -193,6 +193,54 @@ def test_equation_numbers_are_the_books():
     assert parser.numbers == plain_notebook.equation_numbers()
 
 
+_FIGURE_ID = re.compile(
+    r'<figure[^>]*\bid="([^"]+)"(?:(?!</figure>).)*?<span class="caption-number">Fig\. ([\d.]+) ',
+    re.S,
+)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")  # after the build test
+def test_figure_numbers_are_the_books():
+    if not (HTML / "index.html").is_file():
+        pytest.skip("no _build/html: run `make book` first (make test builds it before this)")
+    book = {}
+    for page in toc_pages():
+        html = (HTML / page.relative_to(ROOT).with_suffix(".html")).read_text("utf8")
+        book.update(_FIGURE_ID.findall(html))
+    assert book and book == plain_notebook.figure_numbers()
+
+
+def test_numref_becomes_the_figure_number(tmp_path):
+    page = tmp_path / "book" / "ch01.md"
+    page.parent.mkdir()
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/ch01\nparts:\n  - caption: C\n    numbered: true\n"
+        "    chapters:\n      - file: book/ch01\n"
+    )
+    page.write_text(
+        "---\njupytext:\n  text_representation:\n    format_name: myst\n---\n# T\n\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: a\n    name: fig-a\n"
+        "---\n1\n```\n\nSee {numref}`fig-a` and {numref}`panel %s <fig-a>`.\n"
+    )
+    (tmp_path / "book" / "references.bib").write_text("")
+    nb = plain_notebook.convert(page, root=tmp_path)
+    assert "See Fig. 1.1 and panel 1.1." in "".join(c.source for c in nb.cells)
+
+
+def test_regression_notebook_cell_ids_are_the_same_in_every_conversion():
+    # nbformat's new cells get random ids: two builds gave different .ipynb downloads.
+    import nbformat
+
+    source = ROOT / "book" / "ch01_sequence_data.md"
+    first, second = (nbformat.writes(plain_notebook.convert(source)) for _ in range(2))
+    assert first == second
+    nb = nbformat.reads(first, as_version=4)
+    nbformat.validate(nb)
+    ids = [cell.id for cell in nb.cells]
+    assert len(set(ids)) == len(ids)
+
+
 def test_regression_make_notebooks_without_a_python_fails_instead_of_building_the_book():
     # `make -o .venv/.stamp notebooks` with no working interpreter used to hand the
     # sub-make an empty target list, which fell through to the default goal `book`.

@@ -97,7 +97,10 @@ def test_the_lstm_keeps_its_forget_gates_open(paths):
 
 def test_path_facts_name_what_the_chapter_quotes(sweep, paths):
     facts = r.path_facts(paths, sweep, 20)
-    assert facts["rnn_failed_bound"] in (1e-3, 1e-2, 1e-1)
+    # The chapter says a failed run passes "less than {bound}" of the gradient: a power
+    # of ten, and small. How small depends on the CPU's rounding: 1e-3 on the writing
+    # machine, 1e-4 on CI's Intel machine, both for the check seeds.
+    assert facts["rnn_failed_bound"] in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
     assert 0 <= facts["rnn_open_learned"] <= _learned(sweep, "rnn", 20)
 
 
@@ -120,6 +123,29 @@ def test_truncation_cannot_learn_past_its_window(sweep):
     assert facts["trunc_symbol_gradient"] == 0.0  # exactly: no path reaches the symbol
     assert facts["trunc_learned"] <= 2  # measured 1 and 0
     assert facts["full_learned"] - facts["trunc_learned"] >= 4  # measured 6 - 1, 10 - 0
+
+
+def test_a_larger_rnn_does_not_close_the_gap_to_the_lstm(sweep):
+    larger = r.larger_rnn(sweep, 20)
+    facts = r.sweep_facts(sweep, larger)
+    assert facts["params_big"] >= facts["params_gru"]  # parameters are not the difference
+    # measured 2 of 10 (seeds 0-9) and 3 of 10 (100-109), against the LSTM's 10 and 9
+    assert facts["big_20_learned"] <= r.successes(sweep.accuracy("lstm", 20)) - 4
+
+
+def test_the_success_interval_holds_the_observed_rate(sweep):
+    larger = r.larger_rnn(sweep, 5)  # cheap: the interval does not depend on it
+    facts = r.sweep_facts(sweep, larger, k=5)
+    rate = r.successes(sweep.accuracy("rnn", 15)) / len(sweep.seeds)
+    assert 0 <= facts["rnn_15_ci_lo"] <= rate <= facts["rnn_15_ci_hi"] <= 1
+    assert facts["rnn_15_ci_hi"] - facts["rnn_15_ci_lo"] > 0.3  # ten seeds pin it loosely
+
+
+def test_paired_p_value_sees_a_consistent_small_difference_the_unpaired_test_misses():
+    rng = np.random.default_rng(0)
+    base = rng.uniform(0, 1, 12)
+    a, b = base + 0.05, base  # every pair differs by the same 0.05
+    assert r.paired_p_value(a, b) < 0.01 < 0.3 < r.permutation_p_value(a, b)
 
 
 def test_an_orthogonal_start_learns_at_least_as_often_as_a_random_one(sweep):
@@ -169,6 +195,22 @@ def test_the_figures_start_is_thrown_plain_and_kept_by_clipping(descents):
     assert longest["plain"] > 100 and longest["by norm"] <= 0.35 + 1e-12
 
 
+def test_the_figures_start_coincides_then_plain_descent_jumps_onto_a_plateau(descents):
+    facts = r.cliff_facts(descents, lr=0.35, threshold=1.0)
+    assert facts["n_starts"] == len(r.cliff_starts()) and facts["thrown_step"] == r.THROWN
+    assert facts["start_shared_steps"] >= 2  # measured 4: the gradient is below theta
+    assert facts["start_jump_gradient"] > 100  # measured about 2000: the wall's face
+    assert facts["start_jump_length"] > r.THROWN
+    assert facts["start_final_gradient"] < 1e-2  # a plateau: learning stops there
+
+
+def test_clipped_descents_end_lower_where_plain_descent_is_thrown(descents):
+    facts = r.cliff_facts(descents, lr=0.35, threshold=1.0)
+    # measured medians over the 20 thrown starts: plain 0.09, by norm 0.021, element-wise 0.04
+    assert facts["final_thrown_norm"] < facts["final_thrown_plain"] / 2
+    assert facts["final_thrown_elementwise"] < facts["final_thrown_plain"]
+
+
 def test_element_wise_clipping_allows_a_step_of_eta_theta_root_two(descents):
     facts = r.cliff_facts(descents, lr=0.35, threshold=1.0)
     assert facts["longest_norm"] <= 0.35 + 1e-12
@@ -198,7 +240,8 @@ def test_lag_chart_has_a_dot_per_seed_and_a_median_per_cell():
     chart = ch05.lag_accuracy_chart(sweep)
     dots = [m for m in chart.marks if isinstance(m, Points)]
     assert len(dots) == 4 and all(d.x.size == 3 for d in dots)
-    medians = [m for m in chart.marks if isinstance(m, Line)]
+    medians = [m for m in chart.marks if type(m) is Line]  # Points subclasses Line
+    assert len(medians) == 2
     np.testing.assert_allclose(medians[0].y, [np.median(sweep.accuracy("rnn", k)) for k in (2, 3)])
     assert isinstance(chart.marks[-1], HLine) and chart.marks[-1].y == 0.25
 

@@ -299,7 +299,7 @@ class _Inputs(HTMLParser):
 def _decode(pool, i):
     """Python twin of renderer.js's decode, to read frames back out of the HTML."""
     v = pool[i]
-    if isinstance(v, list):
+    if not isinstance(v, dict):  # an array or a text
         return v
     out = {}
     for k, ref in v.items():
