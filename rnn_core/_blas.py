@@ -11,8 +11,9 @@ machine under load, 400 products (32, 128) x (128, 128) (the large benchmark's) 
 0.12 s on one thread against 2.2 s on two (``benchmarks/bound.py`` times both).
 
 :func:`one_thread_if_small` runs a block on one thread when its products are at most
-``SMALL`` multiply-adds; larger ones, and the products over all steps at once outside
-the loops, keep the library's threads. Under load one thread was faster at every size
+``SMALL`` multiply-adds (and more than ``SERIAL``, below which OpenBLAS uses one thread
+anyway); larger ones, and the products over all steps at once outside the loops, keep
+the library's threads. Under load one thread was faster at every size
 tried, up to (256, 512) x (512, 512); ``SMALL`` = 2^20 takes in the loops of the book's
 sizes with room to spare and leaves larger products, which a quiet machine splits
 with profit, to the library.
@@ -24,8 +25,10 @@ import functools
 from threadpoolctl import ThreadpoolController
 
 SMALL = 2**20  # M * N * K of one product, e.g. (64, 128) x (128, 128)
+SERIAL = 2**18  # at most this many, OpenBLAS runs a product on one thread by itself
+_UNCHANGED = contextlib.nullcontext()  # reusable: no object made per call
 
-__all__ = ["SMALL", "one_thread", "one_thread_for", "one_thread_if_small"]
+__all__ = ["SERIAL", "SMALL", "one_thread", "one_thread_for", "one_thread_if_small"]
 
 
 @functools.cache
@@ -50,15 +53,22 @@ def one_thread():
 
 
 def one_thread_for(multiply_adds):
-    """:func:`one_thread` for products of at most ``SMALL`` multiply-adds, else a block that
-    changes nothing.
+    """:func:`one_thread` for products of more than ``SERIAL`` and at most ``SMALL``
+    multiply-adds, else a block that changes nothing.
+
+    Products of at most ``SERIAL`` multiply-adds (chapter 5's, a few thousand) already
+    run on one thread, so the switch, which builds a few Python objects, is left out:
+    it would cost more than the products, and it would add to the memory that
+    ``rnnbook.experiments.cost`` traces.
 
     Examples
     --------
-    >>> type(one_thread_for(2**30)).__name__
-    'nullcontext'
+    >>> type(one_thread_for(2**30)).__name__, type(one_thread_for(2**10)).__name__
+    ('nullcontext', 'nullcontext')
     """
-    return one_thread() if multiply_adds <= SMALL else contextlib.nullcontext()
+    if SERIAL < multiply_adds <= SMALL:
+        return one_thread()
+    return _UNCHANGED
 
 
 def one_thread_if_small(a, W):

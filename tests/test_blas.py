@@ -58,3 +58,12 @@ def test_rnn_kernels_give_the_same_numbers_on_one_thread_and_on_two():
         finally:
             _blas.SMALL = saved
     np.testing.assert_allclose(two, one, rtol=1e-13, atol=1e-13)
+
+
+def test_products_the_library_runs_on_one_thread_anyway_skip_the_switch():
+    # Chapter 5's products, (32, 22) x (22, 64) per model: the switch would build Python
+    # objects at every call, which chapter 4's traced peaks (rnnbook.experiments.cost)
+    # counted, one run more than the next.
+    tiny = _blas.one_thread_if_small(np.zeros((10, 32, 22)), np.zeros((10, 22, 64)))
+    assert tiny is _blas.one_thread_if_small(np.zeros((1, 8)), np.zeros((8, 8)))
+    assert type(tiny).__name__ == "nullcontext"
