@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._blas import one_thread_if_small
 from ._checks import (
     as_array,
     as_cache,
@@ -236,12 +237,13 @@ def _forward(x, h0, Wx, Wh, b):
     h += b[..., None, None, :]
     rec = np.empty_like(h0)  # h_{t-1} Wh, one buffer reused by every step
     h_prev = h0
-    for t in range(x.shape[-2]):
-        # Only the recurrent product must wait for the previous step.
-        h_t = h[..., t, :]
-        h_t += np.matmul(h_prev, Wh, out=rec)
-        np.tanh(h_t, out=h_t)
-        h_prev = h_t
+    with one_thread_if_small(h0, Wh):  # one product at a time: see _blas
+        for t in range(x.shape[-2]):
+            # Only the recurrent product must wait for the previous step.
+            h_t = h[..., t, :]
+            h_t += np.matmul(h_prev, Wh, out=rec)
+            np.tanh(h_t, out=h_t)
+            h_prev = h_t
     return h
 
 
@@ -335,14 +337,15 @@ def _deltas(dh, h, Wh, k):
     delta = h * h  # (..., N, T, H)
     np.subtract(1.0, delta, out=delta)
     carry = np.zeros_like(dh[..., 0, :])  # delta_{t+1} Wh^T, 0 past the end
-    for t in range(dh.shape[-2] - 1, -1, -1):
-        carry += dh[..., t, :]  # now dL/dh_t = dh_t + delta_{t+1} Wh^T
-        d_t = delta[..., t, :]
-        d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
-        if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
-            carry.fill(0.0)
-        else:
-            np.matmul(d_t, Wh.mT, out=carry)
+    with one_thread_if_small(carry, Wh):  # one product at a time: see _blas
+        for t in range(dh.shape[-2] - 1, -1, -1):
+            carry += dh[..., t, :]  # now dL/dh_t = dh_t + delta_{t+1} Wh^T
+            d_t = delta[..., t, :]
+            d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
+            if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
+                carry.fill(0.0)
+            else:
+                np.matmul(d_t, Wh.mT, out=carry)
     return delta
 
 

@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from . import cell as rnn_cell
 from . import gru, lm, lstm
+from ._blas import one_thread
 from ._checks import (
     _SUMSQ_SAFE,
     as_array,
@@ -570,7 +570,7 @@ def train_recall_from(params, cell, k, seeds, *, truncate=None, **options):
     losses, norms = np.empty((len(seeds), steps)), np.empty((len(seeds), steps))
     # The products here are tiny ((32, 16) x (16, 16) per member): a second BLAS thread
     # only adds a wait, and on a loaded machine every product waits for a free core.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_thread():
         _train(cell, params, opt, x, y, rngs, batch, max_norm, truncate, losses, norms)
     x_test, y_test = _data(seeds, n_test, k, V, 1)
     acc = _accuracy(cell, params, x_test, y_test)
@@ -773,7 +773,7 @@ def train_lm(ids, V, seeds, *, D, H, k, batch, epochs, lr, max_norm, valid_ids=N
     params, opt = init_lm(seeds, V, D, H), Adam(lr=lr)
     losses, fitted = np.empty((len(seeds), epochs)), np.empty((len(seeds), epochs))
     valid = None if valid_ids is None else np.empty((len(seeds), epochs))
-    with threadpool_limits(limits=1, user_api="blas"):  # tiny products, as in train_recall_from
+    with one_thread():  # tiny products, as in train_recall_from
         for epoch in range(epochs):
             losses[:, epoch] = _lm_epoch(params, opt, inputs, targets, k, max_norm)
             fitted[:, epoch] = _perplexity(params, ids, 100)
