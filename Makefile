@@ -103,7 +103,9 @@ test: setup chromium
 # Every MyST notebook page of _toc.yml (all in book/) as an .ipynb without
 # outputs whose prose is plain Jupyter Markdown (numbered equations, included
 # code written out, exercises and solutions): tools/plain_notebook.py, the
-# same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
+# same conversion as the book's download links. The Korean edition's pages
+# (ko/_toc.yml; ko/book/*.md and ko/*.md) go to $(NB_DIR)/ko/, with Korean prose
+# and the same code. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
 # The page list is computed first and checked: an empty list (no venv, a broken
@@ -111,10 +113,21 @@ NB_DIR ?= notebooks
 notebooks: $(VENV)/.stamp
 	@pages=$$($(PY) tests/book_toc.py --notebooks) && [ -n "$$pages" ] \
 	    || { echo "make notebooks: no chapter list from tests/book_toc.py" >&2; exit 1; }; \
+	kopages=$$($(PY) tests/book_toc.py --notebooks --edition ko) \
+	    || { echo "make notebooks: no Korean page list from tests/book_toc.py" >&2; exit 1; }; \
 	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$(printf '%s\n' $$pages \
-	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
+	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|') \
+	    $$(printf '%s\n' $$kopages | sed -e 's|^ko/\(book/\)\{0,1\}|$(NB_DIR)/ko/|' -e 's|\.md$$|.ipynb|')
 
 $(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
+
+# The Korean pages: a chapter from ko/book/, the notation page from ko/ (the
+# shorter stem of $(NB_DIR)/ko/% makes make try these before the rule above).
+$(NB_DIR)/ko/%.ipynb: ko/book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
+
+$(NB_DIR)/ko/%.ipynb: ko/%.md tools/plain_notebook.py | $(VENV)/.stamp
 	$(PY) tools/plain_notebook.py $< $@
 
 # --- Benchmarks ---------------------------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import editions  # noqa: E402  (tools/ is not a package)
+import editions  # tools/ is not a package: its folder is put on the path above
 
 ROOT = editions.ROOT
 BUILD = ROOT / "_build" / "ko"  # jupyter-book's --path-output: BUILD / "_build" / "html"

@@ -75,6 +75,14 @@ WORDS = {
     "en": {"exercise": "Exercise", "solution": "Solution", "figure": "Figure"},
     "ko": {"exercise": "연습문제", "solution": "풀이", "figure": "그림"},
 }
+#: Under the title of a Korean notebook whose code draws the book's figures: their words
+#: come from the kernel's RNNBOOK_LANG (sliders.i18n), which a notebook cannot set itself
+#: without a code cell the English notebook lacks.
+FIGURE_NOTE_KO = (
+    "*이 노트북의 그림은 `RNNBOOK_LANG=ko`를 설정한 채 Jupyter를 실행해야 그림 속 글자가 "
+    "한국어로 나온다 (예: `RNNBOOK_LANG=ko jupyter lab`). 설정하지 않아도 코드와 결과는 같고 "
+    "그림의 글자만 영어이다.*"
+)
 GLUE_NOTES = {
     "en": GLUE_NOTE,
     "ko": (
@@ -304,6 +312,9 @@ def convert(source, root=ROOT, glued=None):
             cells.append(caption)
     if converter.unfilled:  # under the title
         cells.insert(1, nbformat.v4.new_markdown_cell(GLUE_NOTES[language(root)]))
+    draws = any("rnnbook.figures" in c.source for c in cells if c.cell_type == "code")
+    if language(root) == "ko" and draws:
+        cells.insert(1, nbformat.v4.new_markdown_cell(FIGURE_NOTE_KO))
     notebook.cells = cells
     return notebook
 

@@ -22,17 +22,14 @@ from sphinx.search.en import SearchEnglish
 #: Particles (조사) and the commonest endings (어미) of 하다/되다 and of the copula, longest
 #: first. Taking one off a word that merely ends in those letters (결과 -> 결) only adds
 #: an index entry; it removes none.
-SUFFIXES = sorted(
-    """
+_WORDS = """
     에서부터 으로부터 로부터 에게서 까지는 에서는 에서도 에서의 으로는 으로도 으로서 으로써
     이라는 이라고 이라면 이었다 에게는 보다는 만으로 부터 까지 에서 에게 한테 보다 처럼 만큼
     으로 라는 라고 이란 이나 이며 이고 이다 이면 에는 에도 와의 과의 로서 로써 로는 로도
     와는 과는 마다 조차 하는 한다 하면 하고 하여 해서 했다 하기 하지 된다 되는 되면 되어
     되고 였다 은 는 이 가 을 를 의 에 로 와 과 도 만 한 할 된 함
-    """.split(),
-    key=len,
-    reverse=True,
-)
+"""
+SUFFIXES = sorted(_WORDS.split(), key=len, reverse=True)
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -44,6 +44,8 @@ LINK_TEXTS = {"en": LINK_TEXT, "ko": "이 쪽을 Jupyter 노트북(.ipynb)으로
 def link_text(config):
     """The link's words in the build's language."""
     return LINK_TEXTS["ko" if (config.language or "").startswith("ko") else "en"]
+
+
 FOLDER = "_notebooks"  # inside the HTML output
 
 
