@@ -1,6 +1,7 @@
 # Build and check the book "Recurrent Neural Networks, Derived and Checked".
 #
-#   make book       build _build/html, running every chapter from a clean kernel
+#   make book       build _build/html (English) and _build/html/ko (Korean), running
+#                   every chapter from a clean kernel in each
 #   make test       everything CI checks (this is all .ci/run does)
 #   make notebooks  write each chapter as a Jupyter notebook into notebooks/
 #   make bench      run benchmarks/run.py (benchmarks/README.md)
@@ -22,7 +23,7 @@ export SOURCE_DATE_EPOCH := 1767225600
 # apt needs root; use sudo only when we are not root already.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book test notebooks bench clean distclean vendor chromium
+.PHONY: setup book test notebooks bench clean distclean vendor chromium fonts
 
 setup: $(VENV)/.stamp vendor
 
@@ -80,13 +81,30 @@ chromium: /usr/bin/chromium
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y chromium
 
+# --- A font for Korean --------------------------------------------------------
+# The Korean edition's figures carry Korean words: matplotlib draws them with Noto
+# Sans CJK KR (sliders/i18n.py), and chromium needs it to show the Korean pages in
+# the browser tests. Debian's fonts-noto-cjk, installed only when missing.
+NOTO_CJK := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
+fonts: $(NOTO_CJK)
+
+$(NOTO_CJK):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y fonts-noto-cjk
+
 # --- Book -------------------------------------------------------------------
 # -W: warnings (including a failing cell) are errors; -n: broken references are
 # warnings; --keep-going: report them all. --all: re-read every page, so every
 # chapter is executed again (execute_notebooks: force) even if its source did
-# not change, for example after an edit to rnn_core.
-book: setup
-	$(JB) build . --all -W -n --keep-going
+# not change, for example after an edit to rnn_core. Then the Korean edition:
+# tools/ko_build.py builds ko/ the same way (a second run of every chapter, with
+# Korean figure words) and copies it to _build/html/ko/.
+BOOK_OPTIONS := --all -W -n --keep-going
+
+book: setup fonts
+	$(JB) build . $(BOOK_OPTIONS)
+	$(PY) tools/ko_build.py $(BOOK_OPTIONS)
 
 # --- Tests ------------------------------------------------------------------
 # ruff (lint, and format --check) first. Then one pytest run: unit, property and
@@ -94,7 +112,7 @@ book: setup
 # build and the tests that read _build/html share the xdist group "book", so
 # they run in that order on one worker and the book is built once; the other
 # worker takes the rest.
-test: setup chromium
+test: setup chromium fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup
