@@ -109,6 +109,7 @@ CSS = """\
 /* Korean breaks lines between words (at spaces), not inside them: "배치 우선", never
    "배치 우" / "선". A word too long for its line still breaks. */
 html[lang="ko"] body{word-break:keep-all;overflow-wrap:break-word}
+html[lang="ko"] pre,html[lang="ko"] code{word-break:normal}
 """
 
 #: The theme's words that no catalog has in Korean (pydata-sphinx-theme has no Korean).
