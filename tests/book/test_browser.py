@@ -553,3 +553,25 @@ def test_korean_search_page_finds_a_word_written_with_a_particle(site, browser, 
         assert not problems, problems
     finally:
         ctx.close()
+
+
+def test_served_korean_font_loads_from_the_book(site, browser):
+    """The font the Korean pages fall back to (book/_ext/korean_font.py) loads in chromium
+    from the book itself, by URL, as a valid font (test_korean_parity.py checks that it
+    holds every Korean character of the pages)."""
+    ctx, tab, problems = _open_clean(site, browser, "ko/intro.html")
+    try:
+        loaded = tab.evaluate(
+            """async () => {
+              const face = new FontFace("Served only", "url(_static/rnn-korean.woff)");
+              await face.load();
+              document.fonts.add(face);
+              const title = document.querySelector("h1").textContent.trim();
+              return [face.status, document.fonts.check('16px "Served only"', title), title,
+                      face.unicodeRange];
+            }"""
+        )
+        assert loaded[:2] == ["loaded", True], loaded
+        assert not problems, problems
+    finally:
+        ctx.close()

@@ -283,3 +283,24 @@ def test_korean_search_finds_words_written_with_a_particle(request):
     assert checked > 100, f"only {checked} words written with a particle"
     assert not missed, f"{len(missed)} of {checked} not found: {missed[:10]}"
     assert pages("기울기") and pages("rnn"), "Latin words are indexed (stemmed) as in English"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+def test_korean_font_holds_every_korean_character_of_the_pages(request):
+    """For a reader without a Korean font: book/_ext/korean_font.py serves one, cut to the
+    characters the pages use. Every one of them must be in it, or it shows as a box."""
+    _built(request)
+    from fontTools.ttLib import TTFont
+
+    font = HTML / "ko" / "_static" / "rnn-korean.woff"
+    assert font.is_file(), "no _static/rnn-korean.woff in the Korean edition"
+    cmap = set(TTFont(str(font)).getBestCmap())
+    used = set(_load_ext("korean_font").korean_characters(HTML / "ko"))
+    assert len(used) > 200, f"only {len(used)} Korean characters in the built pages"
+    assert not used - cmap, f"{len(used - cmap)} characters missing: {sorted(used - cmap)[:10]}"
+    css = (HTML / "ko" / "_static" / "rnn_korean_font.css").read_text(encoding="utf8")
+    assert 'local("Noto Sans CJK KR")' in css and 'url("rnn-korean.woff")' in css
+    assert (HTML / "ko" / "_static" / "rnn-korean-font-LICENSE.txt").is_file()
+    for page in KOREAN_HTML:
+        assert "rnn_korean_font.css" in (HTML / "ko" / page).read_text(encoding="utf8"), page
