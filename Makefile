@@ -1,6 +1,7 @@
 # Build and check the book "Recurrent Neural Networks, Derived and Checked".
 #
-#   make book       build _build/html, running every chapter from a clean kernel
+#   make book       build _build/html (English) and _build/html/ko (Korean), running
+#                   every chapter from a clean kernel in each
 #   make test       everything CI checks (this is all .ci/run does)
 #   make pdf        build the whole book as one PDF, _build/pdf/book.pdf (LaTeX)
 #   make notebooks  write each chapter as a Jupyter notebook into notebooks/
@@ -23,7 +24,7 @@ export SOURCE_DATE_EPOCH := 1767225600
 # apt needs root; use sudo only when we are not root already.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book pdf test notebooks bench clean distclean vendor chromium texlive
+.PHONY: setup book pdf test notebooks bench clean distclean vendor chromium texlive fonts
 
 setup: $(VENV)/.stamp vendor
 
@@ -112,13 +113,30 @@ texlive:
 	    = $(words $(TEXLIVE)) ] \
 	    || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(TEXLIVE); }
 
+# --- A font for Korean --------------------------------------------------------
+# The Korean edition's figures carry Korean words: matplotlib draws them with Noto
+# Sans CJK KR (sliders/i18n.py), and chromium needs it to show the Korean pages in
+# the browser tests. Debian's fonts-noto-cjk, installed only when missing.
+NOTO_CJK := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
+fonts: $(NOTO_CJK)
+
+$(NOTO_CJK):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y fonts-noto-cjk
+
 # --- Book -------------------------------------------------------------------
 # -W: warnings (including a failing cell) are errors; -n: broken references are
 # warnings; --keep-going: report them all. --all: re-read every page, so every
 # chapter is executed again (execute_notebooks: force) even if its source did
-# not change, for example after an edit to rnn_core.
-book: setup
-	$(JB) build . --all -W -n --keep-going
+# not change, for example after an edit to rnn_core. Then the Korean edition:
+# tools/ko_build.py builds ko/ the same way (a second run of every chapter, with
+# Korean figure words) and copies it to _build/html/ko/.
+BOOK_OPTIONS := --all -W -n --keep-going
+
+book: setup fonts
+	$(JB) build . $(BOOK_OPTIONS)
+	$(PY) tools/ko_build.py $(BOOK_OPTIONS)
 
 # --- The book as one PDF ------------------------------------------------------
 # Sphinx's LaTeX builder, then latexmk with xelatex (jupyter-book's pdflatex builder runs
@@ -150,7 +168,7 @@ pdf: setup texlive
 # PDF build and its checks the group "pdf": each group runs in order on one worker, so
 # the two builds run at once, one per worker, and the other tests go to whichever
 # worker is free.
-test: setup chromium texlive
+test: setup chromium texlive fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup
@@ -159,7 +177,9 @@ test: setup chromium texlive
 # Every MyST notebook page of _toc.yml (all in book/) as an .ipynb without
 # outputs whose prose is plain Jupyter Markdown (numbered equations, included
 # code written out, exercises and solutions): tools/plain_notebook.py, the
-# same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
+# same conversion as the book's download links. The Korean edition's pages
+# (ko/_toc.yml; ko/book/*.md and ko/*.md) go to $(NB_DIR)/ko/, with Korean prose
+# and the same code. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
 # The page list is computed first and checked: an empty list (no venv, a broken
@@ -167,10 +187,21 @@ NB_DIR ?= notebooks
 notebooks: $(VENV)/.stamp
 	@pages=$$($(PY) tests/book_toc.py --notebooks) && [ -n "$$pages" ] \
 	    || { echo "make notebooks: no chapter list from tests/book_toc.py" >&2; exit 1; }; \
+	kopages=$$($(PY) tests/book_toc.py --notebooks --edition ko) \
+	    || { echo "make notebooks: no Korean page list from tests/book_toc.py" >&2; exit 1; }; \
 	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$(printf '%s\n' $$pages \
-	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
+	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|') \
+	    $$(printf '%s\n' $$kopages | sed -e 's|^ko/\(book/\)\{0,1\}|$(NB_DIR)/ko/|' -e 's|\.md$$|.ipynb|')
 
 $(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
+
+# The Korean pages: a chapter from ko/book/, the notation page from ko/ (the
+# shorter stem of $(NB_DIR)/ko/% makes make try these before the rule above).
+$(NB_DIR)/ko/%.ipynb: ko/book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
+
+$(NB_DIR)/ko/%.ipynb: ko/%.md tools/plain_notebook.py | $(VENV)/.stamp
 	$(PY) tools/plain_notebook.py $< $@
 
 # --- Benchmarks ---------------------------------------------------------------

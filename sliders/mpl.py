@@ -10,11 +10,13 @@ myst-nb's LaTeX builder prefers over the PNG; the HTML and notebooks keep the PN
 
 import io
 import os
+import unicodedata
 from typing import NamedTuple
 
 import numpy as np
 
 from ._validate import as_int
+from .i18n import matplotlib_fonts
 from .spec import chart_data
 from .style import CMAPS, WIDTH
 
@@ -123,6 +125,15 @@ def _log_axis(axis, lim):
         axis.set_major_formatter(StrMethodFormatter("{x:g}"))
 
 
+def _chars(text):
+    """How many Latin characters wide ``text`` is, about: a wide (CJK) character counts two.
+
+    >>> _chars("lag"), _chars("시차")
+    (3, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _mpl_chart(ax, c):
     """Draw one resolved chart dict on ``ax``; return its marks' artists, in mark order."""
     # zorder in list order, so marks stack as in the SVG
@@ -143,7 +154,7 @@ def _mpl_chart(ax, c):
     # As many columns as fit the axes' width (about 6 px a character at 9 pt).
     root = ax.get_figure(root=True)  # a Figure, also when ax sits in a SubFigure
     width_px = ax.get_position().width * root.get_figwidth() * root.dpi
-    longest = max((len(m["label"]) for m in c["marks"] if m.get("label")), default=0)
+    longest = max((_chars(m["label"]) for m in c["marks"] if m.get("label")), default=0)
     ncol = max(1, min(n, 4, int(width_px // (6 * longest + 36))))
     rows = -(-n // ncol)
     if n:
@@ -169,6 +180,7 @@ def draw(spec, height=360):
     """
     from matplotlib.figure import Figure
 
+    matplotlib_fonts()  # the reader's language may need another font (sliders.i18n)
     charts = chart_data(spec)
     height = as_int("height", height, 150, 1200)
     fig = Figure(figsize=(WIDTH / 100, height / 100), dpi=100, layout="constrained")
@@ -201,6 +213,7 @@ def draw_frames(specs, labels, height=360):
     """
     from matplotlib.figure import Figure
 
+    matplotlib_fonts()
     height = as_int("height", height, 150, 1200)
     fig = Figure(figsize=(WIDTH / 100, len(specs) * height / 100), dpi=100, layout="constrained")
     rows = fig.subfigures(len(specs), 1, squeeze=False)[:, 0]
@@ -260,6 +273,7 @@ def to_png(fig, dpi=100, colors=None):
     """PNG bytes of a matplotlib figure, with no date or software chunk (same figure, same
     bytes); with ``colors``, reduced to a palette of that many colours (a chart has few:
     a third of the bytes), without dithering."""
+    matplotlib_fonts()  # a figure built elsewhere (rnnbook.figures.diagrams) is laid out here
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     if colors is None:

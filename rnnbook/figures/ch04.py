@@ -16,6 +16,8 @@ from sliders import (
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
+from .strings import tr
+
 __all__ = [
     "closed_form_terms_panels",
     "closed_form_terms_slider",
@@ -34,11 +36,17 @@ def _terms_chart(x, N, w_h, w_x, h0, max_N, short=False):
     )[0]
     colors = [0 if v >= 0 else 1 for v in terms]
     title = (
-        f"$w_H$ = {w_h:.1f}: sum {terms.sum():.3g}"
+        tr("$w_H$ = {w_h:.1f}: sum {total:.3g}", w_h=w_h, total=terms.sum())
         if short
-        else f"$N$ = {N}, $w_H$ = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}"
+        else tr(
+            "$N$ = {N}, $w_H$ = {w_h:.1f}: sum {total:.4g}, finite differences {fd:.4g}",
+            N=N,
+            w_h=w_h,
+            total=terms.sum(),
+            fd=fd,
+        )
     )
-    xlabel = "term $i$" if short else "term $i$ (it has travelled $i - 1$ recurrent steps)"
+    xlabel = tr("term $i$" if short else "term $i$ (it has travelled $i - 1$ recurrent steps)")
     return Chart(
         title,
         xlabel,
@@ -71,10 +79,10 @@ def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
         return _terms_chart(x, N, w_h, w_x, h0, max_N)
 
     sliders = [
-        Slider("N", "N", 1, max_N, 1, min(8, max_N), description="sequence length"),
-        Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight"),
+        Slider("N", "N", 1, max_N, 1, min(8, max_N), description=tr("sequence length")),
+        Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description=tr("recurrent weight")),
     ]
-    alt = (
+    alt = tr(
         "Bars of the $N$ = {N} terms of the closed-form derivative of $h_N$ with respect to "
         "$w_H$, for $w_H$ = {w_h}; the title gives their sum and the finite-difference value."
     )
@@ -114,15 +122,17 @@ def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
     marks = []
     for i, radius in enumerate(scales):
         Wh = scaled_recurrence(H, radius, rng)
-        for kind, dash in (("sliding", False), ("window", True)):
+        for kind, dash, label in (
+            ("sliding", False, "radius {radius}, sliding"),
+            ("window", True, "radius {radius}, window"),
+        ):
             bias = truncation_bias(x, np.zeros((1, H)), Wx, Wh, np.zeros(H), dh, ks, kind)
-            marks.append(
-                Line(ks, np.maximum(bias, 1e-16), f"radius {radius}, {kind}", color=i, dash=dash)
-            )
+            label = tr(label, radius=radius)
+            marks.append(Line(ks, np.maximum(bias, 1e-16), label, color=i, dash=dash))
     return Chart(
-        f"bias of truncated BPTT (T = {T})",
-        "truncation horizon $k$",
-        "relative error of $\\mathrm{d}W_{hh}$",
+        tr("bias of truncated BPTT (T = {T})", T=T),
+        tr("truncation horizon $k$"),
+        tr("relative error of $\\mathrm{d}W_{hh}$"),
         marks,
         ylog=True,
         ylim=(1e-16, 10.0),
@@ -156,7 +166,13 @@ def cost_chart(records):
         mem_marks.append(Line(np.log2(Hs), [r.peak_bytes for r in rs], label, color, False, True))
     return Panels(
         [
-            Chart(title, "$\\log_2 H$ (hidden units)", unit, work_marks, ylog=True),
-            Chart("peak memory", "$\\log_2 H$ (hidden units)", "bytes", mem_marks, ylog=True),
+            Chart(tr(title), tr("$\\log_2 H$ (hidden units)"), tr(unit), work_marks, ylog=True),
+            Chart(
+                tr("peak memory"),
+                tr("$\\log_2 H$ (hidden units)"),
+                tr("bytes"),
+                mem_marks,
+                ylog=True,
+            ),
         ]
     )
