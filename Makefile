@@ -1,13 +1,15 @@
 # Build and check the book "Recurrent Neural Networks, Derived and Checked".
 #
-#   make book       build _build/html, running every chapter from a clean kernel
+#   make book       build _build/html (English) and _build/html/ko (Korean), running
+#                   every chapter from a clean kernel in each
 #   make test       everything CI checks (this is all .ci/run does)
+#   make pdf        build the whole book as one PDF, _build/pdf/book.pdf (LaTeX)
 #   make notebooks  write each chapter as a Jupyter notebook into notebooks/
 #   make bench      run benchmarks/run.py (benchmarks/README.md)
 #   make clean      remove build outputs (keeps .venv; `make distclean` removes it too)
 #
 # A fresh clone needs only python3, node/npm and apt: the targets below create
-# .venv, fetch the vendored JavaScript and install Debian's chromium.
+# .venv, fetch the vendored JavaScript and install Debian's chromium and texlive.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := book
@@ -22,18 +24,24 @@ export SOURCE_DATE_EPOCH := 1767225600
 # apt needs root; use sudo only when we are not root already.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup book test notebooks bench clean distclean vendor chromium
+.PHONY: setup book pdf test notebooks bench clean distclean vendor chromium texlive fonts
 
 setup: $(VENV)/.stamp vendor
 
 # --- Python environment -----------------------------------------------------
 # Rebuilt when a requirements file or pyproject.toml changes. Every package is
-# pinned in the requirements files; rnn_core itself is installed editable.
-$(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(PY) -m pip install --quiet -e ".[figures,ledger]"
-	touch $@
+# pinned in the requirements files; rnn_core itself is installed editable. The
+# stamp holds the files' checksums: a checkout or `touch` that leaves them as they
+# were re-runs nothing (no pip, so no network).
+VENV_INPUTS := requirements.txt requirements-dev.txt pyproject.toml
+
+$(VENV)/.stamp: $(VENV_INPUTS)
+	@if [ -x $(PY) ] && sha256sum $(VENV_INPUTS) | cmp -s - $@; then touch $@; exit 0; fi; \
+	set -e; \
+	python3 -m venv $(VENV); \
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt; \
+	$(PY) -m pip install --quiet -e ".[figures,ledger]"; \
+	sha256sum $(VENV_INPUTS) > $@
 
 # --- Vendored JavaScript ----------------------------------------------------
 # The built pages must load nothing from outside hosts, so KaTeX's stylesheet and
@@ -46,30 +54,42 @@ $(VENV)/.stamp: requirements.txt requirements-dev.txt pyproject.toml
 # maths and no typesetting script. axe-core, which only the browser tests inject into
 # the pages, goes to _vendor/test/. `npm pack` fetches just the package tarballs and
 # runs no install scripts.
-KATEX        := katex@0.16.47
-KATEX_SHA    := ad2d1ab2f7fcc227019784320e8a2c5218ff6bb333b36df4136d10365ae29375
-WIDGETS      := @jupyter-widgets/html-manager@1.0.15
-WIDGETS_SHA  := 2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638
-AXE          := axe-core@4.14.1
-AXE_SHA      := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
-VENDOR_OUT   := _vendor/extra/_static/vendor
+#
+# The packages, their checksums and what is extracted are listed in vendor.txt,
+# one line each (a package may have several lines, one per destination). The stamp
+# is a copy of that list: only a change to it re-runs the recipe. The recipe builds
+# the new _vendor in a hidden temporary folder, reusing a tarball already fetched
+# or already in _vendor/npm/ when its checksum matches (so a changed extraction
+# needs no network) and fetching the others; it replaces _vendor only after every
+# checksum has passed and every tarball is extracted. Offline or on a bad checksum
+# it fails, leaving the working _vendor as it was.
+VENDOR_LIST := vendor.txt
 
 vendor: _vendor/.stamp
 
-_vendor/.stamp: Makefile
-	rm -rf _vendor && mkdir -p _vendor/npm _vendor/test _vendor/katex-node $(VENDOR_OUT)/katex $(VENDOR_OUT)/jupyter-widgets
-	cd _vendor/npm && npm pack --silent $(KATEX) $(WIDGETS) $(AXE) >/dev/null
-	echo "$(KATEX_SHA)  _vendor/npm/katex-0.16.47.tgz" | sha256sum --check --quiet
-	echo "$(WIDGETS_SHA)  _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz" | sha256sum --check --quiet
-	echo "$(AXE_SHA)  _vendor/npm/axe-core-4.14.1.tgz" | sha256sum --check --quiet
-	tar -xzf _vendor/npm/katex-0.16.47.tgz -C $(VENDOR_OUT)/katex --strip-components=2 \
-	    --wildcards package/dist/katex.min.css 'package/dist/fonts/*.woff2'
-	tar -xzf _vendor/npm/katex-0.16.47.tgz -C _vendor/katex-node --strip-components=2 package/dist/katex.js
-	tar -xzf _vendor/npm/jupyter-widgets-html-manager-1.0.15.tgz -C $(VENDOR_OUT)/jupyter-widgets \
-	    --strip-components=2 --wildcards 'package/dist/embed.js*' 'package/dist/*.woff*' \
-	    'package/dist/*.ttf' 'package/dist/*.eot' 'package/dist/*.svg' --exclude='*.map'
-	tar -xzf _vendor/npm/axe-core-4.14.1.tgz -C _vendor/test --strip-components=1 package/axe.min.js
-	touch $@
+_vendor/.stamp: $(VENDOR_LIST)
+	@if [ -d _vendor/extra ] && cmp -s $(VENDOR_LIST) $@; then touch $@; exit 0; fi; \
+	set -euo pipefail; \
+	tmp=$$(mktemp -d .vendor.tmp.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir -p "$$tmp/new/npm"; \
+	grep -Ev '^[[:space:]]*(#|$$)' $(VENDOR_LIST) | while read -r spec sha dest strip members; do \
+	    name=$${spec#@}; name=$${name//\//-}; tgz="$$tmp/new/npm/$${name%@*}-$${name##*@}.tgz"; \
+	    if [ -e "$$tgz" ]; then :; \
+	    elif echo "$$sha  _vendor/npm/$${tgz##*/}" | sha256sum --check --quiet >/dev/null 2>&1; then \
+	        cp "_vendor/npm/$${tgz##*/}" "$$tgz"; \
+	    else \
+	        echo "make vendor: fetching $$spec"; \
+	        (cd "$$tmp/new/npm" && npm pack --silent "$$spec" >/dev/null); \
+	    fi; \
+	    echo "$$sha  $$tgz" | sha256sum --check --quiet; \
+	    mkdir -p "$$tmp/new/$$dest"; \
+	    set -f; \
+	    tar -xzf "$$tgz" -C "$$tmp/new/$$dest" --strip-components="$$strip" $$members; \
+	    set +f; \
+	done; \
+	cp $(VENDOR_LIST) "$$tmp/new/.stamp"; \
+	rm -rf "$$tmp/old"; if [ -e _vendor ]; then mv _vendor "$$tmp/old"; fi; \
+	mv "$$tmp/new" _vendor
 
 # --- Browser for the smoke test -----------------------------------------------
 # Playwright drives Debian's chromium (`playwright install` cannot download
@@ -80,21 +100,75 @@ chromium: /usr/bin/chromium
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y chromium
 
+# --- LaTeX for the PDF ----------------------------------------------------------
+# xelatex and latexmk, the LaTeX packages Sphinx's LaTeX writer loads (latex-extra,
+# which brings latex-recommended; fonts-recommended for one symbol font), the Latin
+# Modern OpenType fonts the book is set in, Noto CJK for its Korean words, and
+# poppler-utils, which the PDF's tests read it with. Installed only when one is missing.
+TEXLIVE := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk \
+           fonts-lmodern fonts-noto-cjk poppler-utils
+
+texlive:
+	@[ "$$(dpkg-query -W -f='$${db:Status-Status}\n' $(TEXLIVE) 2>/dev/null | grep -cx installed)" \
+	    = $(words $(TEXLIVE)) ] \
+	    || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(TEXLIVE); }
+
+# --- A font for Korean --------------------------------------------------------
+# The Korean edition's figures carry Korean words: matplotlib draws them with Noto
+# Sans CJK KR (sliders/i18n.py), and chromium needs it to show the Korean pages in
+# the browser tests. Debian's fonts-noto-cjk, installed only when missing.
+NOTO_CJK := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
+fonts: $(NOTO_CJK)
+
+$(NOTO_CJK):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y fonts-noto-cjk
+
 # --- Book -------------------------------------------------------------------
 # -W: warnings (including a failing cell) are errors; -n: broken references are
 # warnings; --keep-going: report them all. --all: re-read every page, so every
 # chapter is executed again (execute_notebooks: force) even if its source did
-# not change, for example after an edit to rnn_core.
-book: setup
-	$(JB) build . --all -W -n --keep-going
+# not change, for example after an edit to rnn_core. Then the Korean edition:
+# tools/ko_build.py builds ko/ the same way (a second run of every chapter, with
+# Korean figure words) and copies it to _build/html/ko/.
+BOOK_OPTIONS := --all -W -n --keep-going
+
+book: setup fonts
+	$(JB) build . $(BOOK_OPTIONS)
+	$(PY) tools/ko_build.py $(BOOK_OPTIONS)
+
+# --- The book as one PDF ------------------------------------------------------
+# Sphinx's LaTeX builder, then latexmk with xelatex (jupyter-book's pdflatex builder runs
+# `make all-pdf` in the LaTeX folder, which reads LATEXOPTS). Every LaTeX setting is in
+# book/_ext/pdf_book.py. It builds in _build/pdf/_build/ (its own doctrees and executed
+# notebooks), so that it can run while `make book` builds _build/html. -W -n: warnings and
+# broken references fail the Sphinx part; -halt-on-error: any LaTeX error fails latexmk;
+# tools/latex_log.py: what LaTeX only warns about (an undefined reference, printed "??",
+# a glyph missing from a font, an overfull line or page) fails it too. The PDF is then
+# _build/pdf/book.pdf, and a copy goes to _build/html/book.pdf, which every HTML page's
+# download menu links (the HTML build copies it there too when it finds it). The copy
+# into _build/html comes first: once _build/pdf/book.pdf exists, _build/html has it too
+# (make test builds both at once and then checks that).
+PDF_DIR := _build/pdf
+
+pdf: setup texlive
+	rm -rf $(PDF_DIR)
+	LATEXOPTS="-interaction=nonstopmode -halt-on-error -file-line-error" \
+	    $(JB) build . --builder pdflatex --path-output $(PDF_DIR) --all -W -n --keep-going
+	$(PY) tools/latex_log.py $(PDF_DIR)/_build/latex/book.log
+	if [ -d _build/html ]; then cp $(PDF_DIR)/_build/latex/book.pdf _build/html/book.pdf; fi
+	cp $(PDF_DIR)/_build/latex/book.pdf $(PDF_DIR)/book.pdf
 
 # --- Tests ------------------------------------------------------------------
 # ruff (lint, and format --check) first. Then one pytest run: unit, property and
-# doctests of rnn_core, each chapter run as a notebook, the book build, the off-site checks and the browser smoke test. The
-# build and the tests that read _build/html share the xdist group "book", so
-# they run in that order on one worker and the book is built once; the other
-# worker takes the rest.
-test: setup chromium
+# doctests of rnn_core, each chapter run as a notebook, the book build, the off-site
+# checks and the browser smoke test, and the PDF (tests/book/test_pdf.py runs `make pdf`).
+# The HTML build and the tests that read _build/html share the xdist group "book", the
+# PDF build and its checks the group "pdf": each group runs in order on one worker, so
+# the two builds run at once, one per worker, and the other tests go to whichever
+# worker is free.
+test: setup chromium texlive fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup
@@ -103,7 +177,9 @@ test: setup chromium
 # Every MyST notebook page of _toc.yml (all in book/) as an .ipynb without
 # outputs whose prose is plain Jupyter Markdown (numbered equations, included
 # code written out, exercises and solutions): tools/plain_notebook.py, the
-# same conversion as the book's download links. NB_DIR lets the tests write elsewhere.
+# same conversion as the book's download links. The Korean edition's pages
+# (ko/_toc.yml; ko/book/*.md and ko/*.md) go to $(NB_DIR)/ko/, with Korean prose
+# and the same code. NB_DIR lets the tests write elsewhere.
 NB_DIR ?= notebooks
 
 # The page list is computed first and checked: an empty list (no venv, a broken
@@ -111,10 +187,21 @@ NB_DIR ?= notebooks
 notebooks: $(VENV)/.stamp
 	@pages=$$($(PY) tests/book_toc.py --notebooks) && [ -n "$$pages" ] \
 	    || { echo "make notebooks: no chapter list from tests/book_toc.py" >&2; exit 1; }; \
+	kopages=$$($(PY) tests/book_toc.py --notebooks --edition ko) \
+	    || { echo "make notebooks: no Korean page list from tests/book_toc.py" >&2; exit 1; }; \
 	$(MAKE) --no-print-directory NB_DIR=$(NB_DIR) $$(printf '%s\n' $$pages \
-	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|')
+	    | sed -e 's|^book/|$(NB_DIR)/|' -e 's|\.md$$|.ipynb|') \
+	    $$(printf '%s\n' $$kopages | sed -e 's|^ko/\(book/\)\{0,1\}|$(NB_DIR)/ko/|' -e 's|\.md$$|.ipynb|')
 
 $(NB_DIR)/%.ipynb: book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
+
+# The Korean pages: a chapter from ko/book/, the notation page from ko/ (the
+# shorter stem of $(NB_DIR)/ko/% makes make try these before the rule above).
+$(NB_DIR)/ko/%.ipynb: ko/book/%.md tools/plain_notebook.py | $(VENV)/.stamp
+	$(PY) tools/plain_notebook.py $< $@
+
+$(NB_DIR)/ko/%.ipynb: ko/%.md tools/plain_notebook.py | $(VENV)/.stamp
 	$(PY) tools/plain_notebook.py $< $@
 
 # --- Benchmarks ---------------------------------------------------------------

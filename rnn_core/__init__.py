@@ -20,6 +20,7 @@ BPTT), ``slips`` (deliberately wrong derivations that the tests show failing),
 ``conventions`` (column-vector and PyTorch notation).
 """
 
+from ._memory import keep_freed_memory
 from .ar import (
     ARModel,
     fit_ar,
@@ -139,3 +140,7 @@ __all__ = [
     "tokenize",
     "train_lm",
 ]
+
+# The training loops allocate the same large arrays at every step: let them reuse the
+# memory the last step freed instead of faulting in fresh pages (see _memory).
+keep_freed_memory()

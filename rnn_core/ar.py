@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from rnn_core._checks import as_array, as_int, as_scalar
+from rnn_core._checks import as_array, as_int, as_scalar, check_overflow
 from rnn_core.data import make_windows
 
 __all__ = [
@@ -73,7 +73,10 @@ def _design(x, tau, intercept):
 def _finite(name, y, what):
     """Raise if a prediction overflowed, instead of returning inf or NaN."""
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"{name}: expected finite {what}, got overflow (explosive model?)")
+        raise ValueError(
+            f"{name}: expected finite {what}, got overflow: the AR recursion overflowed "
+            "float64 (explosive model?)"
+        )
     return y
 
 
@@ -111,7 +114,9 @@ def fit_ar(x, tau, intercept=True):
     (array([2.]), 0.0)
     """
     X, y, intercept = _design(x, tau, intercept)
-    w = np.linalg.lstsq(X, y)[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        w = np.linalg.lstsq(X, y)[0]
+    check_overflow("coef", w, "the least-squares solution: x too large or the fit degenerate")
     return ARModel(coef=w[: X.shape[1] - intercept], c=float(w[-1]) if intercept else 0.0)
 
 
@@ -145,7 +150,10 @@ def normal_equations(x, tau, intercept=True):
     True
     """
     X, y, _ = _design(x, tau, intercept)
-    return X.T @ X, X.T @ y
+    with np.errstate(over="ignore", invalid="ignore"):
+        A, rhs = X.T @ X, X.T @ y
+    why = "sums of products of the values of x: x too large"
+    return check_overflow("A", A, why), check_overflow("rhs", rhs, why)
 
 
 def predict_one_step(model, x):
@@ -285,6 +293,15 @@ def fit_direct(x, tau, k):
 def predict_direct(model, x, k):
     """The direct ``k``-step predictions of ``model`` (from ``fit_direct``) for ``x``.
 
+    Parameters
+    ----------
+    model : ARModel
+        From ``fit_direct`` with the same ``k``; ``tau`` is ``len(model.coef)``.
+    x : array_like, shape (T,)
+        At least ``tau + k`` values.
+    k : int
+        Horizon, >= 1.
+
     Returns
     -------
     ndarray, shape (T - tau - k + 1,)
@@ -343,7 +360,9 @@ def select_tau(x_train, x_valid, taus, intercept=True):
         err = predict_one_step(model, np.concatenate([x_train[-tau:], x_valid])) - x_valid
         with np.errstate(over="ignore"):
             mse[i] = np.mean(err**2)
-    return _finite("x_valid", mse, "validation MSE")
+    return check_overflow(
+        "mse", mse, "the mean squared one-step error: x_train or x_valid too large"
+    )
 
 
 def latent_states(x, lam, h0=0.0):

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnn_core._checks import as_array, as_int
+from rnn_core._checks import as_array, as_int, as_params, check_overflow
 from rnn_core.cell import rnn_forward, rnn_step_forward
 from rnn_core.layers import embedding_forward, temporal_affine_forward
 
@@ -62,10 +62,7 @@ class TreeResult(NamedTuple):
 
 def _check_params(params, keys, sizes):
     """Validate ``params[key]`` for each needed key against the sizes fixed so far."""
-    if not isinstance(params, dict) or not set(keys) <= params.keys():
-        got = sorted(params) if isinstance(params, dict) else type(params).__name__
-        raise ValueError(f"params: expected a dict with keys {sorted(keys)}, got {got}")
-    return {k: as_array(f"params[{k!r}]", params[k], _SPECS[k], sizes) for k in keys}
+    return as_params("params", params, {k: _SPECS[k] for k in keys}, sizes)
 
 
 def init_architecture_params(D, H, V, seed=0):
@@ -269,16 +266,31 @@ def stacked_forward(x, layers):
     >>> [h.shape for h in stacked_forward(np.ones((5, 6, 3)), layers)]
     [(5, 6, 4), (5, 6, 2)]
     """
-    states, inputs = [], x
-    for i, layer in enumerate(layers):
-        if len(layer) != 3:
-            raise ValueError(f"layers[{i}]: expected (Wx, Wh, b), got {len(layer)} arrays")
-        Wx, Wh, b = layer
-        inputs, _ = rnn_forward(inputs, np.zeros((np.shape(inputs)[0], np.shape(Wh)[0])), Wx, Wh, b)
-        states.append(inputs)
-    if not states:
+    inputs = as_array("x", x, ("N", "T", "D"))
+    if isinstance(layers, (str, bytes, dict)) or not isinstance(layers, (list, tuple)):
+        raise ValueError(f"layers: expected a list of (Wx, Wh, b), got {type(layers).__name__}")
+    if not layers:
         raise ValueError("layers: expected at least one layer, got none")
+    states = []
+    for i, layer in enumerate(layers):
+        inputs = _layer_states(f"layers[{i}]", inputs, layer)
+        states.append(inputs)
     return states
+
+
+def _layer_states(name, x, layer):
+    """States (N, T, H) of one tanh layer ``(Wx, Wh, b)`` over a validated ``x`` from zero.
+
+    The layer's arrays are named ``name.Wx``, ``name.Wh`` and ``name.b`` in errors.
+    """
+    if not isinstance(layer, (list, tuple)) or len(layer) != 3:
+        got = f"{len(layer)} arrays" if isinstance(layer, (list, tuple)) else type(layer).__name__
+        raise ValueError(f"{name}: expected (Wx, Wh, b), got {got}")
+    sizes = {"D": x.shape[-1]}
+    Wh = as_array(f"{name}.Wh", layer[1], ("H", "H"), sizes)
+    Wx = as_array(f"{name}.Wx", layer[0], ("D", "H"), sizes)
+    b = as_array(f"{name}.b", layer[2], ("H",), sizes)
+    return rnn_forward(x, np.zeros((x.shape[0], sizes["H"])), Wx, Wh, b)[0]
 
 
 def bidirectional_forward(x, forward, backward):
@@ -307,17 +319,15 @@ def bidirectional_forward(x, forward, backward):
     >>> bidirectional_forward(np.ones((4, 5, 2)), cell, cell).shape
     (4, 5, 6)
     """
-    ahead = stacked_forward(x, [forward])[0]
-    behind = stacked_forward(np.asarray(x, float)[:, ::-1], [backward])[0][:, ::-1]
+    x = as_array("x", x, ("N", "T", "D"))
+    ahead = _layer_states("forward", x, forward)
+    behind = _layer_states("backward", np.ascontiguousarray(x[:, ::-1]), backward)[:, ::-1]
     return np.concatenate([ahead, behind], axis=-1)
 
 
-def _check_tree(tree, L):
-    """Raise unless ``tree`` is a leaf index in [0, L) or a 2-tuple of such trees."""
-    if isinstance(tree, tuple) and len(tree) == 2:
-        for child in tree:
-            _check_tree(child, L)
-    elif (
+def _check_leaf(tree, L):
+    """Raise unless ``tree``, which is not a pair, is a leaf index in [0, L)."""
+    if (
         isinstance(tree, (bool, np.bool_))
         or not isinstance(tree, numbers.Integral)
         or not (0 <= tree < L)
@@ -327,14 +337,33 @@ def _check_tree(tree, L):
         )
 
 
-def _node(tree, leaves, W, b, nodes):
-    """Vector of ``tree``; appends every internal node to ``nodes`` after its children."""
-    if not isinstance(tree, tuple):
-        return leaves[tree]  # (H,)
-    left, right = (_node(child, leaves, W, b, nodes) for child in tree)
-    h = np.tanh(np.concatenate([left, right]) @ W + b)  # (2H,) @ (2H, H) -> (H,)
-    nodes.append(h)
-    return h
+def _is_pair(tree):
+    return isinstance(tree, tuple) and len(tree) == 2
+
+
+def _forward_tree(tree, leaves, W, b):
+    """Vector of ``tree`` and its internal nodes in post-order, without Python recursion.
+
+    An explicit stack stands in for the call stack, so a tree as deep as its
+    number of leaves (a chain of 10,000) is fine. Each pair is visited twice:
+    first to push its children (right below left, so the left is done first),
+    then, once both child vectors are on ``values``, to combine them. Every
+    leaf is checked before it is used.
+    """
+    nodes, values, stack = [], [], [(tree, False)]
+    while stack:
+        subtree, children_done = stack.pop()
+        if not _is_pair(subtree):
+            _check_leaf(subtree, leaves.shape[0])
+            values.append(leaves[subtree])  # (H,)
+        elif children_done:
+            right, left = values.pop(), values.pop()
+            h = np.tanh(np.concatenate([left, right]) @ W + b)  # (2H,) @ (2H, H) -> (H,)
+            nodes.append(h)
+            values.append(h)
+        else:
+            stack += [(subtree, True), (subtree[1], False), (subtree[0], False)]
+    return values.pop(), nodes
 
 
 def recursive_forward(tree, leaves, W, b):
@@ -374,9 +403,9 @@ def recursive_forward(tree, leaves, W, b):
     leaves = as_array("leaves", leaves, ("L", "H"), sizes)
     W = as_array("W", W, (2 * sizes["H"], "H"), sizes)
     b = as_array("b", b, ("H",), sizes)
-    _check_tree(tree, sizes["L"])
-    nodes = []
-    return TreeResult(_node(tree, leaves, W, b, nodes), nodes)
+    root, nodes = _forward_tree(tree, leaves, W, b)
+    check_overflow("root", root, "tanh's input added +inf and -inf: leaves or W too large")
+    return TreeResult(root, nodes)
 
 
 def left_leaning_tree(L):

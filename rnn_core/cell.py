@@ -16,7 +16,24 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array, as_int
+from ._blas import one_thread_if_small
+from ._checks import (
+    as_array,
+    as_cache,
+    as_int,
+    check_overflow,
+    check_steps,
+    overflow_checked,
+)
+
+__all__ = [
+    "RNNCache",
+    "StepCache",
+    "rnn_backward",
+    "rnn_forward",
+    "rnn_step_backward",
+    "rnn_step_forward",
+]
 
 
 class StepCache(NamedTuple):
@@ -39,14 +56,53 @@ class RNNCache(NamedTuple):
     h: np.ndarray  # (N, T, H)
 
 
+def _as_rnn_cache(cache):
+    """``cache`` if it is an RNNCache (what every backward pass of the tanh RNN takes)."""
+    return as_cache("cache", cache, RNNCache, "an RNNCache from rnn_forward")
+
+
 def _check_params(Wx, Wh, b, sizes):
-    """Validate the shared weights against the sizes fixed by the inputs."""
-    Wx = as_array("Wx", Wx, ("D", "H"), sizes)
+    """Validate the shared weights against the sizes fixed by the inputs.
+
+    ``Wh`` goes first, as it alone fixes H; callers check the state (``h0``,
+    ``h_prev``) after the weights, so that a state whose H disagrees with all
+    three weights is the argument blamed.
+    """
     Wh = as_array("Wh", Wh, ("H", "H"), sizes)
+    Wx = as_array("Wx", Wx, ("D", "H"), sizes)
     b = as_array("b", b, ("H",), sizes)
     return Wx, Wh, b
 
 
+# Why a state of the tanh cell can fail to be finite: tanh is bounded, so only a
+# pre-activation that adds +inf and -inf (NaN) gets through.
+_WHY_STATE = (
+    "the pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
+# Why the backward pass can overflow: the delta is multiplied by Wh^T at every step back.
+_WHY_DELTA = (
+    "delta_t = dL/da_t, multiplied by Wh^T diag(1 - h_t**2) at every step back: "
+    "Wh too large for this many steps, or dh too large"
+)
+_GRADS = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+def _check_gradients(delta, grads, last=True, names=_GRADS, why=_WHY_DELTA):
+    """Return ``grads`` if every one is finite, else raise naming what overflowed, and where.
+
+    ``db`` (the last of ``grads``) sums every delta, so it is finite only if they
+    all are: the (N, T, H) deltas are searched for the step only when it is not.
+    ``last``: the deltas were computed from the last step back (see ``check_steps``);
+    ``delta=None`` (one step): no step to name.
+    """
+    if delta is not None and not np.isfinite(grads[-1]).all():
+        check_steps("delta", delta, why, last=last)
+    for name, g in zip(names, grads):
+        check_overflow(name, g, "a sum of products of finite deltas, inputs and states")
+    return grads
+
+
+@overflow_checked
 def rnn_step_forward(x, h_prev, Wx, Wh, b):
     """Run one step of the tanh RNN cell.
 
@@ -79,12 +135,14 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
     """
     sizes = {}
     x = as_array("x", x, ("N", "D"), sizes)
-    h_prev = as_array("h_prev", h_prev, ("N", "H"), sizes)
     Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
+    h_prev = as_array("h_prev", h_prev, ("N", "H"), sizes)
     h_next = np.tanh(x @ Wx + h_prev @ Wh + b)  # (N, H)
+    check_overflow("h_next", h_next, _WHY_STATE)
     return h_next, StepCache(x, h_prev, Wx, Wh, h_next)
 
 
+@overflow_checked
 def rnn_step_backward(dh_next, cache):
     """Backpropagate through one step of the tanh RNN cell.
 
@@ -112,10 +170,13 @@ def rnn_step_backward(dh_next, cache):
     >>> bool(np.isclose(db[0], 1 - np.tanh(1.0) ** 2))
     True
     """
-    x, h_prev, Wx, Wh, h_next = cache
+    x, h_prev, Wx, Wh, h_next = as_cache(
+        "cache", cache, StepCache, "a StepCache from rnn_step_forward"
+    )
     dh_next = as_array("dh_next", dh_next, h_next.shape)
     da = dh_next * (1.0 - h_next**2)  # (N, H), tanh'(a) = 1 - tanh(a)^2
-    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    grads = da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dWx", "dWh", "db"))
 
 
 def rnn_forward(x, h0, Wx, Wh, b):
@@ -151,9 +212,11 @@ def rnn_forward(x, h0, Wx, Wh, b):
     """
     sizes = {}
     x = as_array("x", x, ("N", "T", "D"), sizes)
-    h0 = as_array("h0", h0, ("N", "H"), sizes)
     Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
+    h0 = as_array("h0", h0, ("N", "H"), sizes)
     h = _forward(x, h0, Wx, Wh, b)
+    if not np.isfinite(h.sum()):  # |h| <= 1: the sum is NaN iff an h is
+        check_steps("h", h, _WHY_STATE)  # raises, naming the step
     return h, RNNCache(x, h0, Wx, Wh, h)
 
 
@@ -174,12 +237,13 @@ def _forward(x, h0, Wx, Wh, b):
     h += b[..., None, None, :]
     rec = np.empty_like(h0)  # h_{t-1} Wh, one buffer reused by every step
     h_prev = h0
-    for t in range(x.shape[-2]):
-        # Only the recurrent product must wait for the previous step.
-        h_t = h[..., t, :]
-        h_t += np.matmul(h_prev, Wh, out=rec)
-        np.tanh(h_t, out=h_t)
-        h_prev = h_t
+    with one_thread_if_small(h0, Wh):  # one product at a time: see _blas
+        for t in range(x.shape[-2]):
+            # Only the recurrent product must wait for the previous step.
+            h_t = h[..., t, :]
+            h_t += np.matmul(h_prev, Wh, out=rec)
+            np.tanh(h_t, out=h_t)
+            h_prev = h_t
     return h
 
 
@@ -216,11 +280,14 @@ def rnn_backward(dh, cache, truncate=None):
     >>> [g.shape for g in grads]
     [(1, 2, 1), (1, 1), (1, 1), (1, 1), (1,)]
     """
+    cache = _as_rnn_cache(cache)
     Wh, h = cache.Wh, cache.h
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
     k = T if truncate is None else as_int("truncate", truncate, 1)
-    return grads_from_deltas(_deltas(dh, h, Wh, k), cache)
+    delta = _deltas(dh, h, Wh, k)
+    grads = grads_from_deltas(delta, cache)
+    return _check_gradients(delta, grads)  # raises if one overflowed
 
 
 def grads_from_deltas(delta, cache, dh0=None):
@@ -270,12 +337,20 @@ def _deltas(dh, h, Wh, k):
     delta = h * h  # (..., N, T, H)
     np.subtract(1.0, delta, out=delta)
     carry = np.zeros_like(dh[..., 0, :])  # delta_{t+1} Wh^T, 0 past the end
-    for t in range(dh.shape[-2] - 1, -1, -1):
-        carry += dh[..., t, :]  # now dL/dh_t = dh_t + delta_{t+1} Wh^T
-        d_t = delta[..., t, :]
-        d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
-        if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
-            carry.fill(0.0)
-        else:
-            np.matmul(d_t, Wh.mT, out=carry)
+    with one_thread_if_small(carry, Wh):  # one product at a time: see _blas
+        for t in range(dh.shape[-2] - 1, -1, -1):
+            carry += dh[..., t, :]  # now dL/dh_t = dh_t + delta_{t+1} Wh^T
+            d_t = delta[..., t, :]
+            d_t *= carry  # in place: delta_t = dL/dh_t * (1 - h_t**2)
+            if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
+                carry.fill(0.0)
+            else:
+                np.matmul(d_t, Wh.mT, out=carry)
     return delta
+
+
+# The book shows rnn_backward's code (literalinclude from its def line), so these two
+# are wrapped here rather than decorated: numpy's warnings on overflow are silenced,
+# as in every function that reports overflow itself (_check_gradients).
+rnn_forward = overflow_checked(rnn_forward)
+rnn_backward = overflow_checked(rnn_backward)

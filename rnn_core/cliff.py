@@ -19,18 +19,27 @@ one independent network per entry.
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_positive, as_scalar, check_finite
-from .lstm import sigmoid
-from .optim import clip_grad_norm
+from ._checks import (
+    as_array,
+    as_int,
+    as_positive,
+    as_real,
+    as_scalar,
+    check_overflow,
+    overflow_checked,
+)
+from .lstm import (
+    _sigmoid,
+    sigmoid,  # noqa: F401 (the doctests show the public one)
+)
+from .optim import as_max_norm, clip_grad_norm
 
 __all__ = ["cliff_error", "cliff_gradient", "cliff_surface", "descend"]
 
 
 def _check(w, b, T, x0, target):
     """Broadcast ``w`` and ``b`` to one float64 shape and validate the scalars."""
-    w, b = np.asarray(w, np.float64), np.asarray(b, np.float64)
-    check_finite("w", w)
-    check_finite("b", b)
+    w, b = as_real("w", w, nonempty=True), as_real("b", b, nonempty=True)
     try:
         w, b = np.broadcast_arrays(w, b)
     except ValueError:
@@ -45,16 +54,17 @@ def _states(w, b, T, x0):
     x = np.empty((T + 1, *w.shape))
     x[0] = x0
     for t in range(1, T + 1):
-        x[t] = w * sigmoid(x[t - 1]) + b
+        x[t] = w * _sigmoid(x[t - 1]) + b
     return x
 
 
+@overflow_checked
 def cliff_error(w, b, T=50, x0=0.5, target=0.7):
     """Error ``(sigmoid(x_T) - target)**2`` of the single-unit network.
 
     Parameters
     ----------
-    w, b : float or ndarray
+    w, b : float or ndarray, shape (...)
         Recurrent weight and bias; arrays must broadcast to one shape.
     T : int
         Number of steps, >= 1.
@@ -73,9 +83,11 @@ def cliff_error(w, b, T=50, x0=0.5, target=0.7):
     array([0.04  , 0.0017])
     """
     w, b, T, x0, target = _check(w, b, T, x0, target)
-    return (sigmoid(_states(w, b, T, x0)[-1]) - target) ** 2
+    E = (_sigmoid(_states(w, b, T, x0)[-1]) - target) ** 2
+    return check_overflow("E", E, "(sigmoid(x_T) - target)**2: target too large")
 
 
+@overflow_checked
 def cliff_gradient(w, b, T=50, x0=0.5, target=0.7):
     """``(dE/dw, dE/db)`` by backpropagation through the ``T`` steps.
 
@@ -101,16 +113,18 @@ def cliff_gradient(w, b, T=50, x0=0.5, target=0.7):
     (-0.1, True)
     """
     w, b, T, x0, target = _check(w, b, T, x0, target)
-    s = sigmoid(_states(w, b, T, x0))  # (T + 1, ...)
+    s = _sigmoid(_states(w, b, T, x0))  # (T + 1, ...)
     delta = 2 * (s[T] - target) * s[T] * (1 - s[T])
     dw, db = np.zeros_like(w), np.zeros_like(w)
     for t in range(T, 0, -1):
         dw += delta * s[t - 1]
         db += delta
         delta = delta * w * s[t - 1] * (1 - s[t - 1])  # dx_t/dx_{t-1} = w sigmoid'(x_{t-1})
-    return dw, db
+    why = "the delta is multiplied by w sigmoid'(x_t) at every step back: w or target too large"
+    return check_overflow("dE_dw", dw, why), check_overflow("dE_db", db, why)
 
 
+@overflow_checked
 def descend(w0, b0, lr, steps, max_norm=None, T=50, x0=0.5, target=0.7):
     """Gradient descent on ``E(w, b)``, optionally with norm clipping.
 
@@ -145,6 +159,8 @@ def descend(w0, b0, lr, steps, max_norm=None, T=50, x0=0.5, target=0.7):
     """
     point = np.array([as_scalar("w0", w0), as_scalar("b0", b0)])
     lr, steps = as_positive("lr", lr), as_int("steps", steps, 0)
+    max_norm = None if max_norm is None else as_max_norm(max_norm)
+    _, _, T, x0, target = _check(*point, T, x0, target)  # checked even if steps = 0
     path = np.empty((steps + 1, 2))
     path[0] = point
     for s in range(steps):
@@ -153,6 +169,7 @@ def descend(w0, b0, lr, steps, max_norm=None, T=50, x0=0.5, target=0.7):
         if max_norm is not None:
             g = clip_grad_norm(g, max_norm)[0]
         point = point - lr * np.array([g["w"], g["b"]])
+        check_overflow("path", point, "(w, b) - lr * gradient: lr too large", step=(s, steps))
         path[s + 1] = point
     return path
 

@@ -13,6 +13,8 @@ import numpy as np
 
 from ._checks import as_array
 
+__all__ = ["column_step", "from_torch"]
+
 
 def column_step(x, h_prev, W_x, W_h, b):
     """One step in column-vector notation, for a single example.

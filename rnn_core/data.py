@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from rnn_core._checks import as_array, as_int, as_scalar
+from rnn_core._checks import as_array, as_ids, as_int, as_ndarray, as_scalar, check_overflow
 
 __all__ = [
     "UNK",
@@ -171,7 +171,9 @@ def random_walk(T, sigma=1.0, seed=0, x0=0.0):
     sigma, x0 = _nonneg("sigma", sigma), as_scalar("x0", x0)
     rng = np.random.default_rng(as_int("seed", seed, 0))
     steps = rng.normal(0.0, sigma, size=T - 1)
-    return x0 + np.concatenate(([0.0], np.cumsum(steps)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = x0 + np.concatenate(([0.0], np.cumsum(steps)))
+    return check_overflow("x", x, "the running sum of the steps: sigma or x0 too large")
 
 
 def make_windows(x, tau):
@@ -251,7 +253,12 @@ def _as_tokens(name, tokens):
     if isinstance(tokens, str):
         msg = f"{name}: expected a list of str tokens, got a str (tokenize it first)"
         raise ValueError(msg)
-    tokens = list(tokens)
+    try:
+        tokens = list(tokens)
+    except TypeError:  # not iterable
+        raise ValueError(
+            f"{name}: expected a non-empty sequence of str tokens, got {type(tokens).__name__}"
+        ) from None
     if not tokens:
         raise ValueError(f"{name}: expected a non-empty sequence of str tokens, got length 0")
     bad = [i for i, tok in enumerate(tokens) if not isinstance(tok, str)]
@@ -366,17 +373,7 @@ def decode(vocab, ids):
     ['you', 'say', 'hello', '.']
     """
     _check_vocab(vocab)
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or ids.size == 0 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(
-            f"ids: expected a non-empty 1-d integer array of shape (n,), "
-            f"got dtype {ids.dtype} and shape {ids.shape}"
-        )
-    n = len(vocab.itos)
-    if ids.min() < 0 or ids.max() >= n:
-        raise ValueError(
-            f"ids: expected values in [0, {n - 1}], got range [{ids.min()}, {ids.max()}]"
-        )
+    ids = as_ids("ids", ids, len(vocab.itos), ("n",))
     return [vocab.itos[i] for i in ids]
 
 
@@ -460,12 +457,17 @@ def shuffle_fraction(x, frac, seed=0):
     return y
 
 
-def _check_stochastic(name, p, what):
-    """Raise unless ``p`` is non-negative and sums to 1 along its last axis."""
+def _check_stochastic(name, p, what, given):
+    """Raise unless ``p`` is non-negative and sums to 1 along its last axis.
+
+    ``given`` is the array as passed: a float32 table has sums off by a few of its
+    own rounding units (0.99999998), which must not be refused.
+    """
     if p.min() < 0:
         raise ValueError(f"{name}: expected non-negative {what}, got minimum {p.min()!r}")
     sums = p.sum(axis=-1)
-    if not np.allclose(sums, 1.0, rtol=0.0, atol=1e-9):
+    eps = np.finfo(given.dtype).eps if given.dtype.kind == "f" else 0.0
+    if not np.allclose(sums, 1.0, rtol=0.0, atol=max(1e-9, 4 * p.shape[-1] * eps)):
         raise ValueError(f"{name}: expected {what} summing to 1, got sums {sums}")
 
 
@@ -509,9 +511,10 @@ def markov_chain_joint(p0, P, T):
     True
     """
     sizes = {}
+    given = {"p0": as_ndarray("p0", p0), "P": as_ndarray("P", P)}
     p0, P = as_array("p0", p0, ("K",), sizes), as_array("P", P, ("K", "K"), sizes)
-    _check_stochastic("p0", p0, "probabilities")
-    _check_stochastic("P", P, "rows")
+    _check_stochastic("p0", p0, "probabilities", given["p0"])
+    _check_stochastic("P", P, "rows", given["P"])
     K, T = sizes["K"], as_int("T", T, 1)
     if K**T > MAX_SEQUENCES or T > 64:  # T <= 64 only binds for the degenerate K = 1
         raise ValueError(
@@ -549,8 +552,12 @@ def markov_conditionals(p0, P, T):
 
     Parameters
     ----------
-    p0, P, T
-        As in :func:`markov_chain_joint` (``T >= 2``).
+    p0 : array_like, shape (K,)
+        Initial distribution.
+    P : array_like, shape (K, K)
+        Transition matrix; rows sum to 1.
+    T : int
+        Sequence length, ``2 <= T <= 64`` with ``K**T <= 100000``.
 
     Returns
     -------

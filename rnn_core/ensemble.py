@@ -24,17 +24,28 @@ and only the states carry the member axis. Parameter dicts hold arrays of shape
 single-model dicts (as from ``tasks.init_recall`` or ``lm.init_lm``).
 """
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from . import cell as rnn_cell
 from . import gru, lm, lstm
-from ._checks import as_array, as_int, as_positive
-from .layers import _as_index, log_softmax
+from ._blas import one_thread
+from ._checks import (
+    _SUMSQ_SAFE,
+    as_array,
+    as_choice,
+    as_ids,
+    as_int,
+    as_ndarray,
+    as_positive,
+    as_real,
+    overflow_checked,
+)
+from .layers import _log_softmax
 from .optim import Adam
-from .tasks import RECALL, init_recall, recall_task
+from .tasks import RECALL, _check_params, _check_truncate, init_recall, recall_task
 
 __all__ = [
     "EnsembleResult",
@@ -81,8 +92,16 @@ def _run(cell, params, x):
     return h, (x, h0, Wx, Wh, h, gates)
 
 
+@overflow_checked
 def run(cell, params, x):
     """Every member's cell over its sequences from a zero state, as the training sees it.
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+    params : dict of str to ndarray
+        Arrays (K, ...), as from :func:`init`.
+    x : ndarray, shape (K, N, T, D)
 
     Returns
     -------
@@ -98,8 +117,9 @@ def run(cell, params, x):
     >>> h.shape, cell_path_gradient(cache).shape
     ((2, 4, 6, 3), (2, 6))
     """
-    _check_cell(cell, None)
-    h, saved = _run(cell, params, as_array("x", x, ("K", "N", "T", "D")))
+    params, x = _check_inputs(cell, params, x, {})
+    h, saved = _run(cell, params, x)
+    _check_states(h)
     kind = {"rnn": rnn_cell.RNNCache, "lstm": lstm.LSTMCache, "gru": gru.GRUCache}[cell]
     return h, kind(*saved)
 
@@ -116,12 +136,32 @@ def _back(cell, dh, saved, truncate):
 
 
 def _check_cell(cell, truncate):
-    if cell not in ("rnn", "lstm", "gru"):
-        raise ValueError(f"cell: expected one of ['gru', 'lstm', 'rnn'], got {cell!r}")
-    if truncate is not None:
-        if cell != "rnn":
-            raise ValueError(f"truncate: only the 'rnn' cell supports truncation, got {cell!r}")
-        as_int("truncate", truncate, 1)
+    """The cell's name, and ``truncate`` (None, or a window for the tanh RNN)."""
+    as_choice("cell", cell, ("rnn", "lstm", "gru"))
+    return _check_truncate(cell, truncate)
+
+
+def _check_inputs(cell, params, x, sizes):
+    """Validate x (K, N, T, D) and the members' parameters, sharing ``sizes``."""
+    x = as_array("x", x, ("K", "N", "T", "D"), sizes)
+    return _check_params(cell, params, sizes, members=True), x
+
+
+def _check_batch(cell, params, x, y):
+    """Validate x (K, N, T, D), the members' parameters and targets y (K, N) in [0, V)."""
+    sizes = {}
+    params, x = _check_inputs(cell, params, x, sizes)
+    return params, x, _targets(y, x.shape[:2], sizes["V"])
+
+
+def _check_states(h):
+    """Raise if a state is not finite: |h| <= 1, so only inf - inf in a pre-activation."""
+    if not np.isfinite(h.sum()):
+        bad = int(np.flatnonzero(~np.isfinite(h).reshape(h.shape[0], -1).all(axis=1))[0])
+        raise ValueError(
+            f"h: overflowed float64 in member {bad} (a pre-activation x_t Wx + h_(t-1) Wh + b "
+            "added +inf and -inf: x or the weights too large)"
+        )
 
 
 def _logits(cell, params, x):
@@ -174,6 +214,20 @@ def recall_input_gradient(cell, params, x, y, truncate=None):
     recall task only ``x_1`` holds the symbol, so ``dL/dx_1`` is the gradient that
     could teach a cell to store it.
 
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+    params : dict of str to ndarray
+        Arrays (K, ...), as from :func:`init`.
+    x : ndarray, shape (K, N, T, D)
+    y : ndarray of int, shape (K, N)
+    truncate : int or None
+        As in :func:`recall_loss`.
+
+    Returns
+    -------
+    ndarray, shape (K, N, T, D)
+
     Examples
     --------
     >>> p = init("rnn", seeds=(0,), H=4)
@@ -184,13 +238,19 @@ def recall_input_gradient(cell, params, x, y, truncate=None):
     return _through(cell, params, x, y, truncate)[2]
 
 
+@overflow_checked
 def _through(cell, params, x, y, truncate):
     """Loss (K,), weight gradients and ``dL/dx`` of the loss at the last step."""
-    _check_cell(cell, truncate)
-    x = as_array("x", x, ("K", "N", "T", "D"))
+    truncate = _check_cell(cell, truncate)
+    params, x, y = _check_batch(cell, params, x, y)
+    return _recall_step(cell, params, x, y, truncate)
+
+
+def _recall_step(cell, params, x, y, truncate):
+    """:func:`_through` on validated arguments (the training loop's step)."""
     logits, (h_shape, last, saved) = _logits(cell, params, x)
-    logp = log_softmax(logits)  # (K, N, V)
-    y = _targets(y, x.shape[:2], logp.shape[-1])[..., None]  # (K, N, 1)
+    logp = _log_softmax(logits)  # (K, N, V)
+    y = y[..., None]  # (K, N, 1)
     loss = -np.take_along_axis(logp, y, axis=-1).mean(axis=(-2, -1))
     dlogits = np.exp(logp)  # the softmax p; then p - onehot(y), averaged over the N sequences
     np.put_along_axis(dlogits, y, np.take_along_axis(dlogits, y, axis=-1) - 1.0, axis=-1)
@@ -200,12 +260,13 @@ def _through(cell, params, x, y, truncate):
     dx, _, dWx, dWh, db = _back(cell, dh, saved, truncate)
     dWy = np.swapaxes(last, -1, -2) @ dlogits  # (K, H, V), summed over the batch
     grads = {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dlogits.sum(axis=-2)}
+    _check_member_norms(grads, "the loss's gradient")
     return loss, grads, dx
 
 
 def _targets(y, shape, V):
     """Integer class ids of shape (K, N) in [0, V)."""
-    y = np.asarray(y)
+    y = as_ndarray("y", y)
     if y.shape != shape or y.dtype.kind not in "iu" or y.min() < 0 or y.max() >= V:
         raise ValueError(
             f"y: expected integer classes in [0, {V - 1}] of shape {shape}, "
@@ -217,6 +278,18 @@ def _targets(y, shape, V):
 def accuracy(cell, params, x, y):
     """Each member's fraction of sequences whose most probable class is the target: (K,).
 
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+    params : dict of str to ndarray
+        Arrays (K, ...), as from :func:`init`.
+    x : ndarray, shape (K, N, T, D)
+    y : ndarray of int, shape (K, N)
+
+    Returns
+    -------
+    ndarray, shape (K,)
+
     Examples
     --------
     >>> p = init("lstm", seeds=(0, 1, 2), H=4)
@@ -225,15 +298,30 @@ def accuracy(cell, params, x, y):
     (3,)
     """
     _check_cell(cell, None)
-    x = as_array("x", x, ("K", "N", "T", "D"))
-    logits = _logits(cell, params, x)[0]
-    y = _targets(y, x.shape[:2], logits.shape[-1])
+    return _accuracy(cell, *_check_batch(cell, params, x, y))
+
+
+@overflow_checked
+def _accuracy(cell, params, x, y):
+    """:func:`accuracy` on validated arguments."""
+    logits, (_, _, saved) = _logits(cell, params, x)
+    _check_states(saved[4])  # the states h, (K, N, T, H)
     return np.mean(logits.argmax(axis=-1) == y, axis=-1)
 
 
 def clip_grad_norm(grads, max_norm):
     """Clip each member's gradients to global norm ``max_norm``, as ``optim.clip_grad_norm``
     does for one model; ``max_norm=None`` leaves them as they are.
+
+    The norms are computed without overflow or underflow, as ``optim.global_norm``'s:
+    gradients of 1e200 are scaled to the threshold, not wiped out.
+
+    Parameters
+    ----------
+    grads : dict of str to ndarray
+        Each member's gradients, arrays (K, ...) with the same K.
+    max_norm : float or None
+        Threshold, > 0; None: no clipping.
 
     Returns
     -------
@@ -249,24 +337,140 @@ def clip_grad_norm(grads, max_norm):
     (array([5. , 0.5]), array([[0.6, 0.8],
            [0.3, 0.4]]))
     """
-    norms = np.sqrt(sum(np.sum(g * g, axis=tuple(range(1, g.ndim))) for g in grads.values()))
+    max_norm = None if max_norm is None else as_positive("max_norm", max_norm)
+    given, (grads, _) = grads, _as_members("grads", grads, finite=False)
+    norms = _member_norms(grads)
     if not np.all(np.isfinite(norms)):
         bad = int(np.flatnonzero(~np.isfinite(norms))[0])
+        if all(np.isfinite(g[bad]).all() for g in grads.values()):  # the norm itself overflowed
+            raise ValueError(f"grads: the global norm of member {bad} overflowed float64")
         raise ValueError(f"grads: expected finite gradients, got a non-finite norm in member {bad}")
+    return (given if max_norm is None else _clip(grads, norms, max_norm)), norms
+
+
+def _as_members(name, arrays, finite=True):
+    """A dict of real arrays (K, ...) with one K: the arrays as float64, and K."""
+    if not isinstance(arrays, dict) or not arrays:
+        got = type(arrays).__name__ if not isinstance(arrays, dict) else "an empty dict"
+        raise ValueError(f"{name}: expected a non-empty dict of arrays (K, ...), got {got}")
+    out, K = {}, None
+    for key, a in arrays.items():
+        a = as_real(f"{name}[{key!r}]", a, finite=finite)
+        K = a.shape[0] if K is None and a.ndim else K
+        if a.ndim == 0 or a.shape[0] != K or K == 0:
+            want = f"(K, ...) with K = {K} members"
+            raise ValueError(f"{name}[{key!r}]: expected shape {want}, got shape {a.shape}")
+        out[key] = a
+    return out, K
+
+
+def _member_norms(grads):
+    """Each member's global norm (K,), without overflow or underflow (``_checks.norm``)."""
+    axes = {k: tuple(range(1, g.ndim)) for k, g in grads.items()}
+    with np.errstate(over="ignore"):
+        sumsq = sum(np.sum(g * g, axis=axes[k]) for k, g in grads.items())
+    unsafe = ~(np.isfinite(sumsq) & (sumsq >= _SUMSQ_SAFE))
+    norms = np.sqrt(sumsq)
+    if unsafe.any():  # rescale by each such member's largest magnitude (as _checks.norm)
+        with np.errstate(over="ignore", invalid="ignore"):
+            m = np.max([np.max(np.abs(g), axis=axes[k]) for k, g in grads.items()], axis=0)
+            m = np.where(m > 0, m, 1.0)
+            scaled = sum(
+                np.sum((g / m.reshape((-1,) + (1,) * (g.ndim - 1))) ** 2, axis=axes[k])
+                for k, g in grads.items()
+            )
+            norms = np.where(unsafe, m * np.sqrt(scaled), norms)  # inf: beyond float64
+    return norms
+
+
+def _clip(grads, norms, max_norm):
+    """Scale each member's gradients by ``max_norm / norm`` where its norm is above it."""
     if max_norm is None:
-        return grads, norms
-    max_norm = as_positive("max_norm", max_norm)
+        return grads
     scale = np.where(norms > max_norm, max_norm / np.where(norms > 0, norms, 1.0), 1.0)
-    return {k: g * scale.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+    return {k: g * scale.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}
+
+
+def _check_member_norms(grads, what):
+    """Raise, naming the member, if a training gradient overflowed float64."""
+    bad = ~np.isfinite(sum(g.reshape(g.shape[0], -1).sum(axis=1) for g in grads.values()))
+    if bad.any():
+        if all(np.isfinite(g).all() for g in grads.values()):
+            return  # only the cheap sum overflowed, every entry is finite
+        raise ValueError(
+            f"grads: overflowed float64 in member {int(np.flatnonzero(bad)[0])} ({what}: "
+            "the weights diverged, lr too large, or the input too large)"
+        )
 
 
 def stack(params_list):
-    """One dict of (K, ...) arrays from K single-model parameter dicts with the same keys."""
-    return {name: np.stack([p[name] for p in params_list]) for name in params_list[0]}
+    """One dict of (K, ...) arrays from K single-model parameter dicts with the same keys.
+
+    Parameters
+    ----------
+    params_list : sequence of dict of str to array_like
+        K >= 1 dicts with the same keys, each key's arrays of one shape.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``[name]`` has shape (K, ...).
+
+    Examples
+    --------
+    >>> stack([{"w": np.zeros(2)}, {"w": np.ones(2)}])["w"]
+    array([[0., 0.],
+           [1., 1.]])
+    """
+    if isinstance(params_list, dict) or not isinstance(params_list, (list, tuple)):
+        got = type(params_list).__name__
+        raise ValueError(f"params_list: expected a list of parameter dicts, got {got}")
+    if not params_list:
+        raise ValueError("params_list: expected at least one parameter dict, got none")
+    first = params_list[0]
+    for i, p in enumerate(params_list):
+        if not isinstance(p, dict) or p.keys() != getattr(first, "keys", dict)():
+            got = sorted(p, key=str) if isinstance(p, dict) else type(p).__name__
+            raise ValueError(
+                f"params_list[{i}]: expected a dict with the keys of params_list[0], "
+                f"{sorted(first, key=str) if isinstance(first, dict) else None}, got {got}"
+            )
+    return {name: _stacked(name, [p[name] for p in params_list]) for name in first}
+
+
+def _stacked(name, arrays):
+    """``np.stack`` of the members' arrays for one key, each checked first."""
+    arrays = [as_real(f"params_list[{i}][{name!r}]", a) for i, a in enumerate(arrays)]
+    for i, a in enumerate(arrays):
+        if a.shape != arrays[0].shape:
+            raise ValueError(
+                f"params_list[{i}][{name!r}]: expected shape {arrays[0].shape} "
+                f"(that of params_list[0][{name!r}]), got shape {a.shape}"
+            )
+    return np.stack(arrays)
 
 
 def member(params, k):
-    """Member ``k`` of an ensemble's parameters, as a single-model dict (copies)."""
+    """Member ``k`` of an ensemble's parameters, as a single-model dict (copies).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Arrays (K, ...) with the same K.
+    k : int
+        In ``[0, K)``.
+
+    Returns
+    -------
+    dict of str to ndarray
+
+    Examples
+    --------
+    >>> member({"w": np.arange(4.0).reshape(2, 2)}, 1)
+    {'w': array([2., 3.])}
+    """
+    params, K = _as_members("params", params)
+    k = as_int("k", k, 0, K - 1)
     return {name: a[k].copy() for name, a in params.items()}
 
 
@@ -279,10 +483,14 @@ def init(cell, seeds, V=RECALL.V, H=RECALL.H, forget_bias=RECALL.forget_bias):
     >>> p["Wh"].shape, bool(np.array_equal(p["Wh"][1], init_recall("gru", 5, 5, 4, 4)["Wh"]))
     ((2, 5, 15), True)
     """
-    return stack([init_recall(cell, V + 1, H, V, s, forget_bias) for s in _seeds(seeds)])
+    seeds, V = _seeds(seeds), as_int("V", V, 1)
+    return stack([init_recall(cell, V + 1, H, V, s, forget_bias) for s in seeds])
 
 
 def _seeds(seeds):
+    """The members' seeds as a tuple of ints >= 0 (any iterable of them but a string)."""
+    if isinstance(seeds, (str, bytes, dict)) or not isinstance(seeds, Iterable):
+        raise ValueError(f"seeds: expected an iterable of integer seeds >= 0, got {seeds!r}")
     seeds = tuple(seeds)
     if not seeds:
         raise ValueError("seeds: expected at least one seed, got none")
@@ -318,8 +526,10 @@ def train_recall(cell, k, seeds=range(10), **options):
     """
     settings = {n: options.pop(n) for n in ("V", "H", "forget_bias") if n in options}
     cfg = RECALL._replace(**settings)
-    params = init(cell, seeds, cfg.V, cfg.H, cfg.forget_bias)
-    return train_recall_from(params, cell, k, seeds, V=cfg.V, **options)
+    _check_cell(cell, options.get("truncate"))
+    V = as_int("V", cfg.V, 2)  # before init, which would name D = V + 1
+    params = init(cell, seeds, V, cfg.H, cfg.forget_bias)
+    return train_recall_from(params, cell, k, seeds, V=V, **options)
 
 
 def _data(seeds, n, k, V, offset):
@@ -343,36 +553,41 @@ def train_recall_from(params, cell, k, seeds, *, truncate=None, **options):
     >>> res.test_accuracy.tolist()
     [1.0, 1.0]
     """
-    _check_cell(cell, truncate)
+    truncate = _check_cell(cell, truncate)
     seeds = _seeds(seeds)
     cfg = RECALL._replace(**options)
     k, V = as_int("k", k, 0), as_int("V", cfg.V, 2)
     steps, batch = as_int("steps", cfg.steps, 1), as_int("batch", cfg.batch, 1)
     lr = as_positive("lr", cfg.lr)
-    x, y = _data(seeds, as_int("n_train", cfg.n_train, 1), k, V, 0)
+    max_norm = None if cfg.max_norm is None else as_positive("max_norm", cfg.max_norm)
+    n_train, n_test = as_int("n_train", cfg.n_train, 1), as_int("n_test", cfg.n_test, 1)
+    # Checked before training: one member per seed, one-hot inputs over V symbols and a blank.
+    params = _check_params(cell, params, {"K": len(seeds), "D": V + 1, "V": V}, members=True)
+    x, y = _data(seeds, n_train, k, V, 0)
     rngs = [np.random.default_rng(s) for s in seeds]
     initial = {name: p.copy() for name, p in params.items()}
     params, opt = {name: p.copy() for name, p in params.items()}, Adam(lr=lr)
     losses, norms = np.empty((len(seeds), steps)), np.empty((len(seeds), steps))
     # The products here are tiny ((32, 16) x (16, 16) per member): a second BLAS thread
     # only adds a wait, and on a loaded machine every product waits for a free core.
-    with threadpool_limits(limits=1, user_api="blas"):
-        _train(cell, params, opt, x, y, rngs, batch, cfg.max_norm, truncate, losses, norms)
-    x_test, y_test = _data(seeds, as_int("n_test", cfg.n_test, 1), k, V, 1)
-    acc = accuracy(cell, params, x_test, y_test)
+    with one_thread():
+        _train(cell, params, opt, x, y, rngs, batch, max_norm, truncate, losses, norms)
+    x_test, y_test = _data(seeds, n_test, k, V, 1)
+    acc = _accuracy(cell, params, x_test, y_test)
     return EnsembleResult(seeds, acc, losses, norms, params, initial)
 
 
+@overflow_checked
 def _train(cell, params, opt, x, y, rngs, batch, max_norm, truncate, losses, norms):
     """The steps of ``train_recall_from``: losses and norms (K, steps) are filled in."""
     members = np.arange(len(rngs))[:, None]
     for s in range(losses.shape[1]):
         rows = np.stack([rng.integers(0, x.shape[1], size=batch) for rng in rngs])  # (K, batch)
-        losses[:, s], grads = recall_loss(
+        losses[:, s], grads, _ = _recall_step(
             cell, params, x[members, rows], y[members, rows], truncate
         )
-        grads, norms[:, s] = clip_grad_norm(grads, max_norm)
-        opt.step(params, grads)
+        norms[:, s] = _member_norms(grads)
+        opt.step(params, _clip(grads, norms[:, s], max_norm))
 
 
 # --- The word-level language model of rnn_core.lm -----------------------------------------
@@ -425,7 +640,7 @@ def _lm_forward(p, inputs, h0):
 
 def _nll(logits, targets):
     """Each member's mean cross-entropy (K,) on the targets (N, T), and log-probabilities."""
-    logp = log_softmax(logits)  # (K, N*T, V)
+    logp = _log_softmax(logits)  # (K, N*T, V)
     return -logp[:, np.arange(targets.size), targets.ravel()].mean(axis=-1), logp
 
 
@@ -441,6 +656,7 @@ def _embedding_grad(dx, inputs, V):
     return onehot @ dx.reshape(dx.shape[0], -1, dx.shape[-1])
 
 
+@overflow_checked
 def _lm_step(p, inputs, targets, h0):
     """Loss (K,), gradients and last state (K, N, H) of every member on one window."""
     x, h, logits = _lm_forward(p, inputs, h0)
@@ -461,6 +677,7 @@ def _lm_step(p, inputs, targets, h0):
         "Wy": np.swapaxes(rows, -1, -2) @ dlogits,  # (K, H, V), summed over batch and time
         "by": dlogits.sum(axis=-2),
     }
+    _check_member_norms(grads, "the window's gradient")
     return loss, grads, h[..., -1, :].copy()
 
 
@@ -496,7 +713,10 @@ def lm_loss(params, inputs, targets, h0=None):
     (True, (2, 5, 3), (2, 1, 4))
     """
     p, (K, V, _, H) = _check_lm_params(params)
-    inputs, targets = _as_index("inputs", inputs, V), _as_index("targets", targets, V)
+    inputs, targets = (
+        as_ids("inputs", inputs, V, ("N", "T")),
+        as_ids("targets", targets, V, ("N", "T")),
+    )
     if targets.shape != inputs.shape:
         raise ValueError(f"targets: expected shape {inputs.shape}, got shape {targets.shape}")
     h0 = np.zeros((K, inputs.shape[0], H)) if h0 is None else h0
@@ -553,7 +773,7 @@ def train_lm(ids, V, seeds, *, D, H, k, batch, epochs, lr, max_norm, valid_ids=N
     params, opt = init_lm(seeds, V, D, H), Adam(lr=lr)
     losses, fitted = np.empty((len(seeds), epochs)), np.empty((len(seeds), epochs))
     valid = None if valid_ids is None else np.empty((len(seeds), epochs))
-    with threadpool_limits(limits=1, user_api="blas"):  # tiny products, as in train_recall_from
+    with one_thread():  # tiny products, as in train_recall_from
         for epoch in range(epochs):
             losses[:, epoch] = _lm_epoch(params, opt, inputs, targets, k, max_norm)
             fitted[:, epoch] = _perplexity(params, ids, 100)
@@ -569,7 +789,7 @@ def _lm_epoch(params, opt, inputs, targets, k, max_norm):
     for s in range(0, inputs.shape[1], k):
         window = inputs[:, s : s + k]
         loss, grads, h = _lm_step(params, window, targets[:, s : s + k], h)
-        opt.step(params, clip_grad_norm(grads, max_norm)[0])
+        opt.step(params, _clip(grads, _member_norms(grads), max_norm))
         total += loss * window.size  # h goes on as a constant: truncation at the edge
     return total / inputs.size
 
@@ -605,6 +825,7 @@ def perplexity(params, ids, k=100):
     return _perplexity(p, ids, as_int("k", k, 1))
 
 
+@overflow_checked
 def _perplexity(p, ids, k):
     """:func:`perplexity` on validated arguments."""
     K, H = p["Wh"].shape[:2]
@@ -615,4 +836,12 @@ def _perplexity(p, ids, k):
         _, states, logits = _lm_forward(p, inputs, h)
         total += _nll(logits, targets)[0] * targets.size
         h = states[..., -1, :]
-    return np.exp(total / (ids.size - 1))
+    _check_states(h)
+    ppl = np.exp(total / (ids.size - 1))
+    if not np.isfinite(ppl).all():
+        bad = int(np.flatnonzero(~np.isfinite(ppl))[0])
+        raise ValueError(
+            f"perplexity: overflowed float64 in member {bad} (exp of a mean loss above 709 nats: "
+            "the model is far from the data)"
+        )
+    return ppl

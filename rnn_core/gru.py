@@ -25,9 +25,13 @@ trains K independent models at once; they sum over batch and time only.
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import expit
 
-from ._checks import as_array
-from .lstm import sigmoid
+from ._blas import one_thread_for
+from ._checks import as_array, as_cache, check_overflow, check_steps, overflow_checked
+from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
+from .cell import _check_gradients
+from .lstm import _check as _check_lstm
 
 __all__ = [
     "GRUCache",
@@ -62,41 +66,58 @@ class GRUCache(NamedTuple):
 
 
 def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, a state and the weights; ``Wx`` fixes 3H from ``h``'s H."""
-    sizes = {}
-    x = as_array(x_name, x, x_spec, sizes)
-    h = as_array(h_name, h, ("N", "H"), sizes)
-    H3 = 3 * sizes["H"]
-    Wx = as_array("Wx", Wx, (sizes["D"], H3))
-    Wh = as_array("Wh", Wh, (sizes["H"], H3))
-    b = as_array("b", b, (H3,))
-    return x, h, Wx, Wh, b
+    """Validate an input, the weights and a state, as the LSTM's with three gate blocks:
+    ``Wh`` (H, 3H) fixes H, and the state, checked last, is blamed for a wrong H."""
+    return _check_lstm(x_name, x, x_spec, h_name, h, Wx, Wh, b, G=3)
 
 
 def _check_cache(cache, kind, producer):
     """Raise ``ValueError`` unless ``cache`` is a ``kind`` (the NamedTuple ``producer`` returns)."""
-    if not isinstance(cache, kind):
-        raise ValueError(
-            f"cache: expected a {kind.__name__} from {producer}, got {type(cache).__name__}"
-        )
+    return as_cache("cache", cache, kind, f"a {kind.__name__} from {producer}")
 
 
-def _cell(a, h_prev, Wh):
-    """New state from the input projection ``a = x Wx + b`` (..., N, 3H).
+# The GRU's state is a convex combination of h_(t-1) and a tanh, so it stays bounded:
+# a state that is not finite comes from a pre-activation that added +inf and -inf.
+_WHY_STATE = (
+    "a gate pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
+# Why the backward pass can overflow: the gate deltas are carried back through Wh^T.
+_WHY_DELTA = (
+    "da_t = dL/da_t of the three blocks, carried back through Wh^T at every step: "
+    "Wh too large for this many steps, or dh too large"
+)
 
-    ``a`` is overwritten with the activated gates z | r | n. Leading axes of
-    ``a``, ``h_prev`` (..., N, H) and ``Wh`` (..., H, 3H) broadcast as in matmul.
+
+def _cell(a, h_prev, WnT, h, rh, rec):
+    """One step from its pre-activations, with features first, every result written in place.
+
+    ``a`` (3H, ...) holds the whole pre-activations of z and r and the input part of n,
+    ``x_t Wxn + bn``; it becomes the activated gates z | r | n. ``h`` (H, ...) receives h_t;
+    ``rh`` and ``rec`` are work space. ``WnT`` is ``Whn^T`` (..., H, H).
     """
-    H = h_prev.shape[-1]
-    zr, an = a[..., : 2 * H], a[..., 2 * H :]  # views into a
-    zr += h_prev @ Wh[..., :, : 2 * H]  # z and r share one recurrent product
-    zr[...] = sigmoid(zr)
-    z, r = zr[..., :H], zr[..., H:]
-    an += (r * h_prev) @ Wh[..., :, 2 * H :]  # reset before Whn: needs r first
-    np.tanh(an, out=an)
-    return z * h_prev + (1.0 - z) * an
+    H = h.shape[0]
+    expit(a[: 2 * H], out=a[: 2 * H])  # z, r = sigmoid(a_z, a_r)
+    z, r, n = _blocks(a, H)
+    n += _mm(WnT, np.multiply(r, h_prev, out=rh), out=rec)  # reset before Whn: needs r first
+    np.tanh(n, out=n)
+    np.multiply(z, h_prev, out=h)
+    np.subtract(1.0, z, out=rh)
+    h += np.multiply(rh, n, out=rh)  # h_t = z * h_{t-1} + (1 - z) * n
 
 
+def _stacked(Wx, Wh, b=None):
+    """``[Wx; b; Wh']`` (..., D+1+H, 3H), or ``[Wx; Wh']`` without ``b``, for the concatenated form.
+
+    ``Wh'`` is ``Wh`` with its n block zero: the candidate's recurrent product needs r_t
+    first (it multiplies ``r_t * h_{t-1}``), so it is not part of the step's one product.
+    """
+    H = Wh.shape[-2]
+    Wh_zr = np.concatenate([Wh[..., : 2 * H], np.zeros_like(Wh[..., 2 * H :])], axis=-1)
+    rows = [Wx] if b is None else [Wx, b[..., None, :]]
+    return np.concatenate([*rows, Wh_zr], axis=-2)
+
+
+@overflow_checked
 def gru_step_forward(x, h_prev, Wx, Wh, b):
     """Run one step of the GRU.
 
@@ -127,8 +148,12 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
     array([[0.5]])
     """
     x, h_prev, Wx, Wh, b = _check("x", x, ("N", "D"), "h_prev", h_prev, Wx, Wh, b)
+    H = h_prev.shape[-1]
     gates = x @ Wx + b  # (N, 3H), completed and activated in place by _cell
-    h = _cell(gates, h_prev, Wh)
+    gates[:, : 2 * H] += h_prev @ Wh[:, : 2 * H]
+    h, rh, rec = np.empty_like(h_prev), np.empty_like(h_prev), np.empty_like(h_prev)
+    _cell(gates.T, h_prev.T, Wh[:, 2 * H :].T, h.T, rh.T, rec.T)  # _cell takes features first
+    check_overflow("h", h, _WHY_STATE)
     return h, GRUStepCache(x, h_prev, Wx, Wh, gates)
 
 
@@ -172,6 +197,7 @@ def _param_grads(x, h_prev, gates, da):
     return np.swapaxes(x, -1, -2) @ da, dWh, da.sum(axis=-2)
 
 
+@overflow_checked
 def gru_step_backward(dh, cache):
     """Backpropagate through one GRU step.
 
@@ -202,26 +228,31 @@ def gru_step_backward(dh, cache):
     x, h_prev, Wx, Wh, gates = cache
     dh = as_array("dh", dh, h_prev.shape)
     da, dh_prev = _gate_deltas(dh, gates, h_prev, Wh)
-    return (da @ Wx.T, dh_prev, *_param_grads(x, h_prev, gates, da))
+    grads = (da @ Wx.T, dh_prev, *_param_grads(x, h_prev, gates, da))
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dWx", "dWh", "db"))
 
 
 def _forward(x, h0, Wx, Wh, b):
     """The time loop of ``gru_forward``, unvalidated: states (..., N, T, H), gates (..., N, T, 3H).
 
     Every argument may carry the same extra leading axes ``(...)``: x (..., N, T, D),
-    h0 (..., N, H), Wx (..., D, 3H), Wh (..., H, 3H), b (..., 3H).
+    h0 (..., N, H), Wx (..., D, 3H), Wh (..., H, 3H), b (..., 3H). The results are views
+    of the loop's buffers (see ``_layout``).
     """
-    # Every step's input projection in one product; Wx and b get axes for N (and T).
-    gates = x @ Wx[..., None, :, :] + b[..., None, None, :]  # (..., N, T, 3H)
-    h = np.empty(gates.shape[:-1] + h0.shape[-1:])  # (..., N, T, H)
-    h_prev = h0
-    for t in range(x.shape[-2]):
-        # Only the recurrent products wait for the previous step.
-        h_prev = _cell(gates[..., t, :], h_prev, Wh)
-        h[..., t, :] = h_prev
-    return h, gates
+    T, D, H = x.shape[-2], x.shape[-1], h0.shape[-1]
+    z = _inputs(x, h0, T + 1)  # the loop writes h_t into z_{t+1}
+    WT = np.swapaxes(_stacked(Wx, Wh, b), -1, -2)  # (..., 3H, D+1+H)
+    WnT = np.swapaxes(Wh[..., 2 * H :], -1, -2)
+    gates = np.empty((T, 3 * H, *z.shape[2:]))
+    rh, rec = np.empty_like(z[0, :H]), np.empty_like(z[0, :H])
+    with one_thread_for(WT.shape[-2] * WT.shape[-1] * h0.shape[-2]):  # the loop's products
+        for t in range(T):
+            a_t = _mm(WT, z[t], out=gates[t])  # all of a_z, a_r; x_t Wxn + bn of a_n
+            _cell(a_t, z[t, D + 1 :], WnT, z[t + 1, D + 1 :], rh, rec)
+    return _public(z[1:, D + 1 :]), _public(gates)
 
 
+@overflow_checked
 def gru_forward(x, h0, Wx, Wh, b):
     """Run the GRU over a whole sequence from ``h0``.
 
@@ -250,12 +281,9 @@ def gru_forward(x, h0, Wx, Wh, b):
     """
     x, h0, Wx, Wh, b = _check("x", x, ("N", "T", "D"), "h0", h0, Wx, Wh, b)
     h, gates = _forward(x, h0, Wx, Wh, b)
+    if not np.isfinite(h.sum()):  # bounded states: the sum is NaN iff an h is
+        check_steps("h", h, _WHY_STATE)
     return h, GRUCache(x, h0, Wx, Wh, h, gates)
-
-
-def _rows(a):
-    """Batch and time flattened into rows: (..., N, T, C) -> (..., N*T, C)."""
-    return a.reshape((*a.shape[:-3], -1, a.shape[-1]))
 
 
 def _backward(dh, x, h0, Wx, Wh, h, gates):
@@ -263,19 +291,74 @@ def _backward(dh, x, h0, Wx, Wh, h, gates):
 
     Returns ``dx, dh0, dWx, dWh, db``, summed over batch and time only.
     """
-    T = h.shape[-2]
-    h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)  # (..., N, T, H)
-    da = np.empty_like(gates)  # (..., N, T, 3H)
-    dh_carry = np.zeros_like(h0)  # nothing flows back from after the last step
+    return _grads_and_deltas(dh, x, h0, Wx, Wh, h, gates)[0]
+
+
+def _grads_and_deltas(dh, x, h0, Wx, Wh, h, gates):
+    """``(dx, dh0, dWx, dWh, db)`` and the deltas ``dL/da_t`` (..., N, T, 3H), a view."""
+    T, D, H = x.shape[-2], x.shape[-1], h0.shape[-1]
+    h, gates = _steps(h), _steps(gates)  # (T, ., ..., N), contiguous from _forward
+    z = _inputs(x, h0, T)
+    z[1:, D + 1 :] = h[:-1]
+    h_prev = z[:, D + 1 :]
+    Wxh = _stacked(Wx, Wh)  # (..., D+H, 3H)
+    with one_thread_for(Wxh.shape[-2] * 3 * H * h0.shape[-2]):  # the loop's largest product
+        da, dz = _recursion(_steps(dh), h_prev, gates, Wxh, Wh[..., 2 * H :])
+    # With every da_t known: dW = sum_t z_t^T da_t for [Wx; b; Wh'], and Whn's own sum.
+    dW = _summed_outer(z, da)  # (..., D+1+H, 3H); its rows h x columns n are not used
+    dWn = _summed_outer(gates[:, H : 2 * H] * h_prev, da[:, 2 * H :])  # r_t * h_{t-1}
+    dWh = np.concatenate([dW[..., D + 1 :, : 2 * H], dWn], axis=-1)
+    dx, dh0 = _public(dz[:T, :D]), np.moveaxis(dz[0, D:], 0, -1)
+    return (dx, dh0, dW[..., :D, :], dWh, dW[..., D, :]), _public(da)
+
+
+def _recursion(dh, h_prev, gates, Wxh, Wn):
+    """The backward recursion, from the last step to the first.
+
+    Arrays have the loops' axes (T, C, ..., N). Returns every ``da_t = dL/da_t``
+    (T, 3H, ..., N) and ``dz`` (T+1, D+H, ..., N) whose rows hold ``dL/dx_t`` and
+    ``dL/dh_{t-1}`` (0 at t = T).
+    """
+    T, H = gates.shape[0], h_prev.shape[1]
+    da = np.empty_like(gates)
+    dz = np.empty((T + 1, Wxh.shape[-2], *h_prev.shape[2:]))
+    dz[-1] = 0.0
+    dh_t, drh, work = np.empty_like(h_prev[0]), np.empty_like(h_prev[0]), np.empty_like(h_prev[0])
     for t in range(T - 1, -1, -1):
-        da[..., t, :], dh_carry = _gate_deltas(
-            dh[..., t, :] + dh_carry, gates[..., t, :], h_prev[..., t, :], Wh
-        )
-    # With every da known, the weight gradients are single products over batch and time.
-    grads = _param_grads(_rows(x), _rows(h_prev), _rows(gates), _rows(da))
-    return (da @ np.swapaxes(Wx, -1, -2)[..., None, :, :], dh_carry, *grads)
+        np.add(dh[t], dz[t + 1, -H:], out=dh_t)  # dL/dh_t: its own loss + what h_{t+1} sends
+        _step_deltas(dh_t, gates[t], h_prev[t], Wn, da[t], drh, work)
+        _mm(Wxh, da[t], out=dz[t])  # dL/dx_t, and the paths to h_{t-1} through z and r
+        z_t, r_t = gates[t, :H], gates[t, H : 2 * H]
+        dz[t, -H:] += np.multiply(dh_t, z_t, out=work)  # the direct path, times z
+        dz[t, -H:] += np.multiply(drh, r_t, out=work)  # the path through r * h_{t-1}
+    return da, dz
 
 
+def _step_deltas(dh, gates, h_prev, Wn, da, drh, work):
+    """One step of the backward recursion, with features first, every result in place.
+
+    From ``dh = dL/dh_t`` (H, ...), write ``da = dL/da_t`` (3H, ...) at the pre-activations
+    z | r | n and ``drh = dL/d(r_t * h_{t-1})``; ``Wn`` is ``Whn`` (..., H, H).
+    """
+    H = dh.shape[0]
+    z, r, n = _blocks(gates, H)
+    da_z, da_r, da_n = _blocks(da, H)
+    np.subtract(1.0, z, out=work)
+    np.subtract(1.0, np.multiply(n, n, out=da_n), out=da_n)  # tanh' = 1 - n^2
+    da_n *= work  # dh/da_n = (1 - z) tanh'
+    da_n *= dh
+    _mm(Wn, da_n, out=drh)  # dL/d(r * h_{t-1}) = da_n Whn^T, as columns
+    work *= z  # sigmoid' = z (1 - z)
+    np.subtract(h_prev, n, out=da_z)  # dh/dz = h_{t-1} - n
+    da_z *= work
+    da_z *= dh
+    np.subtract(1.0, r, out=da_r)
+    da_r *= r  # sigmoid' = r (1 - r)
+    da_r *= h_prev
+    da_r *= drh
+
+
+@overflow_checked
 def gru_backward(dh, cache):
     """Backpropagation through time for the GRU.
 
@@ -305,7 +388,8 @@ def gru_backward(dh, cache):
     """
     _check_cache(cache, GRUCache, "gru_forward")
     dh = as_array("dh", dh, cache.h.shape)
-    return _backward(dh, *cache)
+    grads, da = _grads_and_deltas(dh, *cache)
+    return _check_gradients(da, grads, why=_WHY_DELTA)  # raises if one overflowed
 
 
 def update_path_gradient(cache):

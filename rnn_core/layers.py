@@ -9,7 +9,26 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array
+from ._checks import (
+    as_array,
+    as_cache,
+    as_ids,
+    as_mask,
+    as_real,
+    check_overflow,
+    overflow_checked,
+)
+
+__all__ = [
+    "AffineCache",
+    "EmbeddingCache",
+    "embedding_backward",
+    "embedding_forward",
+    "softmax",
+    "temporal_affine_backward",
+    "temporal_affine_forward",
+    "temporal_softmax_loss",
+]
 
 
 class AffineCache(NamedTuple):
@@ -24,20 +43,7 @@ class EmbeddingCache(NamedTuple):
 
     idx: np.ndarray  # (N, T), int
     V: int
-
-
-def _as_index(name, idx, V):
-    """Check an integer array of token ids in ``[0, V)``, shape ``(N, T)``."""
-    idx = np.asarray(idx)
-    if idx.ndim != 2 or not np.issubdtype(idx.dtype, np.integer):
-        raise ValueError(
-            f"{name}: expected 2-d integer array of shape (N, T), "
-            f"got {idx.ndim}-d {idx.dtype} array of shape {idx.shape}"
-        )
-    if idx.size == 0 or idx.min() < 0 or idx.max() >= V:
-        got = "empty" if idx.size == 0 else f"values in [{idx.min()}, {idx.max()}]"
-        raise ValueError(f"{name}: expected non-empty ids in [0, {V - 1}], got {got}")
-    return idx
+    D: int  # so that embedding_backward can check dout's width
 
 
 def embedding_forward(idx, W):
@@ -64,10 +70,11 @@ def embedding_forward(idx, W):
             [0., 1.]]])
     """
     W = as_array("W", W, ("V", "D"))
-    idx = _as_index("idx", idx, W.shape[0])
-    return W[idx], EmbeddingCache(idx, W.shape[0])
+    idx = as_ids("idx", idx, W.shape[0], ("N", "T"))
+    return W[idx], EmbeddingCache(idx, *W.shape)
 
 
+@overflow_checked
 def embedding_backward(dout, cache):
     """Gradient of the embedding matrix.
 
@@ -88,13 +95,14 @@ def embedding_backward(dout, cache):
     array([[0.],
            [2.]])
     """
-    idx, V = cache
-    dout = as_array("dout", dout, (*idx.shape, "D"))
-    dW = np.zeros((V, dout.shape[-1]))
-    np.add.at(dW, idx.ravel(), dout.reshape(idx.size, -1))  # repeated ids accumulate
-    return dW
+    idx, V, D = as_cache("cache", cache, EmbeddingCache, "an EmbeddingCache from embedding_forward")
+    dout = as_array("dout", dout, (*idx.shape, D))
+    dW = np.zeros((V, D))
+    np.add.at(dW, idx.ravel(), dout.reshape(idx.size, D))  # repeated ids accumulate
+    return check_overflow("dW", dW, "the sum of dout over every position of a word")
 
 
+@overflow_checked
 def temporal_affine_forward(h, W, b):
     """Output layer applied at every step: ``y_t = h_t W + b``.
 
@@ -122,9 +130,11 @@ def temporal_affine_forward(h, W, b):
     h = as_array("h", h, ("N", "T", "H"), sizes)
     W = as_array("W", W, ("H", "V"), sizes)
     b = as_array("b", b, ("V",), sizes)
-    return h @ W + b, AffineCache(h, W)
+    y = check_overflow("y", h @ W + b, "h W + b: h or the weights too large")
+    return y, AffineCache(h, W)
 
 
+@overflow_checked
 def temporal_affine_backward(dy, cache):
     """Backward pass of ``temporal_affine_forward``.
 
@@ -145,38 +155,64 @@ def temporal_affine_backward(dy, cache):
     >>> [g.ravel().tolist() for g in temporal_affine_backward(np.ones((1, 2, 1)), cache)]
     [[1.0, 1.0], [2.0], [2.0]]
     """
-    h, W = cache
+    h, W = as_cache("cache", cache, AffineCache, "an AffineCache from temporal_affine_forward")
     N, T, H = h.shape
     dy = as_array("dy", dy, (N, T, W.shape[1]))
     dW = h.reshape(N * T, H).T @ dy.reshape(N * T, -1)  # sums over batch and time
-    return dy @ W.T, dW, dy.sum(axis=(0, 1))
+    grads = dy @ W.T, dW, dy.sum(axis=(0, 1))
+    for name, g in zip(("dh", "dW", "db"), grads):
+        check_overflow(name, g, "a product or sum of dy and the layer's inputs: dy too large")
+    return grads
 
 
 def softmax(z):
     """Softmax over the last axis, shifted by the maximum so ``exp`` cannot overflow.
+
+    Parameters
+    ----------
+    z : array_like, shape (..., V)
+        Finite scores; at least one axis, no axis of length 0. (An all ``-inf`` row
+        has no softmax, and ``[inf, 0]`` none in floating point: both are refused.)
+
+    Returns
+    -------
+    ndarray, shape (..., V)
+        Non-negative, summing to 1 along the last axis.
 
     Examples
     --------
     >>> softmax(np.array([1000.0, 1000.0]))
     array([0.5, 0.5])
     """
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    z = as_real("z", z, nonempty=True)
+    if z.ndim == 0:
+        raise ValueError("z: expected an array of shape (..., V), got a scalar")
+    return _softmax(z)
+
+
+def _softmax(z):
+    """``softmax`` of a validated array. Finite ``z`` gives a finite result: the row's
+    maximum contributes ``exp(0) = 1`` to the sum, and ``exp`` of the others, each at
+    most 0 (perhaps ``-inf`` after the shift), lies in [0, 1]."""
+    with np.errstate(over="ignore"):  # z - max may be -inf: exp gives 0, as it should
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def log_softmax(z):
-    """Log of the softmax over the last axis, computed directly, so that a tiny
-    probability gives a large finite negative number, not log(0).
+def _log_softmax(z):
+    """Log of the softmax over the last axis of a validated array, computed directly,
+    so that a tiny probability gives a large finite negative number, not log(0).
 
     Examples
     --------
-    >>> np.round(log_softmax(np.array([0.0, np.log(3.0)])), 4)
+    >>> np.round(_log_softmax(np.array([0.0, np.log(3.0)])), 4)
     array([-1.3863, -0.2877])
     """
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
+@overflow_checked
 def temporal_softmax_loss(logits, targets, mask=None):
     """Mean cross-entropy of a softmax at every step, and its gradient.
 
@@ -203,15 +239,24 @@ def temporal_softmax_loss(logits, targets, mask=None):
     """
     logits = as_array("logits", logits, ("N", "T", "V"))
     N, T, V = logits.shape
-    targets = _as_index("targets", targets, V)
+    targets = as_ids("targets", targets, V, ("N", "T"))
     if targets.shape != (N, T):
         raise ValueError(f"targets: expected shape {(N, T)}, got shape {targets.shape}")
-    mask = np.ones((N, T), bool) if mask is None else np.asarray(mask, bool)
-    if mask.shape != (N, T) or not mask.any():
-        raise ValueError(f"mask: expected shape {(N, T)} with a True entry, got {mask.shape}")
-    logp = log_softmax(logits)  # (N, T, V)
+    mask = np.ones((N, T), bool) if mask is None else as_mask("mask", mask, (N, T))
+    if not mask.any():
+        raise ValueError(f"mask: expected shape {(N, T)} with a True entry, got none True")
+    logp = _log_softmax(logits)  # (N, T, V)
     n, t = np.nonzero(mask)
-    loss = -logp[n, t, targets[n, t]].mean()
+    picked = logp[n, t, targets[n, t]]
+    if not np.isfinite(picked).all():  # a target's logit more than ~1.8e308 below the top
+        i = int(np.flatnonzero(~np.isfinite(picked))[0])
+        raise ValueError(
+            f"logits: the loss overflowed float64 at n = {n[i]}, t = {t[i]}: the target's "
+            "logit lies further below the step's largest logit than float64 can hold"
+        )
+    loss = -picked.mean()
+    if not np.isfinite(loss):  # each term finite, their sum not: average before summing
+        loss = -(picked / picked.size).sum()
     dlogits = np.exp(logp)
     dlogits[n, t, targets[n, t]] -= 1.0  # d(-log p_y)/dz = p - onehot(y)
     dlogits *= mask[..., None] / n.size

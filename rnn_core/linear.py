@@ -17,6 +17,14 @@ import numpy as np
 
 from ._checks import as_array, as_scalar, check_finite
 
+__all__ = [
+    "linear_grad_terms",
+    "linear_rnn",
+    "linear_rnn_bptt",
+    "linear_rnn_grads",
+    "linear_rnn_grads_every_step",
+]
+
 
 def linear_rnn(x, w_x, w_h, h0=0.0):
     """Run the scalar linear cell ``h_t = x_t w_x + h_{t-1} w_h``.
@@ -82,16 +90,32 @@ def linear_grad_terms(x, w_x, w_h, h0=0.0):
     >>> th, tx
     (array([1., 0.]), array([2. , 0.5]))
     """
-    h = linear_rnn(x, w_x, w_h, h0)
-    N = x.shape[0]
+    x = as_array("x", x, ("N",))  # a list too
+    h, N = linear_rnn(x, w_x, w_h, h0), x.shape[0]
     # w_h ** i for i = 0..N-1, each power computed directly (no running
     # product, whose rounding error would grow with i).
-    powers = w_h ** np.arange(N, dtype=np.float64)
-    with np.errstate(over="ignore", invalid="ignore"):
-        terms_h = powers * h[N - 1 :: -1]  # h_{N-1}, h_{N-2}, ..., h_0
-        terms_x = powers * x[::-1]  # x_N, x_{N-1}, ..., x_1
+    i = np.arange(N, dtype=np.float64)
+    terms_h = _power_times(w_h, i, h[N - 1 :: -1])  # h_{N-1}, ..., h_0
+    terms_x = _power_times(w_h, i, x[::-1])  # x_N, x_{N-1}, ..., x_1
     _check_overflow("terms", np.concatenate([terms_h, terms_x]), w_h, N)
     return terms_h, terms_x
+
+
+def _power_times(w, e, v):
+    """``w ** e * v`` elementwise, finite wherever the exact product is.
+
+    ``w ** e`` alone may overflow where ``v`` is 0 (the product is 0) or small;
+    only those entries are recomputed, as ``(w ** (e/2) v) w ** (e - e/2)``, so
+    every other entry is exactly ``w ** e * v``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = w**e * v
+        bad = ~np.isfinite(out)
+        if bad.any():
+            half = np.floor(e[bad] / 2)
+            split = (w**half * v[bad]) * w ** (e[bad] - half)
+            out[bad] = np.where(v[bad] == 0, 0.0, split)
+    return out
 
 
 def _polyval_and_slope(p, w):
@@ -188,8 +212,25 @@ def linear_rnn_grads(x, w_x, w_h, h0, gradout):
         grads = gradout * np.array([w_x * slope + N * np.power(w_h, N - 1.0) * h0, p])
     if not np.isfinite(grads).all():
         check_finite("x", x)  # bad input is named as such, before blaming overflow
+        # Every power w_h**e is formed, and one may overflow though its coefficient
+        # (and the answer) is 0: the recursions, in C, only form what the answer needs.
+        s_h, s_x = _sensitivities(x, w_h, linear_rnn(x, w_x, w_h, h0))
+        with np.errstate(over="ignore", invalid="ignore"):
+            grads = gradout * np.array([s_h[-1], s_x[-1]])
         _check_overflow("gradient", grads, w_h, N)
     return float(grads[0]), float(grads[1])
+
+
+def _sensitivities(x, w_h, h):
+    """``s_h[t-1] = dh_t/dw_h`` and ``s_x[t-1] = dh_t/dw_x`` for t = 1..N, by two filters.
+
+    ``s_t = h_{t-1} + w_h s_{t-1}`` (``x_t + w_h s_{t-1}`` for ``w_x``) from ``s_0 = 0``;
+    ``h`` is ``linear_rnn``'s (N + 1,) states. Not checked: the callers check what they use.
+    """
+    from scipy.signal import lfilter  # as in linear_rnn
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        return lfilter([1.0], [1.0, -w_h], h[:-1]), lfilter([1.0], [1.0, -w_h], x)
 
 
 def _check_overflow(what, values, w_h, steps):
@@ -243,11 +284,8 @@ def linear_rnn_grads_every_step(x, w_x, w_h, h0, g):
     """
     h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates x and the scalars
     g = as_array("g", g, ("N",), {"N": h.shape[0] - 1})
-    from scipy.signal import lfilter  # as in linear_rnn
-
+    s_h, s_x = _sensitivities(x, w_h, h)  # (N,) each
     with np.errstate(over="ignore", invalid="ignore"):
-        s_h = lfilter([1.0], [1.0, -w_h], h[:-1])  # (N,), s_h[t-1] = dh_t/dw_h
-        s_x = lfilter([1.0], [1.0, -w_h], x)  # (N,), s_x[t-1] = dh_t/dw_x
         grads = np.array([g @ s_h, g @ s_x])
     _check_overflow("gradient", np.concatenate([s_h, s_x, grads]), w_h, g.shape[0])
     return float(grads[0]), float(grads[1])

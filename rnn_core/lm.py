@@ -23,10 +23,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnn_core._checks import as_array, as_int, as_positive
+from rnn_core._checks import (
+    as_array,
+    as_ids,
+    as_int,
+    as_ndarray,
+    as_params,
+    as_positive,
+    as_sequence,
+    check_overflow,
+)
 from rnn_core.cell import rnn_backward, rnn_forward
 from rnn_core.layers import (
-    _as_index,
     embedding_backward,
     embedding_forward,
     softmax,
@@ -90,17 +98,14 @@ class _Forward(NamedTuple):
 
 def _check_params(params):
     """Validate the parameter dict; return float64 arrays and the sizes (V, D, H)."""
-    if not isinstance(params, dict) or params.keys() != _SPECS.keys():
-        got = sorted(params) if isinstance(params, dict) else type(params).__name__
-        raise ValueError(f"params: expected a dict with keys {sorted(_SPECS)}, got {got}")
     sizes = {}
-    p = {k: as_array(f"params[{k!r}]", params[k], spec, sizes) for k, spec in _SPECS.items()}
+    p = as_params("params", params, _SPECS, sizes, exact=True)
     return p, (sizes["V"], sizes["D"], sizes["H"])
 
 
 def _as_stream(name, ids, V, min_len, why):
     """Return ``ids`` as a 1-d integer array of at least ``min_len`` ids in ``[0, V)``."""
-    ids = np.asarray(ids)
+    ids = as_ndarray(name, ids)
     if ids.ndim != 1:
         raise ValueError(f"{name}: expected a 1-d id stream of shape (n,), got shape {ids.shape}")
     if ids.size < min_len:
@@ -190,8 +195,8 @@ def lm_loss(params, inputs, targets, h0=None):
     (True, (4, 4), (1, 4))
     """
     p, (V, _, H) = _check_params(params)
-    inputs = _as_index("inputs", inputs, V)
-    targets = _as_index("targets", targets, V)
+    inputs = as_ids("inputs", inputs, V, ("N", "T"))
+    targets = as_ids("targets", targets, V, ("N", "T"))
     if targets.shape != inputs.shape:
         raise ValueError(f"targets: expected shape {inputs.shape}, got shape {targets.shape}")
     h0 = np.zeros((inputs.shape[0], H)) if h0 is None else h0
@@ -322,7 +327,15 @@ def perplexity(params, ids, k=100):
         fwd = _forward(p, inputs, h)
         total += temporal_softmax_loss(fwd.logits, targets)[0] * targets.size
         h = fwd.h[:, -1]
-    return float(np.exp(total / (ids.size - 1)))
+    return _exp_loss(total / (ids.size - 1))
+
+
+def _exp_loss(loss):
+    """A perplexity, ``exp(loss)``, or a ValueError if it exceeds float64 (loss > 709 nats)."""
+    with np.errstate(over="ignore"):
+        ppl = float(np.exp(loss))
+    why = f"exp of a mean loss of {loss:.4g} nats: the model is far from the data"
+    return float(check_overflow("perplexity", np.asarray(ppl), why))
 
 
 def sample(params, start_ids, n, seed=0, temperature=1.0):
@@ -360,9 +373,21 @@ def sample(params, start_ids, n, seed=0, temperature=1.0):
     fwd = _forward(p, start_ids[None], np.zeros((1, H)))
     out = np.empty(n, dtype=np.int64)
     for i in range(n):
-        out[i] = rng.choice(V, p=softmax(fwd.logits[0, -1] / temperature))
+        out[i] = rng.choice(V, p=softmax(_scaled(fwd.logits[0, -1], temperature)))
         fwd = _forward(p, out[None, i : i + 1], fwd.h[:, -1])  # carry the state
     return out
+
+
+def _scaled(logits, temperature):
+    """``logits / temperature``, or a ValueError if a small temperature overflows it."""
+    with np.errstate(over="ignore"):
+        z = logits / temperature
+    if not np.isfinite(z).all():
+        raise ValueError(
+            f"temperature: expected a temperature that keeps logits / temperature finite, "
+            f"got {temperature!r} (largest |logit| {np.abs(logits).max():.3g})"
+        )
+    return z
 
 
 def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
@@ -374,7 +399,8 @@ def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
 
     Parameters
     ----------
-    train_ids, test_ids : ndarray of int, shape (n,)
+    train_ids : ndarray of int, shape (n,)
+    test_ids : ndarray of int, shape (m,)
         At least 2 ids each, in ``[0, V)``.
     V : int
         Vocabulary size, >= 1.
@@ -471,6 +497,21 @@ def unigram_perplexity(train_ids, test_ids, V, alpha=1.0):
     Scored on the same ``n - 1`` test targets as the bigram and the RNN (the
     first test id is context only).
 
+    Parameters
+    ----------
+    train_ids : ndarray of int, shape (n,)
+        At least 1 id in ``[0, V)``.
+    test_ids : ndarray of int, shape (m,)
+        At least 2 ids in ``[0, V)``.
+    V : int
+        Vocabulary size, >= 1.
+    alpha : float
+        Pseudo-count, > 0.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> round(unigram_perplexity(np.array([0, 0, 1]), np.array([1, 0, 0]), V=2), 4)
@@ -508,9 +549,12 @@ def _fold_ids(tokens, lo, hi, min_count):
 
 def _tuned(score, train_ids, test_ids, V, alphas):
     """Pick alpha by ``score`` on the last 10% of ``train_ids``; score the test with it."""
-    train_ids = _as_stream("train_ids", train_ids, as_int("V", V, 1), 20, "two bigrams")
-    if not isinstance(alphas, (list, tuple)) or not alphas:
-        raise ValueError(f"alphas: expected a non-empty list or tuple of floats, got {alphas!r}")
+    V = as_int("V", V, 1)
+    train_ids = _as_stream("train_ids", train_ids, V, 20, "two bigrams")
+    test_ids = _as_stream("test_ids", test_ids, V, 2, "one target")
+    alphas = [
+        as_positive(f"alphas[{i}]", a) for i, a in enumerate(as_sequence("alphas", alphas, "float"))
+    ]
     cut = int(0.9 * train_ids.size)
     valid = [score(train_ids[:cut], train_ids[cut:], V, a) for a in alphas]
     alpha = float(alphas[int(np.argmin(valid))])
@@ -556,6 +600,17 @@ def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3
 def tuned_unigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
     """The unigram baseline with its pseudo-count chosen as :func:`tuned_bigram_perplexity`
     chooses the bigram's: on the last 10% of ``train_ids``, never on ``test_ids``.
+
+    Parameters
+    ----------
+    train_ids : ndarray of int, shape (n,)
+        At least 20 ids in ``[0, V)``.
+    test_ids : ndarray of int, shape (m,)
+        At least 2 ids in ``[0, V)``.
+    V : int
+        Vocabulary size, >= 1.
+    alphas : sequence of float
+        The candidates, each > 0.
 
     Returns
     -------
@@ -603,8 +658,11 @@ def cross_validate(
     (2, (2,), (0, 1), 59)
     """
     from . import ensemble
+    from .data import _as_tokens
 
-    folds = as_int("folds", folds, 2)
+    tokens = _as_tokens("tokens", tokens)
+    folds = as_int("folds", folds, 2, len(tokens) // 2)  # two tokens at least in every test part
+    seeds = [as_int(f"seeds[{i}]", s, 0) for i, s in enumerate(as_sequence("seeds", seeds, "int"))]
     edges = np.linspace(0, len(tokens), folds + 1).round().astype(int)
     results = []
     for f in range(folds):

@@ -17,9 +17,22 @@ for ``dL/dc_t``.
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import expit
 
-from ._checks import as_array
-from .cell import _rows
+from ._blas import one_thread_for
+from ._checks import (
+    as_array,
+    as_cache,
+    as_real,
+    check_overflow,
+    check_shape,
+    check_steps,
+    overflow_checked,
+)
+from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
+from .cell import _check_gradients
+
+_TINY = np.finfo(np.float64).tiny  # the smallest normal float64
 
 __all__ = [
     "LSTMCache",
@@ -31,6 +44,9 @@ __all__ = [
     "lstm_step_forward",
     "sigmoid",
 ]
+
+
+_CACHE = "an LSTMCache from lstm_forward"
 
 
 class LSTMStepCache(NamedTuple):
@@ -58,39 +74,82 @@ class LSTMCache(NamedTuple):
 
 
 def sigmoid(z):
-    """Logistic function ``1 / (1 + exp(-z))``, written so that ``exp`` cannot overflow.
+    """Logistic function ``1 / (1 + exp(-z))``, exact in both limits.
+
+    ``scipy.special.expit`` evaluates exactly this formula, in one pass. For ``z``
+    below about -709, ``exp(-z)`` overflows to inf and ``1 / inf`` is 0, the exact
+    limit, so no branch on the sign of ``z`` is needed (and no warning is raised).
+
+    Parameters
+    ----------
+    z : array_like, shape (...)
+        Finite values, any shape (a scalar too).
+
+    Returns
+    -------
+    ndarray, the shape of ``z``
 
     Examples
     --------
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
-    e = np.exp(-np.abs(z))  # in (0, 1]
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return _sigmoid(as_real("z", z, nonempty=True))
 
 
-def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b):
-    """Validate an input, a state and the weights; ``Wx`` fixes 4H from ``h``'s H."""
+def _sigmoid(z):
+    """``sigmoid`` on a validated float array (the gates' in the step functions, the cliff's)."""
+    return expit(z)
+
+
+def _check(x_name, x, x_spec, h_name, h, Wx, Wh, b, G=4):
+    """Validate an input, the weights of ``G`` gate blocks and a state.
+
+    ``Wh`` (H, G H) fixes H; the state is checked last, so that a state whose H
+    disagrees with all three weights is the argument blamed. (The GRU, G = 3, shares it.)
+    """
     sizes = {}
     x = as_array(x_name, x, x_spec, sizes)
+    Wh = as_real("Wh", Wh, finite=False)
+    check_shape("Wh", Wh.shape, ("H", f"{G}H"))  # the number of dimensions, before reading H
+    H = sizes["H"] = Wh.shape[0]
+    Wh = as_array("Wh", Wh, (H, G * H))
+    Wx = as_array("Wx", Wx, (sizes["D"], G * H))
+    b = as_array("b", b, (G * H,))
     h = as_array(h_name, h, ("N", "H"), sizes)
-    H4 = 4 * sizes["H"]
-    Wx = as_array("Wx", Wx, (sizes["D"], H4))
-    Wh = as_array("Wh", Wh, (sizes["H"], H4))
-    b = as_array("b", b, (H4,))
     return x, h, Wx, Wh, b
 
 
-def _cell(a, c_prev):
-    """Gates and new states from the pre-activations ``a`` (..., N, 4H); ``a`` is overwritten."""
-    H = c_prev.shape[-1]
-    a[..., : 3 * H] = sigmoid(a[..., : 3 * H])  # i, f, o
-    np.tanh(a[..., 3 * H :], out=a[..., 3 * H :])  # g
-    i, f, o, g = np.split(a, 4, axis=-1)
-    c = f * c_prev + i * g
-    return o * np.tanh(c), c
+# The LSTM's states are bounded (|h| <= 1, |c_t| <= t), so a state that is not
+# finite comes from a pre-activation that added +inf and -inf.
+# Why the backward pass can: the gate deltas are carried back through Wh^T at every step.
+_WHY_DELTA = (
+    "da_t = dL/da_t of the four gates, carried back through Wh^T at every step: "
+    "Wh too large for this many steps, or dh too large"
+)
+_WHY_STATE = (
+    "a gate pre-activation x_t Wx + h_(t-1) Wh + b added +inf and -inf: x or the weights too large"
+)
 
 
+def _cell(a, c_prev, c, tanh_c, h):
+    """One step from its pre-activations, with features first, every result written in place.
+
+    ``a`` (4H, ...) becomes the activated gates i | f | o | g; ``c``, ``tanh_c`` and
+    ``h`` (H, ...) receive c_t, tanh(c_t) and h_t. No pass allocates memory.
+    """
+    H = c.shape[0]
+    expit(a[: 3 * H], out=a[: 3 * H])  # i, f, o = sigmoid(a_i, a_f, a_o)
+    i, f, o, g = _blocks(a, H)
+    np.tanh(g, out=g)
+    np.multiply(f, c_prev, out=c)
+    np.multiply(i, g, out=h)  # h holds i * g until its own value is known
+    c += h  # c_t = f * c_{t-1} + i * g
+    np.tanh(c, out=tanh_c)
+    np.multiply(o, tanh_c, out=h)
+
+
+@overflow_checked
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     """Run one step of the LSTM.
 
@@ -123,7 +182,9 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     x, h_prev, Wx, Wh, b = _check("x", x, ("N", "D"), "h_prev", h_prev, Wx, Wh, b)
     c_prev = as_array("c_prev", c_prev, h_prev.shape)
     gates = x @ Wx + h_prev @ Wh + b  # (N, 4H), activated in place by _cell
-    h, c = _cell(gates, c_prev)
+    h, c, tanh_c = np.empty_like(c_prev), np.empty_like(c_prev), np.empty_like(c_prev)
+    _cell(gates.T, c_prev.T, c.T, tanh_c.T, h.T)  # _cell takes features first
+    check_overflow("h", h, _WHY_STATE)
     return h, c, LSTMStepCache(x, h_prev, c_prev, Wx, Wh, gates, c)
 
 
@@ -148,6 +209,7 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
     return da, dc * f
 
 
+@overflow_checked
 def lstm_step_backward(dh, dc, cache):
     """Backpropagate through one LSTM step.
 
@@ -178,13 +240,16 @@ def lstm_step_backward(dh, dc, cache):
     >>> grads[2]  # with no loss on h, dL/dc_prev = dc * f = 1/2
     array([[0.5]])
     """
+    cache = as_cache("cache", cache, LSTMStepCache, "an LSTMStepCache from lstm_step_forward")
     x, h_prev, c_prev, Wx, Wh, gates, c = cache
     dh = as_array("dh", dh, c.shape)
     dc = as_array("dc", dc, c.shape)
     da, dc_prev = _gate_deltas(dh, dc, gates, c_prev, c)
-    return da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    grads = da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    return _check_gradients(None, grads, names=("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"))
 
 
+@overflow_checked
 def lstm_forward(x, h0, Wx, Wh, b):
     """Run the LSTM over a whole sequence, from ``h0`` and ``c_0 = 0``.
 
@@ -213,6 +278,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
     """
     x, h0, Wx, Wh, b = _check("x", x, ("N", "T", "D"), "h0", h0, Wx, Wh, b)
     h, c, gates = _forward(x, h0, Wx, Wh, b)
+    # One test for all steps: |h| <= 1, so the sum cannot overflow and is NaN if any h is.
+    if not np.isfinite(h.sum()):
+        check_steps("h", h, _WHY_STATE)
     return h, LSTMCache(x, h0, Wx, Wh, h, c, gates)
 
 
@@ -220,19 +288,22 @@ def _forward(x, h0, Wx, Wh, b):
     """The time loop of ``lstm_forward``, unvalidated: h, c (..., N, T, H), gates (..., N, T, 4H).
 
     Every argument may carry the same leading (model) axes, as in ``cell._forward``.
+    The results are views of the loop's buffers (see ``_layout``).
     """
-    # Every step's input projection in one product; Wx and b get axes for N (and T).
-    gates = x @ Wx[..., None, :, :] + b[..., None, None, :]  # (..., N, T, 4H)
-    h, c = np.empty(gates.shape[:-1] + h0.shape[-1:]), np.empty(gates.shape[:-1] + h0.shape[-1:])
-    h_prev, c_prev = h0, np.zeros_like(h0)
-    for t in range(x.shape[-2]):
-        a_t = gates[..., t, :]
-        a_t += h_prev @ Wh  # only the recurrent product waits for the previous step
-        h_prev, c_prev = _cell(a_t, c_prev)
-        h[..., t, :], c[..., t, :] = h_prev, c_prev
-    return h, c, gates
+    T, D, H = x.shape[-2], x.shape[-1], h0.shape[-1]
+    z = _inputs(x, h0, T + 1)  # the loop writes h_t into z_{t+1}
+    WT = np.swapaxes(np.concatenate([Wx, b[..., None, :], Wh], axis=-2), -1, -2)  # (..., 4H, P)
+    gates = np.empty((T, 4 * H, *z.shape[2:]))
+    c = np.empty((T + 1, H, *z.shape[2:]))  # c_0 = 0, then c_1 .. c_T
+    c[0], tanh_c = 0.0, np.empty_like(c[0])
+    with one_thread_for(WT.shape[-2] * WT.shape[-1] * h0.shape[-2]):  # the loop's products
+        for t in range(T):
+            a_t = _mm(WT, z[t], out=gates[t])  # x_t Wx + b + h_{t-1} Wh, as columns
+            _cell(a_t, c[t], c[t + 1], tanh_c, z[t + 1, D + 1 :])
+    return _public(z[1:, D + 1 :]), _public(c[1:]), _public(gates)
 
 
+@overflow_checked
 def lstm_backward(dh, cache):
     """Backpropagation through time for the LSTM.
 
@@ -260,32 +331,79 @@ def lstm_backward(dh, cache):
     >>> [g.shape for g in lstm_backward(np.ones((1, 2, 1)), cache)]
     [(1, 2, 1), (1, 1), (1, 4), (1, 4), (4,)]
     """
-    if not isinstance(cache, LSTMCache):
-        raise ValueError(
-            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
-        )
+    cache = as_cache("cache", cache, LSTMCache, _CACHE)
     dh = as_array("dh", dh, cache.h.shape)
-    return _backward(dh, *cache)
+    grads, da = _grads_and_deltas(dh, *cache)
+    return _check_gradients(da, grads, why=_WHY_DELTA)  # raises if one overflowed
 
 
 def _backward(dh, x, h0, Wx, Wh, h, c, gates):
     """The backward pass of ``lstm_backward``, unvalidated; the leading axes of ``_forward``."""
-    T = h.shape[-2]
-    h_prev = np.concatenate([h0[..., None, :], h[..., :-1, :]], axis=-2)  # (..., N, T, H)
-    c_prev = np.concatenate([np.zeros_like(h0)[..., None, :], c[..., :-1, :]], axis=-2)
-    da = np.empty_like(gates)  # (..., N, T, 4H)
-    WhT = np.swapaxes(Wh, -1, -2)
-    dh_carry, dc_carry = np.zeros_like(h0), np.zeros_like(h0)  # nothing after the last step
+    return _grads_and_deltas(dh, x, h0, Wx, Wh, h, c, gates)[0]
+
+
+def _grads_and_deltas(dh, x, h0, Wx, Wh, h, c, gates):
+    """``(dx, dh0, dWx, dWh, db)`` and the deltas ``dL/da_t`` (..., N, T, 4H), a view."""
+    T, D = x.shape[-2], x.shape[-1]
+    h, c, gates = _steps(h), _steps(c), _steps(gates)  # (T, ., ..., N): contiguous from _forward
+    Wxh = np.concatenate([Wx, Wh], axis=-2)  # (..., D+H, 4H)
+    with one_thread_for(Wxh.shape[-2] * Wxh.shape[-1] * h0.shape[-2]):  # the loop's products
+        da, dz = _recursion(_steps(dh), h, c, gates, Wxh)
+    # With every da_t known, dW = sum_t z_t^T da_t for W = [Wx; b; Wh]: one product per step.
+    z = _inputs(x, h0, T)
+    z[1:, D + 1 :] = h[:-1]
+    dW = _summed_outer(z, da)  # (..., D+1+H, 4H)
+    dx, dh0 = _public(dz[:T, :D]), np.moveaxis(dz[0, D:], 0, -1)
+    return (dx, dh0, dW[..., :D, :], dW[..., D + 1 :, :], dW[..., D, :]), _public(da)
+
+
+def _recursion(dh, h, c, gates, Wxh):
+    """The two coupled backward recursions, from the last step to the first.
+
+    Arrays have the loops' axes (T, C, ..., N). Returns every ``da_t = dL/da_t``
+    (T, 4H, ..., N) and ``dz`` (T+1, D+H, ..., N) whose rows hold ``da_t Wx^T = dL/dx_t``
+    and ``da_t Wh^T``, the part of dL/dh_{t-1} that comes through a_t (0 at t = T).
+    """
+    T, H = h.shape[:2]
+    da, dz = np.empty_like(gates), np.empty((T + 1, Wxh.shape[-2], *h.shape[2:]))
+    dz[-1] = 0.0
+    dh_t, dc, c_0, *work = (np.zeros_like(h[0]) for _ in range(5))  # dc: from c_{t+1}
     for t in range(T - 1, -1, -1):
-        da[..., t, :], dc_carry = _gate_deltas(
-            dh[..., t, :] + dh_carry, dc_carry, gates[..., t, :], c_prev[..., t, :], c[..., t, :]
-        )
-        dh_carry = da[..., t, :] @ WhT
-    # With every da known, the weight gradients are single products over batch and time.
-    rows = _rows(da)  # (..., N*T, 4H)
-    dWx = np.swapaxes(_rows(x), -1, -2) @ rows
-    dWh = np.swapaxes(_rows(h_prev), -1, -2) @ rows
-    return da @ np.swapaxes(Wx, -1, -2)[..., None, :, :], dh_carry, dWx, dWh, rows.sum(axis=-2)
+        np.add(dh[t], dz[t + 1, -H:], out=dh_t)  # dL/dh_t: its own loss + da_{t+1} Wh^T
+        _step_deltas(dh_t, dc, gates[t], c[t - 1] if t else c_0, h[t], da[t], *work)
+        _mm(Wxh, da[t], out=dz[t])
+    return da, dz
+
+
+def _step_deltas(dh, dc, gates, c_prev, h, da, tanh_c, scratch):
+    """One step of the two backward recursions, with features first, every result in place.
+
+    From ``dh = dL/dh_t`` and ``dc``, the gradient reaching c_t from step t + 1
+    (H, ...), write ``da = dL/da_t`` (4H, ...) and turn ``dc`` into dL/dc_{t-1}
+    along the cell path. ``tanh_c`` and ``scratch`` are work space.
+    """
+    H = dh.shape[0]
+    i, f, o, g = _blocks(gates, H)
+    da_i, da_f, da_o, da_g = _blocks(da, H)
+    # h_t = o_t tanh(c_t), so tanh(c_t) = h_t / o_t: a division, not a second tanh. Where
+    # o_t is below the smallest normal number, |h_t| <= o_t keeps h_t / TINY in [-1, 1]
+    # (no 0 / 0 where o_t is 0), and every use of tanh(c_t) is multiplied by o_t anyway.
+    np.divide(h, np.maximum(o, _TINY, out=tanh_c), out=tanh_c)
+    np.subtract(o, np.multiply(h, tanh_c, out=scratch), out=scratch)  # o (1 - tanh(c)^2)
+    dc += np.multiply(scratch, dh, out=scratch)  # dL/dc_t: from c_{t+1} and through h_t
+    ifo, s = da[: 3 * H], gates[: 3 * H]
+    np.multiply(np.subtract(1.0, s, out=ifo), s, out=ifo)  # sigmoid' = s (1 - s)
+    da_i *= g  # dc/da_i
+    da_i *= dc
+    da_f *= c_prev  # dc/da_f
+    da_f *= dc
+    da_o *= tanh_c  # dh/da_o
+    da_o *= dh
+    np.subtract(1.0, np.multiply(g, g, out=da_g), out=da_g)  # tanh' = 1 - g^2
+    da_g *= i  # dc/da_g
+    da_g *= dc
+    dc *= f  # dL/dc_{t-1} along the cell path
+    return dc
 
 
 def cell_path_gradient(cache):
@@ -318,11 +436,7 @@ def cell_path_gradient(cache):
     >>> cell_path_gradient(cache)  # every forget gate is sigmoid(0) = 1/2
     array([1.  , 0.5 , 0.25])
     """
-    if not isinstance(cache, LSTMCache):
-        raise ValueError(
-            f"cache: expected an LSTMCache from lstm_forward, got {type(cache).__name__}"
-        )
-    H = cache.h.shape[-1]
+    H = as_cache("cache", cache, LSTMCache, _CACHE).h.shape[-1]
     f = cache.gates[..., H : 2 * H]  # (..., N, T, H)
     # Products of the last 1, 2, ..., T-1 forget gates, read from the end backwards.
     tail = np.cumprod(f[..., :0:-1, :], axis=-2)  # (..., N, T-1, H): f_T, f_T f_{T-1}, ...

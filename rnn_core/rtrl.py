@@ -28,8 +28,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array
+from ._checks import as_array, check_overflow, overflow_checked
 from .cell import _check_params
+
+__all__ = ["RTRLResult", "rtrl_gradients"]
 
 
 class RTRLResult(NamedTuple):
@@ -41,6 +43,7 @@ class RTRLResult(NamedTuple):
     dh0: np.ndarray  # (N, H)
 
 
+@overflow_checked
 def rtrl_gradients(x, h0, Wx, Wh, b, dh):
     """Gradients of the tanh RNN by real-time recurrent learning.
 
@@ -82,9 +85,22 @@ def rtrl_gradients(x, h0, Wx, Wh, b, dh):
     """
     sizes = {}
     x = as_array("x", x, ("N", "T", "D"), sizes)
-    h0 = as_array("h0", h0, ("N", "H"), sizes)
     Wx, Wh, b = _check_params(Wx, Wh, b, sizes)
+    h0 = as_array("h0", h0, ("N", "H"), sizes)
     dh = as_array("dh", dh, ("N", "T", "H"), sizes)
+    grads = _run(x, h0, Wx, Wh, b, dh)
+    if not all(np.isfinite(g).all() for g in grads):
+        _run(x, h0, Wx, Wh, b, dh, locate=True)  # again, step by step: raises at the step
+    return grads
+
+
+def _run(x, h0, Wx, Wh, b, dh, locate=False):
+    """The RTRL loop on validated arrays; ``locate``: check every step, raise at the first bad one.
+
+    Only the failing case pays for the per-step checks: ``rtrl_gradients`` checks
+    the result once and replays the (deterministic) loop with ``locate`` if it
+    is not finite.
+    """
     N, T, D = x.shape
     H = h0.shape[1]
     S = _Sensitivities(
@@ -99,7 +115,19 @@ def rtrl_gradients(x, h0, Wx, Wh, b, dh):
         h_prev, h = h, np.tanh(x[:, t] @ Wx + h @ Wh + b)  # (N, H)
         _step(S, Wh, x[:, t], h_prev, 1.0 - h**2)
         _accumulate(grads, dh[:, t], S)
+        if locate:
+            _check_step(t, T, h, S, grads)
     return grads
+
+
+def _check_step(t, T, h, S, grads):
+    """Raise naming the first of the state, the sensitivities and the gradients not finite."""
+    check_overflow("h", h, "the pre-activation added +inf and -inf", step=(t, T))
+    for name, s in zip(S._fields, S):
+        why = f"dh_t/d{name}, multiplied by diag(1 - h_t**2) Wh^T at every step: Wh too large"
+        check_overflow(f"S.{name}", s, why, step=(t, T))
+    for name, g in zip(RTRLResult._fields, grads):
+        check_overflow(name, g, "the running sum of dh_t . S_t: dh too large", step=(t, T))
 
 
 class _Sensitivities(NamedTuple):

@@ -7,10 +7,13 @@ the package and differs from it in exactly the way a known slip does.
 
 import numpy as np
 
-from ._checks import as_array
-from .cell import grads_from_deltas
+from ._checks import as_array, overflow_checked
+from .cell import _as_rnn_cache, _check_gradients, grads_from_deltas
+
+__all__ = ["delta_recursion_forward_in_time"]
 
 
+@overflow_checked
 def delta_recursion_forward_in_time(dh, cache):
     """BPTT with the delta recursion read as ``delta_t = (dh_t + delta_t' Wh^T) * (1 - h_t**2)``
     where ``delta_t'`` is the delta of the step computed just before, running forward in time.
@@ -42,6 +45,7 @@ def delta_recursion_forward_in_time(dh, cache):
     ...  zip(delta_recursion_forward_in_time(g, cache), rnn_backward(g, cache))]
     [True, True, True, True, True]
     """
+    cache = _as_rnn_cache(cache)
     Wh, h = cache.Wh, cache.h
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
@@ -50,4 +54,5 @@ def delta_recursion_forward_in_time(dh, cache):
     for t in range(T):  # the slip: forward in time, carrying delta_{t-1}
         delta[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] ** 2)
         carry = delta[:, t] @ Wh.T
-    return grads_from_deltas(delta, cache)
+    grads = grads_from_deltas(delta, cache)
+    return _check_gradients(delta, grads, last=False)  # computed from t = 0 on

@@ -31,13 +31,15 @@ All symbols come from :func:`symbols`; ``X``, ``h`` and ``g`` are
 ``t`` and for a symbolic index inside a ``Sum``.
 """
 
+import numbers
 import re
 from functools import partial
 from typing import NamedTuple
 
+import numpy as np
 import sympy as sp
 
-from rnn_core._checks import as_int
+from rnn_core._checks import as_callable, as_int
 
 __all__ = [
     "Identity",
@@ -86,6 +88,7 @@ def latex(expr, per_line=None):
     >>> print(latex(s.X[1] + s.X[2] + s.X[3], per_line=2))
     X_{1} + X_{2} \\\\ &\\quad + X_{3}
     """
+    expr, per_line = _as_expr("expr", expr), _check_per_line(per_line)
     if per_line is not None and isinstance(expr, sp.Add):
         terms = [latex(t) for t in expr.as_ordered_terms()]
         joined = ""
@@ -142,6 +145,19 @@ def symbols():
     w_H*h[0] + w_X*X[1]
     """
     return _SYMBOLS
+
+
+def _as_expr(name, value):
+    """``value`` as a sympy expression: an expression already, or a (non-bool) number."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)):
+        return sp.sympify(value)
+    raise ValueError(f"{name}: expected a sympy expression or a number, got {type(value).__name__}")
+
+
+def _check_per_line(per_line):
+    return None if per_line is None else as_int("per_line", per_line, 1)
 
 
 def _check_wrt(wrt):
@@ -219,9 +235,9 @@ def unroll_states(expr, N):
     >>> unroll_states(s.h[1] + s.h[0], 1)
     w_H*h[0] + w_X*X[1] + h[0]
     """
-    N = as_int("N", N, 0)
+    expr, N = _as_expr("expr", expr), as_int("N", N, 0)
     states = _unrolled_states(N)
-    return sp.sympify(expr).xreplace({_SYMBOLS.h[k]: states[k] for k in range(1, N + 1)})
+    return expr.xreplace({_SYMBOLS.h[k]: states[k] for k in range(1, N + 1)})
 
 
 def closed_form_dwh(N):
@@ -403,8 +419,14 @@ def recursion_step(t, dwh_prev, dwx_prev):
     >>> recursion_step(1, 0, 0)
     (h[0], X[1])
     """
+    t, dwh_prev, dwx_prev = _check_step(t, dwh_prev, dwx_prev)
     s = _SYMBOLS
     return s.h[t - 1] + s.w_H * dwh_prev, s.X[t] + s.w_H * dwx_prev
+
+
+def _check_step(t, dwh_prev, dwx_prev):
+    """The arguments of a recursion step: t >= 1 and two expressions."""
+    return as_int("t", t, 1), _as_expr("dwh_prev", dwh_prev), _as_expr("dwx_prev", dwx_prev)
 
 
 def slip_recursion_step(t, dwh_prev, dwx_prev):
@@ -431,6 +453,7 @@ def slip_recursion_step(t, dwh_prev, dwx_prev):
     >>> slip_recursion_step(2, recursion_step(1, 0, 0)[0], 0)
     (w_H*h[0] + h[1], w_H*h[0] + X[2])
     """
+    t, dwh_prev, dwx_prev = _check_step(t, dwh_prev, dwx_prev)
     s = _SYMBOLS
     return s.h[t - 1] + s.w_H * dwh_prev, s.X[t] + s.w_H * dwh_prev
 
@@ -463,6 +486,7 @@ def recursive_derivatives(N, step=recursion_step):
     (w_H*h[0] + h[1], w_H*X[1] + X[2])
     """
     N = as_int("N", N, 1)
+    as_callable("step", step, "a callable step(t, dwh_prev, dwx_prev)")
     # dh_0/dw = 0 for both weights: h_0 is given, not computed from them.
     dwh, dwx = sp.S.Zero, sp.S.Zero
     for t in range(1, N + 1):
@@ -534,9 +558,12 @@ def check_closed_form(N, wrt, candidate):
     """
     N = as_int("N", N, 1)
     w = _check_wrt(wrt)
+    as_callable("candidate", candidate, "a callable candidate(N)")
     states = _unrolled_states(N)
     truth = sp.diff(states[N], w)
-    claim = sp.sympify(candidate(N)).xreplace({_SYMBOLS.h[k]: states[k] for k in range(1, N + 1)})
+    claim = _as_expr("candidate", candidate(N)).xreplace(
+        {_SYMBOLS.h[k]: states[k] for k in range(1, N + 1)}
+    )
     # Both sides are polynomials, so expanding the difference decides equality
     # exactly and far faster than simplify().
     return bool(sp.expand(truth - claim) == 0)
@@ -640,7 +667,7 @@ def closed_form_sum(wrt, m):
     Sum(w_H**i*X[-i + n], (i, 0, n - 1))
     """
     _check_wrt(wrt)
-    s = _SYMBOLS
+    m, s = _as_expr("m", m), _SYMBOLS
     if wrt == "w_H":
         return sp.Sum(s.w_H ** (s.i - 1) * s.h[m - s.i], (s.i, 1, m))
     return sp.Sum(s.w_H**s.i * s.X[m - s.i], (s.i, 0, m - 1))
@@ -732,7 +759,12 @@ def induction_proof(wrt, closed_form=None):
     h[n] + Sum(w_H**i*h[-i + n], (i, 1, n))
     """
     w = _check_wrt(wrt)
-    S = partial(closed_form_sum, wrt) if closed_form is None else closed_form
+    what = "a callable closed_form(m) or None"
+    S = (
+        partial(closed_form_sum, wrt)
+        if closed_form is None
+        else as_callable("closed_form", closed_form, what)
+    )
     s = _SYMBOLS
     base_lhs = sp.diff(_cell(s.h[0], s.X[1]), w)
     base_rhs = sp.sympify(S(1)).doit()
@@ -787,7 +819,7 @@ def latex_table(N_max=8, per_line=None):
     >>> row.N, row.wrt, row.closed_form, row.difference
     (2, 'w_X', 'w_{H} X_{1} + X_{2}', '0')
     """
-    N_max = as_int("N_max", N_max, 1)
+    N_max, per_line = as_int("N_max", N_max, 1), _check_per_line(per_line)
     rows = []
     for N in range(1, N_max + 1):
         states = _unrolled_states(N)
@@ -834,9 +866,9 @@ def sine_ar2_identity(a1=None, a2=-1):
     False
     """
     t, omega = sp.symbols("t omega", real=True)
-    a1 = 2 * sp.cos(omega) if a1 is None else sp.sympify(a1)
+    a1 = 2 * sp.cos(omega) if a1 is None else _as_expr("a1", a1)
     lhs = sp.sin(omega * t)
-    rhs = a1 * sp.sin(omega * (t - 1)) + sp.sympify(a2) * sp.sin(omega * (t - 2))
+    rhs = a1 * sp.sin(omega * (t - 1)) + _as_expr("a2", a2) * sp.sin(omega * (t - 2))
     difference = sp.simplify(sp.expand_trig(lhs - rhs))
     return Identity(lhs, rhs, difference, difference == 0)
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_scalar
+from ._checks import as_array, as_choice, as_ids, as_int, as_params, as_scalar
 from .cell import rnn_backward, rnn_forward
 from .gru import gru_backward, gru_forward
 from .layers import (
@@ -78,9 +78,43 @@ class RecallResult(NamedTuple):
 
 
 def _cell(cell):
-    if cell not in _CELLS:
-        raise ValueError(f"cell: expected one of {sorted(_CELLS)}, got {cell!r}")
-    return _CELLS[cell]
+    return _CELLS[as_choice("cell", cell, _CELLS)]
+
+
+def _check_params(cell, params, sizes, members=False):
+    """Validate ``params`` (the keys and shapes of ``init_recall``) against ``sizes``.
+
+    ``Wh`` comes first: it fixes H and the gate width G H (G = 4 for the LSTM, 3 for
+    the GRU). ``members``: an ensemble's parameters, each with a leading axis K.
+    """
+    G = _cell(cell)[2]
+    specs = {"Wh": ("H", "GH"), "Wx": ("D", "GH"), "b": ("GH",), "Wy": ("H", "V"), "by": ("V",)}
+    lead = ("K",) if members else ()
+    p = as_params("params", params, {k: (*lead, *s) for k, s in specs.items()}, sizes, exact=True)
+    if sizes["GH"] != G * sizes["H"]:
+        width = "H" if G == 1 else f"{G}H"
+        raise ValueError(
+            f"params['Wh']: expected shape ({'K, ' * members}H, {width}) for the {cell!r} "
+            f"cell, got shape {p['Wh'].shape}"
+        )
+    return p
+
+
+def _check_truncate(cell, truncate):
+    """None, or a window of at least 1 step for the one cell that supports truncation."""
+    if truncate is None:
+        return None
+    if _cell(cell) is not _CELLS["rnn"]:
+        raise ValueError(f"truncate: only the 'rnn' cell supports truncation, got cell {cell!r}")
+    return as_int("truncate", truncate, 1)
+
+
+def _check_batch(cell, params, x, y):
+    """Validate a batch: ``x`` (N, T, D), the parameters, and labels ``y`` (N,) in [0, V)."""
+    sizes = {}
+    x = as_array("x", x, ("N", "T", "D"), sizes)
+    p = _check_params(cell, params, sizes)
+    return p, x, as_ids("y", y, sizes["V"], ("N",), sizes)
 
 
 def recall_task(n, k, V=4, seed=0):
@@ -163,9 +197,10 @@ def init_recall(cell, D, H, V, seed=0, forget_bias=RECALL.forget_bias):
     G = _cell(cell)[2]
     D, H, V = as_int("D", D, 1), as_int("H", H, 1), as_int("V", V, 1)
     rng = np.random.default_rng(as_int("seed", seed, 0))
+    forget_bias = as_scalar("forget_bias", forget_bias)  # checked even where unused
     b = np.zeros(G * H)
     if cell == "lstm":
-        b[H : 2 * H] = as_scalar("forget_bias", forget_bias)  # block i | f | o | g
+        b[H : 2 * H] = forget_bias  # block i | f | o | g
     return {
         "Wx": rng.standard_normal((D, G * H)) / np.sqrt(D),
         "Wh": rng.standard_normal((H, G * H)) / np.sqrt(H),
@@ -213,12 +248,10 @@ def recall_loss(cell, params, x, y, truncate=None):
     >>> bool(abs(loss - np.log(4)) < 0.1), grads["Wh"].shape
     (True, (6, 6))
     """
-    _cell(cell)
-    if truncate is not None and cell != "rnn":
-        raise ValueError(f"truncate: only the 'rnn' cell supports truncation, got cell {cell!r}")
-    x = as_array("x", x, ("N", "T", "D"))
+    truncate = _check_truncate(cell, truncate)
+    params, x, y = _check_batch(cell, params, x, y)
     logits, (h_shape, cell_cache, out_cache) = _logits(cell, params, x)
-    loss, dlogits = temporal_softmax_loss(logits, np.asarray(y).reshape(-1, 1))
+    loss, dlogits = temporal_softmax_loss(logits, y[:, None])
     dh_last, dWy, dby = temporal_affine_backward(dlogits, out_cache)
     dh = np.zeros(h_shape)  # (N, T, H): the loss reads only the last step
     dh[:, -1:] = dh_last
@@ -231,16 +264,29 @@ def recall_loss(cell, params, x, y, truncate=None):
 def recall_accuracy(cell, params, x, y):
     """Fraction of sequences whose most probable class is the target.
 
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+    params : dict of str to ndarray
+        As from ``init_recall``.
+    x : ndarray, shape (N, T, D)
+    y : ndarray of int, shape (N,)
+        Targets in ``[0, V)``.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
     Examples
     --------
     >>> x, y = recall_task(100, k=2)
     >>> 0.0 <= recall_accuracy("lstm", init_recall("lstm", 5, 4, 4), x, y) <= 1.0
     True
     """
-    _cell(cell)
-    x = as_array("x", x, ("N", "T", "D"))
+    params, x, y = _check_batch(cell, params, x, y)
     p = softmax(_logits(cell, params, x)[0][:, 0])  # (N, V)
-    return float(np.mean(p.argmax(axis=1) == np.asarray(y)))
+    return float(np.mean(p.argmax(axis=1) == y))
 
 
 def train_recall(cell, k, *, seed=0, **options):
@@ -313,7 +359,10 @@ def train_recall_from(params, cell, k, *, seed=0, truncate=None, **options):
     """
     from . import ensemble
 
-    stacked = ensemble.stack([params])
+    _cell(cell)
+    V = as_int("V", options.get("V", RECALL.V), 2)
+    # Checked before training: inputs are one-hot over V symbols and a blank.
+    stacked = ensemble.stack([_check_params(cell, params, {"D": V + 1, "V": V})])
     seeds = (as_int("seed", seed, 0),)
     return _single(
         ensemble.train_recall_from(stacked, cell, k, seeds, truncate=truncate, **options)

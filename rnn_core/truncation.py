@@ -22,8 +22,25 @@ terms removed or reweighted, and return ``rnn_backward``'s 5-tuple
 
 import numpy as np
 
-from ._checks import as_array, as_int, as_scalar
-from .cell import grads_from_deltas, rnn_backward, rnn_forward
+from ._checks import (
+    as_array,
+    as_choice,
+    as_int,
+    as_ndarray,
+    as_rng,
+    as_scalar,
+    as_sequence,
+    norm,
+    overflow_checked,
+)
+from .cell import _as_rnn_cache, _check_gradients, grads_from_deltas, rnn_backward, rnn_forward
+
+__all__ = [
+    "randomized_truncated_backward",
+    "sliding_truncated_backward",
+    "truncated_gradient",
+    "truncation_bias",
+]
 
 
 def truncated_gradient(dh, cache, k):
@@ -46,6 +63,11 @@ def truncated_gradient(dh, cache, k):
     dx, dh0, dWx, dWh, db : ndarray
         As ``rnn_backward``.
 
+    Raises
+    ------
+    ValueError
+        On bad input (``k`` named as ``k``), or if the backward pass overflows.
+
     Examples
     --------
     >>> h, cache = rnn_forward(np.ones((1, 4, 1)), np.zeros((1, 1)),
@@ -55,9 +77,10 @@ def truncated_gradient(dh, cache, k):
     >>> bool(cut[3][0, 0] < full[3][0, 0])
     True
     """
-    return rnn_backward(dh, cache, truncate=k)
+    return rnn_backward(dh, cache, truncate=as_int("k", k, 1))
 
 
+@overflow_checked
 def sliding_truncated_backward(dh, cache, k):
     """BPTT in which every loss term is backpropagated at most ``k`` steps.
 
@@ -90,7 +113,7 @@ def sliding_truncated_backward(dh, cache, k):
     >>> bool(np.allclose(sliding_truncated_backward(dh, cache, 3)[3], rnn_backward(dh, cache)[3]))
     True
     """
-    h, Wh = cache.h, cache.Wh
+    h, Wh = _as_rnn_cache(cache).h, cache.Wh
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
     k = as_int("k", k, 1)
@@ -101,9 +124,10 @@ def sliding_truncated_backward(dh, cache, k):
     for j in range(1, min(k, T)):
         band = (band[:, 1:] @ Wh.T) * gain[:, : T - j]  # (N, T - j, H)
         delta[:, : T - j] += band
-    return grads_from_deltas(delta, cache)
+    return _check_gradients(delta, grads_from_deltas(delta, cache))  # raises on overflow
 
 
+@overflow_checked
 def randomized_truncated_backward(dh, cache, c, rng=None):
     """Unbiased randomized truncation of BPTT (Tallec and Ollivier, 2017).
 
@@ -142,18 +166,18 @@ def randomized_truncated_backward(dh, cache, c, rng=None):
     >>> bool(np.array_equal(a, randomized_truncated_backward(dh, cache, 0.5, rng=0)[3]))
     True
     """
-    h, Wh = cache.h, cache.Wh
+    h, Wh = _as_rnn_cache(cache).h, cache.Wh
     N, T, H = h.shape
     dh = as_array("dh", dh, (N, T, H))
     c = _continuation(c, T)
-    keep = np.random.default_rng(rng).random((N, T)) < c  # (N, T), P(keep[n, t]) = c[t]
+    keep = as_rng("rng", rng).random((N, T)) < c  # (N, T), P(keep[n, t]) = c[t]
     weight = keep / c  # (N, T): 0 or 1 / c[t], mean 1, the unbiasing factor
     delta = np.empty_like(dh)  # (N, T, H)
     carry = np.zeros((N, H))  # what reaches h_t from step t + 1
     for t in range(T - 1, -1, -1):
         delta[:, t] = (dh[:, t] + carry) * (1.0 - h[:, t] ** 2)
         carry = weight[:, t, None] * (delta[:, t] @ Wh.T)  # (N, H), into h_{t-1}
-    return grads_from_deltas(delta, cache, dh0=carry)
+    return _check_gradients(delta, grads_from_deltas(delta, cache, dh0=carry))
 
 
 def truncation_bias(x, h0, Wx, Wh, b, dh, ks, kind="sliding"):
@@ -196,19 +220,25 @@ def truncation_bias(x, h0, Wx, Wh, b, dh, ks, kind="sliding"):
     (True, 0.0)
     """
     methods = {"window": truncated_gradient, "sliding": sliding_truncated_backward}
-    if kind not in methods:
-        raise ValueError(f"kind: expected one of {sorted(methods)}, got {kind!r}")
-    ks = [as_int(f"ks[{i}]", k, 1) for i, k in enumerate(ks)]
+    method = methods[as_choice("kind", kind, methods)]
+    ks = [as_int(f"ks[{i}]", k, 1) for i, k in enumerate(as_sequence("ks", ks, "int"))]
     _, cache = rnn_forward(x, h0, Wx, Wh, b)
     full = rnn_backward(dh, cache)[3]  # (H, H)
-    scale = np.linalg.norm(full)
-    errors = [np.linalg.norm(methods[kind](dh, cache, k)[3] - full) for k in ks]
-    return np.array(errors) / scale if scale > 0 else np.zeros(len(ks))
+    truncated = [method(dh, cache, k)[3] for k in ks]
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale = np.linalg.norm(full)
+        errors = np.array([np.linalg.norm(t - full) for t in truncated])
+    if not (np.isfinite(scale) and np.isfinite(errors).all()):
+        # gradients near 1e154 or more: the same ratios, of the gradients over max |full|
+        m = np.max(np.abs(full))
+        scale, errors = norm(full / m), np.array([norm(t / m - full / m) for t in truncated])
+    return errors / scale if scale > 0 else np.zeros(len(ks))
 
 
 def _continuation(c, T):
     """Validate continuation probabilities: a scalar or shape (T,), each in (0, 1]."""
-    c = np.full(T, as_scalar("c", c)) if np.ndim(c) == 0 else as_array("c", c, (T,))
+    scalar = as_ndarray("c", c).ndim == 0
+    c = np.full(T, as_scalar("c", c)) if scalar else as_array("c", c, (T,))
     if not np.all((c > 0) & (c <= 1)):
         raise ValueError(f"c: expected continuation probabilities in (0, 1], got {c}")
     return c

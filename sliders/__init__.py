@@ -13,6 +13,8 @@ figures show. Its parts, one concern each:
 - ``live``: the matplotlib figure redrawn in place for the live view;
 - ``static`` and ``renderer.js``: the kernel-free HTML and its SVG renderer;
 - ``widget``: the ipywidgets view;
+- ``i18n``: the words a figure shows in the reader's language (``RNNBOOK_LANG``), and the
+  font matplotlib needs for it;
 - ``figure``: :class:`Interactive`, which ties them together.
 
 matplotlib, ipywidgets and Pillow are imported only when something is drawn.

@@ -22,6 +22,9 @@ myst-nb starts, so that no widget is created (myst-nb would otherwise embed widg
 state that cannot run without a kernel), and loads ``renderer.js`` once per page, so
 the static HTML then leaves it out.
 
+With ``SLIDERS_PRINT=1`` (set by the book's PDF build) the bundle also holds
+``application/pdf``: the small multiples, which the LaTeX builder prefers.
+
 Axis limits and colours are resolved in Python (:func:`~sliders.spec.chart_data`), so
 all renderers agree. Numbers embedded in HTML are rounded to 4 significant digits.
 """
@@ -34,7 +37,7 @@ import string
 from . import mathtext, static
 from ._validate import as_int
 from .marks import _text
-from .mpl import draw, draw_frames
+from .mpl import draw, draw_frames, print_build, to_pdf
 from .spec import Chart, Panels, Slider
 
 __all__ = ["MAX_FRAMES", "Interactive"]
@@ -255,4 +258,6 @@ class Interactive:
                 "version_minor": 0,
                 "model_id": self.widget.model_id,
             }
+        if print_build():  # the PDF: the frames the text refers to, as vector graphics
+            bundle["application/pdf"] = to_pdf(self.small_multiples())
         return bundle

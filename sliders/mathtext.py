@@ -30,6 +30,8 @@ import html as _html
 import re
 import unicodedata
 
+from .i18n import tr
+
 __all__ = ["html", "plain", "runs"]
 
 _GREEK_NAMES = (
@@ -178,7 +180,7 @@ def plain(text):
         elif all(c in table for c in s.strip()):
             out.append("".join(table.get(c, c) for c in s.strip()))
         else:
-            out.append((" sub " if shift < 0 else " to the power ") + s.strip() + "\0")
+            out.append((tr(" sub ") if shift < 0 else tr(" to the power ")) + s.strip() + "\0")
     text = "".join(out)
     # A spoken script is set off by a space only from a letter or digit after it.
     return re.sub(r"\0(?=\w)", " ", text).replace("\0", "").strip()

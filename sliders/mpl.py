@@ -2,18 +2,61 @@
 
 matplotlib is imported inside the functions, so importing :mod:`sliders` costs nothing
 until a figure is drawn.
+
+For print (the environment variable ``SLIDERS_PRINT=1``, which the book's PDF build sets
+for its kernels) every figure also carries a vector PDF, ``application/pdf``, which
+myst-nb's LaTeX builder prefers over the PNG; the HTML and notebooks keep the PNG alone.
 """
 
 import io
+import os
+import unicodedata
 from typing import NamedTuple
 
 import numpy as np
 
 from ._validate import as_int
+from .i18n import matplotlib_fonts
 from .spec import chart_data
 from .style import CMAPS, WIDTH
 
-__all__ = ["FigurePNG", "draw", "draw_frames", "to_figure", "to_matplotlib", "to_png"]
+__all__ = [
+    "FigurePNG",
+    "draw",
+    "draw_frames",
+    "print_build",
+    "to_figure",
+    "to_matplotlib",
+    "to_pdf",
+    "to_png",
+]
+
+
+def print_build():
+    """True when figures are made for print: ``SLIDERS_PRINT`` is ``1`` (the PDF build)."""
+    return os.environ.get("SLIDERS_PRINT", "") in ("1", "true", "yes")
+
+
+PRINT_DPI = 300  # the resolution of a PDF's few raster parts (a heatmap's cells, a colour bar)
+
+
+def to_pdf(fig):
+    """PDF bytes of a matplotlib figure: vector, its fonts embedded as TrueType (type 42,
+    which every PDF tool reads as text), no creation date (same figure, same bytes); what
+    must be a raster image (a heatmap) at ``PRINT_DPI``.
+
+    Examples
+    --------
+    >>> from sliders import Chart, Line
+    >>> to_pdf(to_matplotlib(Chart("t", marks=[Line([0, 1], [0, 1])])))[:5]
+    b'%PDF-'
+    """
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(buf, format="pdf", dpi=PRINT_DPI, metadata={"CreationDate": None})
+    return buf.getvalue()
 
 
 def _mpl_cmap(name):
@@ -82,6 +125,15 @@ def _log_axis(axis, lim):
         axis.set_major_formatter(StrMethodFormatter("{x:g}"))
 
 
+def _chars(text):
+    """How many Latin characters wide ``text`` is, about: a wide (CJK) character counts two.
+
+    >>> _chars("lag"), _chars("시차")
+    (3, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _mpl_chart(ax, c):
     """Draw one resolved chart dict on ``ax``; return its marks' artists, in mark order."""
     # zorder in list order, so marks stack as in the SVG
@@ -102,7 +154,7 @@ def _mpl_chart(ax, c):
     # As many columns as fit the axes' width (about 6 px a character at 9 pt).
     root = ax.get_figure(root=True)  # a Figure, also when ax sits in a SubFigure
     width_px = ax.get_position().width * root.get_figwidth() * root.dpi
-    longest = max((len(m["label"]) for m in c["marks"] if m.get("label")), default=0)
+    longest = max((_chars(m["label"]) for m in c["marks"] if m.get("label")), default=0)
     ncol = max(1, min(n, 4, int(width_px // (6 * longest + 36))))
     rows = -(-n // ncol)
     if n:
@@ -128,6 +180,7 @@ def draw(spec, height=360):
     """
     from matplotlib.figure import Figure
 
+    matplotlib_fonts()  # the reader's language may need another font (sliders.i18n)
     charts = chart_data(spec)
     height = as_int("height", height, 150, 1200)
     fig = Figure(figsize=(WIDTH / 100, height / 100), dpi=100, layout="constrained")
@@ -160,6 +213,7 @@ def draw_frames(specs, labels, height=360):
     """
     from matplotlib.figure import Figure
 
+    matplotlib_fonts()
     height = as_int("height", height, 150, 1200)
     fig = Figure(figsize=(WIDTH / 100, len(specs) * height / 100), dpi=100, layout="constrained")
     rows = fig.subfigures(len(specs), 1, squeeze=False)[:, 0]
@@ -198,22 +252,28 @@ HIDPI = 200  # dots per inch of the book's PNGs: twice their size in CSS px (100
 
 class FigurePNG(NamedTuple):
     """A rendered figure that Jupyter displays as a PNG image, ``width`` x ``height`` CSS
-    px when given (the PNG may hold more pixels, for HiDPI screens)."""
+    px when given (the PNG may hold more pixels, for HiDPI screens), and as a PDF if it
+    has one."""
 
     png: bytes
     width: int | None = None
     height: int | None = None
+    pdf: bytes | None = None  # for print, see print_build()
 
     def _repr_png_(self):
         if self.width is None:
             return self.png
         return self.png, {"width": self.width, "height": self.height}
 
+    def _repr_pdf_(self):
+        return self.pdf  # None: no application/pdf in the output
+
 
 def to_png(fig, dpi=100, colors=None):
     """PNG bytes of a matplotlib figure, with no date or software chunk (same figure, same
     bytes); with ``colors``, reduced to a palette of that many colours (a chart has few:
     a third of the bytes), without dithering."""
+    matplotlib_fonts()  # a figure built elsewhere (rnnbook.figures.diagrams) is laid out here
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     if colors is None:
@@ -228,7 +288,8 @@ def to_png(fig, dpi=100, colors=None):
 
 
 def to_figure(spec, height=320):
-    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays.
+    """Render a Chart or Panels (or a ready matplotlib Figure) as a PNG Jupyter displays,
+    and also as a PDF when :func:`print_build`.
 
     Parameters
     ----------
@@ -253,4 +314,5 @@ def to_figure(spec, height=320):
 
     fig = spec if isinstance(spec, Figure) else to_matplotlib(spec, height)
     w, h = (round(v * 100) for v in fig.get_size_inches())
-    return FigurePNG(to_png(fig, dpi=HIDPI, colors=256), w, h)
+    png = to_png(fig, dpi=HIDPI, colors=256)  # first: a PDF drawn before changes its bytes
+    return FigurePNG(png, w, h, to_pdf(fig) if print_build() else None)

@@ -73,8 +73,10 @@
     });
     return out;
   }
-  function chars(t) {  // how many characters wide, about (scripts are smaller)
-    return runs(t).reduce(function (n, r) { return n + r[0].length * (r[1] ? 0.75 : 1); }, 0);
+  // How many Latin characters wide, about: scripts are smaller, Hangul and CJK twice as wide.
+  function width(s) { return s.length + (s.match(/[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/g) || []).length; }
+  function chars(t) {
+    return runs(t).reduce(function (n, r) { return n + width(r[0]) * (r[1] ? 0.75 : 1); }, 0);
   }
   function text(x, y, runs, a, size) {
     a = a || {};

@@ -19,6 +19,7 @@ from importlib import resources
 import numpy as np
 
 from . import mathtext
+from .i18n import tr
 from .spec import chart_data
 from .style import CMAPS, WIDTH
 
@@ -272,12 +273,13 @@ def figure_html(fig, data, renderer=True, still=None):
     :func:`still_png`) in place of the controls and the SVG. With ``renderer``, also the
     inline renderer with a call that draws every figure not yet drawn on the page."""
     alt = html.escape(fig.alt_text())
-    defaults = html.escape(mathtext.plain(fig.frame_label(fig.defaults())))
+    defaults = mathtext.plain(fig.frame_label(fig.defaults()))
     parts = ['<div class="rnnfig">', '<div class="rnnfig-controls">']
     parts += [_row(s) for s in fig.sliders]
+    reset = html.escape(tr("Reset to the defaults, {defaults}", defaults=defaults))
     parts.append(
-        f'<button type="button" class="rnnfig-reset" aria-label="Reset to the defaults, '
-        f'{defaults}">Reset</button></div>'
+        f'<button type="button" class="rnnfig-reset" aria-label="{reset}">'
+        f"{html.escape(tr('Reset'))}</button></div>"
     )
     parts.append(
         f'<svg class="rnnfig-live" role="img" aria-label="{alt}" viewBox="0 0 {WIDTH} '
@@ -288,10 +290,11 @@ def figure_html(fig, data, renderer=True, still=None):
         png, (w, h) = still
         labels = "; ".join(mathtext.plain(fig.frame_label(v)) for v in fig.frames)
         src = "data:image/png;base64," + base64.b64encode(png).decode()
+        still_alt = html.escape(tr("{alt} Shown at {labels}.", alt=fig.alt_text(), labels=labels))
         parts.append(
             "<noscript><style>.rnnfig-controls,.rnnfig-live{display:none!important}</style>"
             f'<img class="rnnfig-still" src="{src}" width="{w}" height="{h}" '
-            f'alt="{html.escape(fig.alt_text())} Shown at {html.escape(labels)}."></noscript>'
+            f'alt="{still_alt}"></noscript>'
         )
     parts.append(
         f'<script type="application/json" class="rnnfig-data">{_json_for_script(data)}</script>'

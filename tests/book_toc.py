@@ -1,7 +1,8 @@
 """The pages listed in _toc.yml, for the Makefile and the tests.
 
-python tools/book_toc.py              every page, one path a line
-python tools/book_toc.py --notebooks  only pages that are MyST notebooks
+python tests/book_toc.py              every page, one path a line
+python tests/book_toc.py --notebooks  only pages that are MyST notebooks
+python tests/book_toc.py --edition ko the Korean edition's pages (ko/_toc.yml) that exist
 """
 
 import sys
@@ -51,6 +52,10 @@ def is_notebook(path: Path) -> bool:
 
 if __name__ == "__main__":
     only_notebooks = "--notebooks" in sys.argv[1:]
-    for page in toc_pages():
+    args = sys.argv[1:]
+    korean = "--edition" in args and args[args.index("--edition") + 1 :][:1] == ["ko"]
+    # A Korean page not translated yet has no file (tools/editions.py): it is left out.
+    pages = [p for p in toc_pages(ROOT / "ko") if p.is_file()] if korean else toc_pages()
+    for page in pages:
         if not only_notebooks or (page.suffix == ".md" and is_notebook(page)):
             print(page.relative_to(ROOT))

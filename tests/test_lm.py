@@ -155,7 +155,10 @@ def test_tuned_baselines_choose_alpha_on_the_training_tail_only(tuned, score):
     [
         ((np.arange(10) % 2, np.array([0, 1]), 2), r"train_ids: expected at least 20 ids"),
         ((np.arange(20) % 2, np.array([0, 1]), 2, ()), r"alphas: expected a non-empty"),
-        ((np.arange(20) % 2, np.array([0, 1]), 2, (0.1, -1.0)), r"alpha: expected"),
+        (
+            (np.arange(20) % 2, np.array([0, 1]), 2, (0.1, -1.0)),
+            r"alphas\[1\]: expected a finite real scalar > 0, got -1.0",  # the entry, named
+        ),
     ],
 )
 def test_tuned_bigram_bad_input_is_named(args, match):

@@ -41,7 +41,8 @@ def test_adam_minimises_a_quadratic():
 
 def test_adam_first_two_steps_by_hand():
     params = {"w": np.array([0.0])}
-    opt = Adam(lr=0.5, beta1=0.5, beta2=0.5, eps=0.0)
+    # eps must be > 0; 1e-300 added to sqrt(v_hat) >= 1 changes no bit of these steps.
+    opt = Adam(lr=0.5, beta1=0.5, beta2=0.5, eps=1e-300)
     opt.step(params, {"w": np.array([2.0])})  # m_hat = 2, v_hat = 4: step = lr
     opt.step(params, {"w": np.array([1.0])})
     # m = 0.5*1 + 0.5*1 = 1, m_hat = 1/0.75 = 4/3; v = 0.5*2 + 0.5*1 = 1.5, v_hat = 2

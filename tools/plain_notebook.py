@@ -28,6 +28,7 @@ book's download links.
 """
 
 import ast
+import hashlib
 import json
 import re
 import sys
@@ -49,13 +50,49 @@ GLUE_NOTE = (
 
 
 def _toc_pages(root):
-    """(path, numbered) for every page of _toc.yml, in order."""
+    """(path, numbered) for every page of _toc.yml that exists, in order (a Korean page
+    not translated yet is left out of the build, so it is left out here too)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf8"))
     pages = [(toc["root"], False)]
     for part in toc.get("parts", []):
         numbered = bool(part.get("numbered"))
         pages += [(entry["file"], numbered) for entry in part.get("chapters", [])]
-    return [(root / (name if Path(name).suffix else name + ".md"), n) for name, n in pages]
+    paths = [(root / (name if Path(name).suffix else name + ".md"), n) for name, n in pages]
+    return [(path, n) for path, n in paths if path.is_file()]
+
+
+def _config(root):
+    """The book's _config.yml under ``root`` as a dict ({} without one)."""
+    path = Path(root) / "_config.yml"
+    return yaml.safe_load(path.read_text(encoding="utf8")) if path.is_file() else {}
+
+
+def language(root):
+    """The language of the edition whose sources are under ``root``: ``"ko"`` or ``"en"``."""
+    lang = str(_config(root).get("sphinx", {}).get("config", {}).get("language") or "en")
+    return "ko" if lang.startswith("ko") else "en"
+
+
+#: The words the converter writes itself, per edition.
+WORDS = {
+    "en": {"exercise": "Exercise", "solution": "Solution", "figure": "Figure"},
+    "ko": {"exercise": "연습문제", "solution": "풀이", "figure": "그림"},
+}
+#: Under the title of a Korean notebook whose code draws the book's figures: their words
+#: come from the kernel's RNNBOOK_LANG (sliders.i18n), which a notebook cannot set itself
+#: without a code cell the English notebook lacks.
+FIGURE_NOTE_KO = (
+    "*이 노트북의 그림은 `RNNBOOK_LANG=ko`를 설정한 채 Jupyter를 실행해야 그림 속 글자가 "
+    "한국어로 나온다 (예: `RNNBOOK_LANG=ko jupyter lab`). 설정하지 않아도 코드와 결과는 같고 "
+    "그림의 글자만 영어이다.*"
+)
+GLUE_NOTES = {
+    "en": GLUE_NOTE,
+    "ko": (
+        "*이 노트북에서 `이름`으로 적힌 수는 코드 셀이 계산한다. 책과, 책에서 내려받은 "
+        "노트북에는 그 값이 적혀 있다.*"
+    ),
+}
 
 
 def equation_numbers(root=ROOT):
@@ -94,9 +131,15 @@ def _chapter_number(source, root):
     return numbered.index(source.resolve()) + 1 if source.resolve() in numbered else None
 
 
+def _bibliography(root):
+    """The .bib file of the book under ``root`` (its _config.yml's first bibtex_bibfiles)."""
+    files = _config(root).get("bibtex_bibfiles") or ["book/references.bib"]
+    return (Path(root) / files[0]).resolve()
+
+
 def citations(root=ROOT):
     """Bib key -> "Author, Author and Author, year" (three or more: "First et al.")."""
-    text = (root / "book" / "references.bib").read_text(encoding="utf8")
+    text = _bibliography(root).read_text(encoding="utf8")
     out = {}
     for key, body in re.findall(r"@\w+\{([^,]+),(.*?)\n\}", text, flags=re.DOTALL):
         authors = re.search(r"author\s*=\s*\{(.*?)\},?\n", body, flags=re.DOTALL).group(1)
@@ -170,8 +213,12 @@ class _Converter:
     def __init__(self, source, root, glued=None):
         self.source, self.root, self.glued = source, root, glued
         self.unfilled = False  # a glue role was left as its name
-        self.numbers, self.cites = equation_numbers(root), citations(root)
-        self.figure_numbers = figure_numbers(root)
+        self.words = WORDS[language(root)]
+        # A Korean page may refer to an equation of a chapter not translated yet: the
+        # Korean build links it into the English edition, with the English number.
+        self.numbers = {**equation_numbers(ROOT), **equation_numbers(root)}
+        self.figure_numbers = {**figure_numbers(ROOT), **figure_numbers(root)}
+        self.cites = citations(root)
         self.chapter, self.exercises = _chapter_number(source, root), 0
         self.sections, self.figures = [], 0  # heading counters; figures so far
 
@@ -252,9 +299,10 @@ class _Converter:
             self.exercises += 1
             number = f"{self.chapter}.{self.exercises}" if self.chapter else self.exercises
             title = f" {self.roles(argument)}" if argument else ""
-            return f"**Exercise {number}.**{title}\n\n{inner}"
+            return f"**{self.words['exercise']} {number}.**{title}\n\n{inner}"
         if name == "solution":
-            return f"<details>\n<summary>Solution</summary>\n\n{inner}\n\n</details>"
+            summary = self.words["solution"]
+            return f"<details>\n<summary>{summary}</summary>\n\n{inner}\n\n</details>"
         raise ValueError(f"{self.source.name}: no plain form for the directive {{{name}}}")
 
     def caption(self, cell):
@@ -265,7 +313,7 @@ class _Converter:
         self.figures += 1
         number = f"{self.chapter}.{self.figures}" if self.chapter else self.figures
         return nbformat.v4.new_markdown_cell(
-            f"**Figure {number}.** {self.roles(figure['caption'])}"
+            f"**{self.words['figure']} {number}.** {self.roles(figure['caption'])}"
         )
 
 
@@ -285,22 +333,48 @@ def convert(source, root=ROOT, glued=None):
         caption = converter.caption(cell) if cell.cell_type == "code" else None
         if caption is not None:  # shown under the figure, as in the book
             cells.append(caption)
-    if converter.unfilled:
-        cells.insert(1, nbformat.v4.new_markdown_cell(GLUE_NOTE))  # under the title
+    if converter.unfilled:  # under the title
+        cells.insert(1, nbformat.v4.new_markdown_cell(GLUE_NOTES[language(root)]))
+    draws = any("rnnbook.figures" in c.source for c in cells if c.cell_type == "code")
+    if language(root) == "ko" and draws:
+        cells.insert(1, nbformat.v4.new_markdown_cell(FIGURE_NOTE_KO))
     notebook.cells = cells
+    for i, cell in enumerate(cells):
+        # nbformat gives every new cell a random id: derive it from the cell's place
+        # and text instead, so that converting the same chapter twice gives the same file.
+        digest = hashlib.sha256(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()
+        cell.id = f"{i:03d}-{digest[:8]}"
     return notebook
 
 
+def edition_root(source):
+    """The folder of the edition ``source`` belongs to: ``ko/`` for a Korean page (it holds
+    ko/_toc.yml and ko/_config.yml), else the repository."""
+    korean = ROOT / "ko"
+    return korean if Path(source).resolve().is_relative_to(korean) else ROOT
+
+
 def built_glue(source, root=ROOT):
-    """The glued texts of the last book build for ``source``, or None without a build."""
-    path = Path(root, "_build", "html", "_notebooks", Path(source).stem + ".glue.json")
-    return json.loads(path.read_text(encoding="utf8")) if path.is_file() else None
+    """The glued texts of the last book build for ``source``, or None without a build.
+
+    A Korean page's values are the Korean build's (``_build/html/ko/_notebooks/``), or else
+    the English build's: the code cells, and so the values, are the same.
+    """
+    name = Path(source).stem + ".glue.json"
+    folders = [Path(root, "_build", "html", "_notebooks")]
+    if edition_root(source) != ROOT:
+        folders.insert(0, Path(root, "_build", "html", "ko", "_notebooks"))
+    for folder in folders:
+        found = sorted(folder.rglob(name)) if folder.is_dir() else []
+        if found:
+            return json.loads(found[0].read_text(encoding="utf8"))
+    return None
 
 
 def main(argv):
     source, target = map(Path, argv)
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(convert(source, glued=built_glue(source)), target)
+    nbformat.write(convert(source, edition_root(source), built_glue(source)), target)
 
 
 if __name__ == "__main__":

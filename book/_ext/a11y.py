@@ -23,6 +23,7 @@ CSS are written into the build folder when the build starts, so nothing here nee
 source _static/ or _templates/ folder.
 """
 
+import os
 from pathlib import Path
 
 CSS = """\
@@ -68,9 +69,12 @@ def _write_files(app, config):
     for name, text in TEMPLATES.items():
         (root / "templates" / name).write_text(text, encoding="utf8")
     (root / "static" / "rnn_a11y.css").write_text(CSS, encoding="utf8")
-    # Ours first, so these templates win over the theme's of the same name.
-    config.templates_path = [str(root / "templates"), *config.templates_path]
-    config.html_static_path = [*config.html_static_path, str(root / "static")]
+    # Ours first, so these templates win over the theme's of the same name. Relative
+    # to the config folder: the paths enter .buildinfo's hash, which must not depend
+    # on where the book is checked out.
+    where = Path(os.path.relpath(root, app.confdir))
+    config.templates_path = [str(where / "templates"), *config.templates_path]
+    config.html_static_path = [*config.html_static_path, str(where / "static")]
 
 
 def _fix_body(app, pagename, templatename, context, doctree):

@@ -8,7 +8,8 @@ rule tests/book_toc.py applies too), this extension
 - converts the source .md to .ipynb without outputs, its prose in plain Jupyter
   Markdown (tools/plain_notebook.py, as `make notebooks` does), into
   ``_build/html/_notebooks/<page>.ipynb``;
-- puts a visible link to it under the page title, with the text in LINK_TEXT;
+- puts a visible link to it under the page title, with the text in LINK_TEXT (the Korean
+  edition's, ``language: ko``, in LINK_TEXTS["ko"]);
 - adds the same file to the theme's download menu in the page header.
 
 The conversion reads only the source, so it needs no executed outputs and stays
@@ -37,6 +38,14 @@ def _load_converter():
 plain_notebook = _load_converter()
 
 LINK_TEXT = "Download this chapter as a Jupyter notebook (.ipynb)"
+LINK_TEXTS = {"en": LINK_TEXT, "ko": "이 쪽을 Jupyter 노트북(.ipynb)으로 내려받기"}
+
+
+def link_text(config):
+    """The link's words in the build's language."""
+    return LINK_TEXTS["ko" if (config.language or "").startswith("ko") else "en"]
+
+
 FOLDER = "_notebooks"  # inside the HTML output
 
 
@@ -80,13 +89,13 @@ def _write_notebook(app, pagename, context, source, doctree):
     return context["pathto"](relative.as_posix(), 1)
 
 
-def _link_html(url, filename):
+def _link_html(url, filename, text=LINK_TEXT):
     # The theme draws a download icon before every a.download (pydata-sphinx-theme).
     return (
         '<p class="rnn-notebook-download">'
         f'<a class="reference download" href="{html.escape(url)}" '
         f'download="{html.escape(filename)}">'
-        f"{html.escape(LINK_TEXT)}</a></p>"
+        f"{html.escape(text)}</a></p>"
     )
 
 
@@ -101,7 +110,8 @@ def add_download(app, pagename, templatename, context, doctree):
 
     # 1. The visible link, just below the page's <h1> (or at the top of the body).
     body = context.get("body", "")
-    link = _link_html(url, filename)
+    text = link_text(app.config)
+    link = _link_html(url, filename, text)
     end = body.find("</h1>")
     context["body"] = body[: end + 5] + link + body[end + 5 :] if end >= 0 else link + body
 
@@ -114,7 +124,7 @@ def add_download(app, pagename, templatename, context, doctree):
                     "type": "link",
                     "url": url,
                     "text": ".ipynb",
-                    "tooltip": LINK_TEXT,
+                    "tooltip": text,
                     "icon": "fas fa-code",
                     "label": "download-notebook-button",
                 },

@@ -36,14 +36,17 @@ ROOT = HERE.parents[1]
 FILES = HERE / "reader_static"
 
 
-def source_date(root=ROOT, environ=os.environ):
-    """The date of the book's sources as ``'1 January 2026'``, or None if unknown.
+def source_date(root=ROOT, environ=os.environ, lang="en"):
+    """The date of the book's sources as ``'1 January 2026'`` (Korean: ``'2026년 1월 1일'``),
+    or None if unknown.
 
     The commit date of ``HEAD`` in ``root`` if it is a git checkout, else
     ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC), else None: never today's date.
 
     >>> source_date("/nonexistent", {"SOURCE_DATE_EPOCH": "1767225600"})
     '1 January 2026'
+    >>> source_date("/nonexistent", {"SOURCE_DATE_EPOCH": "1767225600"}, lang="ko")
+    '2026년 1월 1일'
     >>> source_date("/nonexistent", {}) is None
     True
     """
@@ -60,6 +63,8 @@ def source_date(root=ROOT, environ=os.environ):
     if not seconds:
         return None
     day = datetime.datetime.fromtimestamp(int(seconds), tz=datetime.UTC)
+    if lang == "ko":
+        return f"{day.year}년 {day.month}월 {day.day}일"
     return f"{day.day} {day:%B %Y}"
 
 
@@ -68,8 +73,12 @@ def _install(app, config):
     static.mkdir(parents=True, exist_ok=True)
     for name in ("reader.css", "reader.js", "search.js"):
         shutil.copyfile(FILES / name, static / name)
-    config.html_static_path = [*config.html_static_path, str(static)]
-    date = source_date() or "an unrecorded date"
+    # Relative to the config folder: the path enters .buildinfo's hash, which must not
+    # depend on where the book is checked out.
+    config.html_static_path = [*config.html_static_path, os.path.relpath(static, app.confdir)]
+    korean = (config.language or "").startswith("ko")
+    date = source_date(lang="ko" if korean else "en")
+    date = date or ("기록되지 않은 날짜" if korean else "an unrecorded date")
     config.myst_substitutions = {**config.myst_substitutions, "last_updated": date}
 
 

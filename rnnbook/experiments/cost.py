@@ -1,13 +1,17 @@
-"""What BPTT and RTRL cost: measured time and peak memory, and the textbook scalings.
+"""What BPTT and RTRL cost: work, peak memory, measured time, and the textbook scalings.
 
 Per sequence of length ``T`` with ``H`` hidden units, BPTT stores ``T`` states
 and does ``O(H^2)`` work per step; RTRL stores the ``H^3`` sensitivities of
 ``h_t`` to ``Wh`` whatever ``T`` is, and updates them in ``O(H^4)`` per step.
-``measure`` runs both on seeded random inputs so the book can set the numbers
-beside the scalings from ``theoretical_cost``.
+``count`` gives the exact number of multiply-adds each implementation performs
+and its peak memory (tracemalloc, exact): the same numbers on every machine and
+every run, which is what the book prints and plots. ``measure`` times the runs
+instead (wall clock: it varies from run to run), for the tests and benchmarks.
 """
 
+import contextvars
 import gc
+import os
 import statistics
 import time
 import tracemalloc
@@ -29,6 +33,16 @@ class CostRecord(NamedTuple):
     T: int
     H: int
     seconds: float
+    peak_bytes: int
+
+
+class CountRecord(NamedTuple):
+    """One count: multiply-adds of the matrix products, and peak traced memory."""
+
+    method: str
+    T: int
+    H: int
+    multiply_adds: int
     peak_bytes: int
 
 
@@ -73,13 +87,73 @@ def measure(method, N, T, D, H, repeats=3, seed=0):
     >>> rec.method, rec.T, rec.H, rec.seconds > 0, rec.peak_bytes > 0
     ('rtrl', 5, 3, True, True)
     """
-    run = _runner(method, *(as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H))), seed)
+    run = _runner(method, N, T, D, H, seed)
     times = []
     for _ in range(as_int("repeats", repeats, 1)):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
     return CostRecord(method, T, H, statistics.median(times), _peak_bytes(run))
+
+
+def multiply_adds(method, N, T, D, H):
+    """Multiply-adds of every matrix product and contraction one gradient computation does.
+
+    Read off the code, product by product (elementwise work, tanh and the
+    additions of the direct terms, is not counted):
+
+    * ``"bptt"``, ``rnn_forward`` then ``rnn_backward``: forward ``x Wx``
+      (N T D H) and ``h_{t-1} Wh`` (N T H^2); backward ``delta_{t+1} Wh^T`` at T - 1
+      steps and ``delta_0 Wh^T`` for ``dh0`` (N T H^2 together), ``dWh`` (N T H^2),
+      ``dWx`` and ``dx`` (N T D H each): ``3 N T H (D + H)``.
+    * ``"rtrl"``, ``rtrl_gradients``, per step: ``x_t Wx`` and ``h_{t-1} Wh``
+      (N D H + N H^2); the carry ``Wh^T S`` of the four sensitivities, ``Wx``
+      (N D H^3), ``Wh`` (N H^4), ``b`` and ``h0`` (N H^3 each); and the step's
+      contributions ``dh_t . S_t`` (N D H^2, N H^3, N H^2, N H^2).
+
+    Examples
+    --------
+    >>> multiply_adds("bptt", N=1, T=10, D=4, H=8)
+    2880
+    >>> multiply_adds("rtrl", N=1, T=10, D=4, H=8)
+    81600
+    """
+    _check_method(method)
+    N, T, D, H = (as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H)))
+    if method == "bptt":
+        return 3 * N * T * H * (D + H)
+    per_step = D * H + H**2 + D * H**3 + H**4 + 2 * H**3 + D * H**2 + H**3 + 2 * H**2
+    return N * T * per_step
+
+
+def count(method, N, T, D, H, seed=0):
+    """Multiply-adds and peak memory of computing every weight gradient with BPTT or RTRL.
+
+    Deterministic, unlike ``measure``'s wall time: ``multiply_adds`` is counted
+    (see :func:`multiply_adds`) and the peak is ``tracemalloc``'s, over one run
+    on the same seeded inputs as ``measure``.
+
+    Parameters
+    ----------
+    method : {"bptt", "rtrl"}
+    N, T, D, H : int
+        Batch size, sequence length, input size, hidden size.
+    seed : int
+        Seed of the random inputs and weights.
+
+    Returns
+    -------
+    CountRecord
+
+    Examples
+    --------
+    >>> rec = count("rtrl", N=2, T=5, D=2, H=3)
+    >>> rec.method, rec.T, rec.H, rec.multiply_adds, rec.peak_bytes > 0
+    ('rtrl', 5, 3, 2670, True)
+    """
+    run = _runner(method, N, T, D, H, seed)
+    run()  # a first run allocates numpy's and Python's caches: not part of the peak
+    return CountRecord(method, T, H, multiply_adds(method, N, T, D, H), _peak_bytes(run))
 
 
 def theoretical_cost(method, T, H):
@@ -121,7 +195,8 @@ def _check_method(method):
 def _runner(method, N, T, D, H, seed):
     """A no-argument function computing all gradients on fixed seeded inputs."""
     _check_method(method)
-    rng = np.random.default_rng(seed)
+    N, T, D, H = (as_int(n, v, 1) for n, v in zip("NTDH", (N, T, D, H)))
+    rng = np.random.default_rng(as_int("seed", seed, 0))
     x = rng.standard_normal((N, T, D))
     h0 = rng.standard_normal((N, H))
     Wx = rng.standard_normal((D, H)) / np.sqrt(D)
@@ -136,18 +211,49 @@ def _runner(method, N, T, D, H, seed):
 def _peak_bytes(run):
     """Peak memory allocated by ``run()`` above what was live when it started.
 
+    tracemalloc counts the allocations of every thread, and a Jupyter kernel has
+    threads of its own (output, history) that allocate while a cell runs: the peak
+    changed by up to a kilobyte from one execution of a chapter to the next. So the
+    run is traced in a forked child, which has only the thread that forked it and
+    the parent's memory as it was; it sends the peak back through a pipe.
+    """
+    if not hasattr(os, "fork"):  # not on Windows: trace here, other threads and all
+        return _traced_peak(run)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: trace, report, and leave without running any cleanup
+        os.close(read)
+        try:
+            os.write(write, str(_traced_peak(run)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        reply = pipe.read()
+    os.waitpid(pid, 0)
+    if not reply.isdigit():
+        raise RuntimeError("the traced run failed in the child process")
+    return int(reply)
+
+
+def _traced_peak(run):
+    """``_peak_bytes`` in this process.
+
     The cyclic garbage collector is paused during the run: a full collection
     empties CPython's free lists, and refilling them inside the run adds tens of
-    kilobytes to the peak at random, which swamps small arrays.
+    kilobytes to the peak at random, which swamps small arrays. The run gets an
+    empty ``contextvars.Context``: numpy's ``errstate`` sets a context variable,
+    and copying a kernel's context, whose size varies, allocated a varying amount.
     """
     was_tracing, gc_was_enabled = tracemalloc.is_tracing(), gc.isenabled()
+    context = contextvars.Context()
     gc.disable()
     if not was_tracing:
         tracemalloc.start()
     try:
         tracemalloc.reset_peak()
         base = tracemalloc.get_traced_memory()[0]
-        run()
+        context.run(run)
         return tracemalloc.get_traced_memory()[1] - base
     finally:
         if not was_tracing:

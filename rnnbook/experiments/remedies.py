@@ -406,6 +406,8 @@ def cliff_facts(descents, lr, threshold, start=CLIFF_START):
         "start_jump_gradient": float(grads[jump]),
         "start_jump_length": float(longest["plain"][start]),
         "start_final_gradient": float(grads[-1]),
+        # a power of ten above it (the norm is often exactly 0 in floating point)
+        "start_final_bound": _upper_power_of_ten(max(float(grads[-1]), 1e-16)),
     }
 
 

@@ -16,6 +16,8 @@ from sliders import (
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
+from .strings import tr
+
 __all__ = [
     "markov_property_check",
     "shuffle_acf",
@@ -53,24 +55,25 @@ def shuffle_acf(x, x_shuffled, max_lag=40, show=200):
     """
     t = np.arange(1, min(show, len(x)) + 1)
     lags = np.arange(max_lag + 1)
+    shuffled, original = tr("shuffled"), tr("original")
     series = Chart(
-        "the series",
-        "step $t$",
+        tr("the series"),
+        tr("step $t$"),
         "$x_t$",
         [
-            Line(t, x_shuffled[: len(t)], "shuffled", color=1),
-            Line(t, x[: len(t)], "original", color=0),
+            Line(t, x_shuffled[: len(t)], shuffled, color=1),
+            Line(t, x[: len(t)], original, color=0),
         ],
     )
     acf = Chart(
-        "autocorrelation",
-        "lag $k$",
+        tr("autocorrelation"),
+        tr("lag $k$"),
         "$r_k$",
         [
             _white_noise_band(len(x), max_lag),
             HLine(0.0),
-            Line(lags, data.autocorrelation(x_shuffled, max_lag), "shuffled", color=1, marker=True),
-            Line(lags, data.autocorrelation(x, max_lag), "original", color=0, marker=True),
+            Line(lags, data.autocorrelation(x_shuffled, max_lag), shuffled, color=1, marker=True),
+            Line(lags, data.autocorrelation(x, max_lag), original, color=0, marker=True),
         ],
         ylim=(-1.0, 1.05),
     )
@@ -92,20 +95,20 @@ def shuffle_acf_slider(x, max_lag=40, seed=1):
     def chart(f):
         r_f = data.autocorrelation(data.shuffle_fraction(x, f, seed=seed), max_lag)
         return Chart(
-            f"autocorrelation after shuffling a fraction $F$ = {f:.2f}",
-            "lag $k$",
+            tr("autocorrelation after shuffling a fraction $F$ = {f:.2f}", f=f),
+            tr("lag $k$"),
             "$r_k$",
             [
                 _white_noise_band(len(x), max_lag),
                 HLine(0.0),
-                Line(lags, r, "original", color=0, dash=True),
-                Bars(lags, r_f, f"shuffled fraction {f:.2f}", color=1),
+                Line(lags, r, tr("original"), color=0, dash=True),
+                Bars(lags, r_f, tr("shuffled fraction {f:.2f}", f=f), color=1),
             ],
             ylim=(-1.0, 1.05),
         )
 
-    slider = Slider("f", "F", 0.0, 1.0, 0.05, 0.25, description="fraction shuffled")
-    alt = (
+    slider = Slider("f", "F", 0.0, 1.0, 0.05, 0.25, description=tr("fraction shuffled"))
+    alt = tr(
         "Autocorrelation by lag of the sensor series after shuffling a fraction {f} of its "
         "positions, as bars, over the original autocorrelation as a dashed line."
     )
@@ -122,12 +125,12 @@ def markov_property_check(conditional, transition):
     array([0.25, 0.75])
     """
     return Chart(
-        "every conditional of every 4-day sequence",
-        "transition probability $A_{x_{t-1} x_t}$",
-        "$P(x_t \\mid x_1, \\dots, x_{t-1})$, from marginals",
+        tr("every conditional of every 4-day sequence"),
+        tr("transition probability $A_{x_{t-1} x_t}$"),
+        tr("$P(x_t \\mid x_1, \\dots, x_{t-1})$, from marginals"),
         [
-            Line([0.0, 1.0], [0.0, 1.0], "equality", color="#999999", dash=True),
-            Points(transition, conditional, "one sequence and step", color=0),
+            Line([0.0, 1.0], [0.0, 1.0], tr("equality"), color="#999999", dash=True),
+            Points(transition, conditional, tr("one sequence and step"), color=0),
         ],
         xlim=(0.0, 0.8),
         ylim=(0.0, 0.8),

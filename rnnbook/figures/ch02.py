@@ -15,6 +15,8 @@ from sliders import (
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
+from .strings import tr
+
 __all__ = [
     "forecast_slider",
     "k_step_charts",
@@ -29,12 +31,12 @@ def one_step_chart(t, x, pred, n_train):
     """The noisy sine, the one-step predictions, and the train/test boundary."""
     tau = len(t) - len(pred)
     return Chart(
-        "one-step-ahead predictions",
-        "time $t$",
+        tr("one-step-ahead predictions"),
+        tr("time $t$"),
         "$x_t$",
         [
-            Line(t, x, "data", color="#999999"),
-            Line(t[tau:], pred, "one-step prediction", color=0),
+            Line(t, x, tr("data"), color="#999999"),
+            Line(t[tau:], pred, tr("one-step prediction"), color=0),
             _boundary(t[n_train - 1]),
         ],
         ylim=(-1.8, 1.8),
@@ -42,7 +44,7 @@ def one_step_chart(t, x, pred, n_train):
 
 
 def _boundary(t_split):
-    return VLine(float(t_split), "end of training data")
+    return VLine(float(t_split), tr("end of training data"))
 
 
 def rollout_chart(t, x, model, n_train):
@@ -50,12 +52,12 @@ def rollout_chart(t, x, model, n_train):
     steps = len(x) - n_train
     roll = ar.rollout(model, x[:n_train], steps)
     return Chart(
-        "free-running rollout",
-        "time $t$",
+        tr("free-running rollout"),
+        tr("time $t$"),
         "$x_t$",
         [
-            Line(t, x, "data", color="#999999"),
-            Line(t[n_train:], roll, "rollout (own predictions fed back)", color=1),
+            Line(t, x, tr("data"), color="#999999"),
+            Line(t[n_train:], roll, tr("rollout (own predictions fed back)"), color=1),
             _boundary(t[n_train - 1]),
         ],
         ylim=(-1.8, 1.8),
@@ -65,7 +67,7 @@ def rollout_chart(t, x, model, n_train):
 def k_step_charts(t, x, model, ks, n_train):
     """Panels: k-step-ahead predictions on the test part for several k; test MSE against k."""
     tau = len(model.coef)
-    marks = [Points(t[n_train:], x[n_train:], "data", color="#aaaaaa")]
+    marks = [Points(t[n_train:], x[n_train:], tr("data"), color="#aaaaaa")]
     for i, k in enumerate(ks):
         pred = ar.forecast_k_step(model, x, k)[n_train - tau - k + 1 :]  # aligned with x[n_train:]
         marks.append(Line(t[n_train:], pred, f"$k$ = {k}", color=i))
@@ -75,13 +77,17 @@ def k_step_charts(t, x, model, ks, n_train):
         for k in ks_all
     ]
     preds = Chart(
-        "$k$-step-ahead predictions (test part)", "time $t$", "$x_t$", marks, ylim=(-1.8, 1.8)
+        tr("$k$-step-ahead predictions (test part)"),
+        tr("time $t$"),
+        "$x_t$",
+        marks,
+        ylim=(-1.8, 1.8),
     )
     err = Chart(
-        "test error against horizon",
-        "horizon $k$",
-        "mean squared error",
-        [Line(ks_all, mse, "k-step MSE", color=0), HLine(0.04, "noise variance 0.04")],
+        tr("test error against horizon"),
+        tr("horizon $k$"),
+        tr("mean squared error"),
+        [Line(ks_all, mse, tr("k-step MSE"), color=0), HLine(0.04, tr("noise variance 0.04"))],
         ylog=True,
     )
     return Panels([preds, err])
@@ -90,12 +96,12 @@ def k_step_charts(t, x, model, ks, n_train):
 def tau_validation_chart(taus, mse):
     """Validation one-step MSE against the window tau."""
     return Chart(
-        "choosing $\\tau$ on validation data",
-        "window $\\tau$",
-        "validation MSE",
+        tr("choosing $\\tau$ on validation data"),
+        tr("window $\\tau$"),
+        tr("validation MSE"),
         [
-            Line(taus, mse, "one-step MSE", color=0, marker=True),
-            HLine(0.04, "noise variance 0.04"),
+            Line(taus, mse, tr("one-step MSE"), color=0, marker=True),
+            HLine(0.04, tr("noise variance 0.04")),
         ],
     )
 
@@ -122,21 +128,21 @@ def forecast_slider(t, x, n_train, max_tau=8, max_k=64, k_step=3):
         pred[tau + k - 1 :] = ar.forecast_k_step(models[tau], x, k)
         mse = np.mean((pred[n_train:] - x[n_train:]) ** 2)
         return Chart(
-            f"AR({tau}), {k} steps ahead: test MSE {mse:.3f}",
-            "time $t$",
+            tr("AR({tau}), {k} steps ahead: test MSE {mse:.3f}", tau=tau, k=k, mse=mse),
+            tr("time $t$"),
             "$x_t$",
             [
-                Line(t[test], x[test], "data", color="#999999"),
-                Line(t[test], pred[test], f"{k}-step forecast", color=0),
+                Line(t[test], x[test], tr("data"), color="#999999"),
+                Line(t[test], pred[test], tr("{k}-step forecast", k=k), color=0),
             ],
             ylim=(-1.8, 1.8),
         )
 
     sliders = [
-        Slider("tau", "\\tau", 1, max_tau, 1, min(4, max_tau), description="window"),
-        Slider("k", "k", 1, max_k, k_step, 1, description="horizon"),
+        Slider("tau", "\\tau", 1, max_tau, 1, min(4, max_tau), description=tr("window")),
+        Slider("k", "k", 1, max_k, k_step, 1, description=tr("horizon")),
     ]
-    alt = (
+    alt = tr(
         "The test part of the noisy sine in grey and the {k}-step-ahead forecast of an "
         "AR({tau}) model fitted on the training part."
     )

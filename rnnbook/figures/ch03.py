@@ -17,6 +17,8 @@ from sliders import (
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
+from .strings import tr
+
 __all__ = [
     "hidden_state_slider",
     "input_influence_chart",
@@ -48,8 +50,8 @@ def input_influence_chart(w_hs=(0.5, 0.9, 1.0, 1.1), N=30, w_x=1.0):
         grad = gradcheck.numerical_gradient(h_N, x)
         marks.append(Line(s, np.abs(grad), f"$w_H$ = {w_h}", color=i, marker=True))
     return Chart(
-        f"influence of input $x_s$ on $h_{{{N}}}$",
-        "input step $s$",
+        tr("influence of input $x_s$ on $h_{{{N}}}$", N=N),
+        tr("input step $s$"),
         "$|\\partial h_N / \\partial x_s|$",
         marks,
         ylog=True,
@@ -68,25 +70,31 @@ def training_curves(result, uniform, bigram):
     def spread(values, name, color, dash=False):
         return [
             Band(epochs, values.min(0), values.max(0), color=color),
-            Line(epochs, np.median(values, 0), f"{name} (median)", color=color, dash=dash),
+            Line(
+                epochs,
+                np.median(values, 0),
+                tr("{name} (median)", name=name),
+                color=color,
+                dash=dash,
+            ),
         ]
 
     k = len(result.seeds)
     loss = Chart(
-        f"training loss, {k} seeds",
-        "epoch",
-        "cross-entropy (nats per word)",
-        spread(result.losses, "mean over the epoch", 0),
+        tr("training loss, {k} seeds", k=k),
+        tr("epoch"),
+        tr("cross-entropy (nats per word)"),
+        spread(result.losses, tr("mean over the epoch"), 0),
     )
     ppl = Chart(
-        f"perplexity, {k} seeds",
-        "epoch",
-        "perplexity",
+        tr("perplexity, {k} seeds", k=k),
+        tr("epoch"),
+        tr("perplexity"),
         [
-            *spread(result.valid_perplexity, "held out", 0),
-            *spread(result.train_perplexity, "training data", 3, dash=True),
-            HLine(uniform, f"uniform ({uniform:.0f})", color=1),
-            HLine(bigram, f"bigram ({bigram:.1f})", color=2),
+            *spread(result.valid_perplexity, tr("held out"), 0),
+            *spread(result.train_perplexity, tr("training data"), 3, dash=True),
+            HLine(uniform, tr("uniform ({uniform:.0f})", uniform=uniform), color=1),
+            HLine(bigram, tr("bigram ({bigram:.1f})", bigram=bigram), color=2),
         ],
         ylog=True,
     )
@@ -113,9 +121,9 @@ def hidden_state_slider(params, vocab, tokens, top=6):
         shown = np.where(np.arange(T)[:, None] < t, h, 0.0)
         order = np.argsort(-probs[t - 1])[:top]
         state = Chart(
-            f"hidden state $h_t$, word by word ($t$ = {t})",
-            "hidden unit",
-            "word read",
+            tr("hidden state $h_t$, word by word ($t$ = {t})", t=t),
+            tr("hidden unit"),
+            tr("word read"),
             [Heatmap(shown, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu", label="h")],
         )
         p_top = probs[t - 1][order]
@@ -124,17 +132,17 @@ def hidden_state_slider(params, vocab, tokens, top=6):
             for i, (j, p) in enumerate(zip(order, p_top))
         ]
         nxt = Chart(
-            f"next word after '{tokens[t - 1]}'",
-            "most likely next words",
-            "probability",
+            tr("next word after '{word}'", word=tokens[t - 1]),
+            tr("most likely next words"),
+            tr("probability"),
             [Bars(np.arange(top), p_top, color=0), *words],
             ylim=(0.0, 1.1),
             legend=False,
         )
         return Panels([state, nxt])
 
-    slider = Slider("t", "t", 1, T, 1, 1, description="words read")
-    alt = (
+    slider = Slider("t", "t", 1, T, 1, 1, description=tr("words read"))
+    alt = tr(
         "Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
         "heat map of words by units, and the model's most likely next words as bars."
     )

@@ -16,6 +16,8 @@ from sliders import (
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
+from .strings import tr
+
 __all__ = [
     "closed_form_terms_panels",
     "closed_form_terms_slider",
@@ -34,11 +36,17 @@ def _terms_chart(x, N, w_h, w_x, h0, max_N, short=False):
     )[0]
     colors = [0 if v >= 0 else 1 for v in terms]
     title = (
-        f"$w_H$ = {w_h:.1f}: sum {terms.sum():.3g}"
+        tr("$w_H$ = {w_h:.1f}: sum {total:.3g}", w_h=w_h, total=terms.sum())
         if short
-        else f"$N$ = {N}, $w_H$ = {w_h:.1f}: sum {terms.sum():.4g}, finite differences {fd:.4g}"
+        else tr(
+            "$N$ = {N}, $w_H$ = {w_h:.1f}: sum {total:.4g}, finite differences {fd:.4g}",
+            N=N,
+            w_h=w_h,
+            total=terms.sum(),
+            fd=fd,
+        )
     )
-    xlabel = "term $i$" if short else "term $i$ (it has travelled $i - 1$ recurrent steps)"
+    xlabel = tr("term $i$" if short else "term $i$ (it has travelled $i - 1$ recurrent steps)")
     return Chart(
         title,
         xlabel,
@@ -71,10 +79,10 @@ def closed_form_terms_slider(x, w_x=1.0, h0=0.5, max_N=20):
         return _terms_chart(x, N, w_h, w_x, h0, max_N)
 
     sliders = [
-        Slider("N", "N", 1, max_N, 1, min(8, max_N), description="sequence length"),
-        Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description="recurrent weight"),
+        Slider("N", "N", 1, max_N, 1, min(8, max_N), description=tr("sequence length")),
+        Slider("w_h", "w_H", -1.5, 1.5, 0.1, 0.9, description=tr("recurrent weight")),
     ]
-    alt = (
+    alt = tr(
         "Bars of the $N$ = {N} terms of the closed-form derivative of $h_N$ with respect to "
         "$w_H$, for $w_H$ = {w_h}; the title gives their sum and the finite-difference value."
     )
@@ -114,15 +122,17 @@ def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
     marks = []
     for i, radius in enumerate(scales):
         Wh = scaled_recurrence(H, radius, rng)
-        for kind, dash in (("sliding", False), ("window", True)):
+        for kind, dash, label in (
+            ("sliding", False, "radius {radius}, sliding"),
+            ("window", True, "radius {radius}, window"),
+        ):
             bias = truncation_bias(x, np.zeros((1, H)), Wx, Wh, np.zeros(H), dh, ks, kind)
-            marks.append(
-                Line(ks, np.maximum(bias, 1e-16), f"radius {radius}, {kind}", color=i, dash=dash)
-            )
+            label = tr(label, radius=radius)
+            marks.append(Line(ks, np.maximum(bias, 1e-16), label, color=i, dash=dash))
     return Chart(
-        f"bias of truncated BPTT (T = {T})",
-        "truncation horizon $k$",
-        "relative error of $\\mathrm{d}W_{hh}$",
+        tr("bias of truncated BPTT (T = {T})", T=T),
+        tr("truncation horizon $k$"),
+        tr("relative error of $\\mathrm{d}W_{hh}$"),
         marks,
         ylog=True,
         ylim=(1e-16, 10.0),
@@ -130,28 +140,39 @@ def truncation_bias_chart(T=60, scales=(0.5, 0.95), H=8, seed=0):
 
 
 def cost_chart(records):
-    """Panels: measured time and peak memory of BPTT and RTRL against H, one line per (method, T).
+    """Panels: work (or time) and peak memory of BPTT and RTRL against H, a line per (method, T).
+
+    ``records`` are ``cost.count``'s CountRecords (the first panel is the counted
+    multiply-adds) or ``cost.measure``'s CostRecords (measured seconds).
 
     Examples
     --------
-    >>> from rnnbook.experiments.cost import CostRecord
-    >>> recs = [CostRecord("bptt", 10, H, 1e-3 * H, 1e3 * H) for H in (2, 4)]
-    >>> len(cost_chart(recs).charts)
-    2
+    >>> from rnnbook.experiments.cost import CountRecord
+    >>> recs = [CountRecord("bptt", 10, H, 100 * H, 1e3 * H) for H in (2, 4)]
+    >>> [c.title for c in cost_chart(recs).charts]
+    ['work', 'peak memory']
     """
+    work = type(records[0])._fields[3]  # "multiply_adds" (counted) or "seconds" (measured)
+    title, unit = {"multiply_adds": ("work", "multiply-adds")}.get(work, ("time", "seconds"))
     groups = sorted({(r.method, r.T) for r in records})
-    time_marks, mem_marks = [], []
+    work_marks, mem_marks = [], []
     for i, (method, T) in enumerate(groups):
         rs = sorted((r for r in records if (r.method, r.T) == (method, T)), key=lambda r: r.H)
         Hs = np.array([r.H for r in rs], dtype=float)
         # blues for BPTT, oranges for RTRL; the darker shade is the shorter sequence
         label = f"{method.upper()} $T$ = {T}"
         color = {"bptt": (0, 5), "rtrl": (1, 4)}[method][i % 2]
-        time_marks.append(Line(np.log2(Hs), [r.seconds for r in rs], label, color, False, True))
+        work_marks.append(Line(np.log2(Hs), [r[3] for r in rs], label, color, False, True))
         mem_marks.append(Line(np.log2(Hs), [r.peak_bytes for r in rs], label, color, False, True))
     return Panels(
         [
-            Chart("time", "$\\log_2 H$ (hidden units)", "seconds", time_marks, ylog=True),
-            Chart("peak memory", "$\\log_2 H$ (hidden units)", "bytes", mem_marks, ylog=True),
+            Chart(tr(title), tr("$\\log_2 H$ (hidden units)"), tr(unit), work_marks, ylog=True),
+            Chart(
+                tr("peak memory"),
+                tr("$\\log_2 H$ (hidden units)"),
+                tr("bytes"),
+                mem_marks,
+                ylog=True,
+            ),
         ]
     )

@@ -26,6 +26,8 @@ from sliders import (
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
+from .strings import tr
+
 __all__ = [
     "cliff_chart",
     "decay_slider",
@@ -62,8 +64,8 @@ def regime(w_h):
     """
     a = abs(as_scalar("w_h", w_h))
     if np.isclose(a, 1.0, rtol=0.0, atol=1e-9):
-        return "neutral ($|w_H| = 1$)"
-    return "vanishing ($|w_H| < 1$)" if a < 1.0 else "exploding ($|w_H| > 1$)"
+        return tr("neutral ($|w_H| = 1$)")
+    return tr("vanishing ($|w_H| < 1$)" if a < 1.0 else "exploding ($|w_H| > 1$)")
 
 
 #: Distance bins of the closed-form terms: (first i, last i, label, colour), near ones dark.
@@ -106,12 +108,15 @@ def decay_slider(T_max=60, seed=0):
         k = np.arange(T)
         decay = Chart(
             f"{regime(w_h)}, $w_H$ = {w_h:.2f}",
-            "steps back $k$",
+            tr("steps back $k$"),
             DH_DH,
             [
-                HLine(1.0, "neutral $|w_H| = 1$"),
+                HLine(1.0, tr("neutral $|w_H| = 1$")),
                 Line(
-                    k, np.maximum(np.abs(w_h) ** k, FLOOR), "$|w_H|^k$ (floor $10^{-12}$)", color=0
+                    k,
+                    np.maximum(np.abs(w_h) ** k, FLOOR),
+                    tr("$|w_H|^k$ (floor $10^{-12}$)"),
+                    color=0,
                 ),
             ],
             xlim=(0.0, T_max - 1.0),
@@ -120,8 +125,8 @@ def decay_slider(T_max=60, seed=0):
         )
         terms, _ = linear.linear_grad_terms(x[:T], 1.0, w_h, 0.5)
         parts = Chart(
-            f"terms of $\\mathrm{{d}}h_T/\\mathrm{{d}}w_H$, $T$ = {T}",
-            "term $i$ ($i - 1$ steps back); floor $10^{-12}$",
+            tr("terms of $\\mathrm{{d}}h_T/\\mathrm{{d}}w_H$, $T$ = {T}", T=T),
+            tr("term $i$ ($i - 1$ steps back); floor $10^{-12}$"),
             "$|w_H^{i-1} h_{T-i}|$",
             _terms_bars(terms),
             xlim=(0.0, T_max + 1.0),
@@ -131,10 +136,10 @@ def decay_slider(T_max=60, seed=0):
         return Panels([decay, parts])
 
     sliders = [
-        Slider("w_h", "w_H", -1.5, 1.5, 0.05, 0.9, description="recurrent weight"),
-        Slider("T", "T", 10, T_max, 5, min(40, T_max), description="sequence length"),
+        Slider("w_h", "w_H", -1.5, 1.5, 0.05, 0.9, description=tr("recurrent weight")),
+        Slider("T", "T", 10, T_max, 5, min(40, T_max), description=tr("sequence length")),
     ]
-    alt = (
+    alt = tr(
         "Left: $|w_H|^k$ against the number of steps back $k$ on a log axis, for $w_H$ = {w_h} "
         "and $T$ = {T}, with a dashed line at 1. Right: the magnitudes of the $T$ = {T} terms "
         "of the closed-form derivative of $h_T$ with respect to $w_H$, as bars shaded by how "
@@ -151,22 +156,23 @@ def _saturation_chart(scale, w_h, T, seed):
     f, slope = tanh_jacobian_factors(scale, w_h, T, seed)
     # k = 0: empty product 1; k: product of the last k factors
     prod = np.concatenate([[1.0], np.cumprod(np.abs(f[::-1]))[:-1]])
+    title = "$m$ = {scale:.1f}, $w_H$ = {w_h:.1f}: mean $\\tanh$ slope {slope:.3f}"
     left = Chart(
-        f"$m$ = {scale:.1f}, $w_H$ = {w_h:.1f}: mean $\\tanh$ slope {slope.mean():.3f}",
-        "steps back $k$",
+        tr(title, scale=scale, w_h=w_h, slope=slope.mean()),
+        tr("steps back $k$"),
         DH_DH,
         [
             HLine(1.0, color="#999999"),
-            Line(k, np.maximum(np.abs(w_h) ** k, DEEP_FLOOR), "linear cell $|w_H|^k$", color=1,
+            Line(k, np.maximum(np.abs(w_h) ** k, DEEP_FLOOR), tr("linear cell $|w_H|^k$"), color=1,
                  dash=True),
-            Line(k, np.maximum(prod, DEEP_FLOOR), "tanh cell (floor $10^{-30}$)", color=0),
+            Line(k, np.maximum(prod, DEEP_FLOOR), tr("tanh cell (floor $10^{-30}$)"), color=0),
         ],
         ylim=(DEEP_FLOOR, 1e10),
         ylog=True,
     )  # fmt: skip
     right = Chart(
-        "per-step factor",
-        "step $t$",
+        tr("per-step factor"),
+        tr("step $t$"),
         "$|w_H|\\,(1 - h_t^2)$",
         [
             HLine(abs(w_h), f"$|w_H|$ = {abs(w_h):g}"),
@@ -192,10 +198,10 @@ def saturation_slider(T=40, seed=0):
     ((0.1, 0.2, 0.3), 40, (0.3, 0.6, 0.9, 1.2, 1.5))
     """
     sliders = [
-        Slider("scale", "m", 0.1, 4.0, 0.1, 1.0, description="input scale"),
-        Slider("w_h", "w_H", 0.3, 1.5, 0.3, 0.9, description="recurrent weight"),
+        Slider("scale", "m", 0.1, 4.0, 0.1, 1.0, description=tr("input scale")),
+        Slider("w_h", "w_H", 0.3, 1.5, 0.3, 0.9, description=tr("recurrent weight")),
     ]
-    alt = (
+    alt = tr(
         "Left: on a log axis, the product of the tanh cell's per-step factors over the last "
         "$k$ steps for input scale $m$ = {scale} and $w_H$ = {w_h}, against the dashed "
         "linear-cell line $|w_H|^k$. Right: each step's factor $|w_H| (1 - h_t^2)$, under a "
@@ -222,21 +228,21 @@ def spectral_radius_slider(H=32, T=60, seed=0):
         norms, sigma = spectral_norms(radius, H, T, seed)
         return Chart(
             f"$\\rho$ = {radius:.2f}, $\\sigma_{{\\max}}$ = {sigma:.2f}",
-            "steps back $k$",
+            tr("steps back $k$"),
             DL_DH,
             [
                 HLine(1.0),
                 Line(
                     k,
                     np.maximum(radius**k, SPECTRAL_FLOOR),
-                    "$\\rho^k$ (linear)",
+                    tr("$\\rho^k$ (linear)"),
                     color=1,
                     dash=True,
                 ),
                 Line(
                     k,
                     np.maximum(norms, SPECTRAL_FLOOR),
-                    "tanh cell, measured (floor $10^{-20}$)",
+                    tr("tanh cell, measured (floor $10^{-20}$)"),
                     color=0,
                 ),
             ],
@@ -244,8 +250,8 @@ def spectral_radius_slider(H=32, T=60, seed=0):
             ylog=True,
         )
 
-    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0, description="spectral radius")
-    alt = (
+    slider = Slider("radius", "\\rho", 0.5, 1.5, 0.05, 1.0, description=tr("spectral radius"))
+    alt = tr(
         "On a log axis, the norm of the gradient of a loss on the last state reaching the "
         "state $k$ steps earlier, for a tanh RNN with $W_{{hh}}$ of spectral radius {radius}, "
         "against the dashed linear prediction $\\rho^k$ and a line at 1."
@@ -274,10 +280,13 @@ def spectral_radius_chart(study):
         marks.append(Line(k, mid, f"$\\rho = {radius:g}$", color=i))
         marks.append(Line(k, np.maximum(radius**k, DEEP_FLOOR), None, color=i, dash=True))
     return Chart(
-        f"tanh RNN, {len(study.seeds)} random $W_{{hh}}$ per $\\rho$: "
-        "median and middle 80% (solid), $\\rho^k$ (dashed)",
-        "steps back $k$",
-        "$\\|\\partial L/\\partial h_{T-k}\\|$ (floor 1e-30)",
+        tr(
+            "tanh RNN, {n} random $W_{{hh}}$ per $\\rho$: "
+            "median and middle 80% (solid), $\\rho^k$ (dashed)",
+            n=len(study.seeds),
+        ),
+        tr("steps back $k$"),
+        tr("$\\|\\partial L/\\partial h_{T-k}\\|$ (floor 1e-30)"),
         marks,
         ylog=True,
     )
@@ -310,23 +319,23 @@ def lag_accuracy_chart(sweep, V=4):
                 _jitter(len(sweep.seeds), k + shift, 0.2 * gap),
                 acc[j],
                 color=i,
-                label=f"{NAMES[cell]}, one dot per seed" if j == 0 else None,
+                label=tr("{cell}, one dot per seed", cell=NAMES[cell]) if j == 0 else None,
             )
             marks.append(dots)
         marks.append(
             Line(
                 np.array(sweep.lags) + shift,
                 np.median(acc, axis=1),
-                label=f"{NAMES[cell]}, median",
+                label=tr("{cell}, median", cell=NAMES[cell]),
                 color=i,
                 marker=True,
             )
         )
-    marks.append(HLine(1.0 / V, label=f"chance 1/{V}"))
+    marks.append(HLine(1.0 / V, label=tr("chance 1/{V}", V=V)))
     return Chart(
-        f"Recall accuracy against the lag ({len(sweep.seeds)} seeds)",
-        "lag $k$ (steps)",
-        "test accuracy",
+        tr("Recall accuracy against the lag ({n} seeds)", n=len(sweep.seeds)),
+        tr("lag $k$ (steps)"),
+        tr("test accuracy"),
         marks,
         ylim=(0.0, 1.05),
     )
@@ -337,11 +346,13 @@ def _path_marks(paths, when, k):
     marks, j = [], np.arange(k + 1)
     for i, path in enumerate(paths.values()):
         rel = np.maximum(getattr(path, when), PATH_FLOOR)  # (seeds, k + 1)
-        marks.append(Line(j, np.median(rel, axis=0), f"{NAMES[path.cell]}: median", color=i))
+        median = tr("{cell}: median", cell=NAMES[path.cell])
+        marks.append(Line(j, np.median(rel, axis=0), median, color=i))
         marks.append(Points(_jitter(len(rel), k, 0.8), rel[:, k], color=i))
         gate = getattr(path, "gate_" + when)
         if gate is not None:
             label = "forget gates $\\prod f$" if path.cell == "lstm" else "update gates $\\prod z$"
+            label = tr(label)
             marks.append(Line(j, np.median(gate, axis=0), label, color=i, dash=True))
     return marks
 
@@ -362,9 +373,9 @@ def gradient_path_chart(paths, k):
     """
     charts = [
         Chart(
-            title,
-            "steps back $j$",
-            "$|\\partial L/\\partial x_{T-j}|$ relative to $j = 0$",
+            tr(title),
+            tr("steps back $j$"),
+            tr("$|\\partial L/\\partial x_{T-j}|$ relative to $j = 0$"),
             _path_marks(paths, when, k),
             ylog=True,
             ylim=(PATH_FLOOR, 10.0),
@@ -390,14 +401,14 @@ def grad_norm_chart(run, threshold, cell="tanh RNN"):
     lo, mid, hi = np.percentile(norms, [10, 50, 90], axis=0)
     seed, step = np.nonzero(norms > threshold)
     return Chart(
-        f"{cell}: gradient norm before clipping ({norms.shape[0]} seeds)",
-        "training step",
-        "global gradient norm",
+        tr("{cell}: gradient norm before clipping ({n} seeds)", cell=cell, n=norms.shape[0]),
+        tr("training step"),
+        tr("global gradient norm"),
         [
-            Band(steps, lo, hi, label="10-90% of seeds", color=0),
-            Line(steps, mid, "median", color=0),
-            Points(steps[step], norms[seed, step], f"clipped steps ({seed.size})", color=1),
-            HLine(threshold, f"threshold $\\theta = {threshold:g}$"),
+            Band(steps, lo, hi, label=tr("10-90% of seeds"), color=0),
+            Line(steps, mid, tr("median"), color=0),
+            Points(steps[step], norms[seed, step], tr("clipped steps ({n})", n=seed.size), color=1),
+            HLine(threshold, tr("threshold $\\theta = {threshold:g}$", threshold=threshold)),
         ],
         ylog=True,
     )
@@ -410,9 +421,9 @@ def _strip(title, groups, ylabel):
         marks.append(Points(_jitter(len(acc), x, 0.5), acc, color=x))
         med = float(np.median(acc))
         marks.append(Line([x - 0.35, x + 0.35], [med, med], color=x))
-        marks.append(Text(x, 1.1, name, align="center"))
+        marks.append(Text(x, 1.1, tr(name), align="center"))
     return Chart(
-        title, "", ylabel, marks, xlim=(-0.6, len(groups) - 0.4), ylim=(0.0, 1.2), legend=False
+        tr(title), "", ylabel, marks, xlim=(-0.6, len(groups) - 0.4), ylim=(0.0, 1.2), legend=False
     )
 
 
@@ -427,7 +438,7 @@ def remedies_chart(panels):
     """
     titles = list(panels)
     return Panels(
-        [_strip(t, panels[t], "test accuracy" if i == 0 else "") for i, t in enumerate(titles)]
+        [_strip(t, panels[t], tr("test accuracy") if i == 0 else "") for i, t in enumerate(titles)]
     )
 
 
@@ -486,10 +497,11 @@ def cliff_chart(W, B, E, trajectories, labels, n_ticks=(6, 5)):
         ) * (rows - 1)
 
     for i, (path, label) in enumerate(zip(trajectories, labels)):
-        marks.append(Line(*cells(_inside(np.asarray(path, float), lo, hi)), label, i, marker=True))
+        path = _inside(np.asarray(path, float), lo, hi)
+        marks.append(Line(*cells(path), tr(label), i, marker=True))
     start = np.asarray(trajectories[0], float)[:1]
-    marks.append(Points(*cells(start), "start", color="#000000"))
-    return Chart("Descent on the cliff", "$w$", "$b$", marks)
+    marks.append(Points(*cells(start), tr("start"), color="#000000"))
+    return Chart(tr("Descent on the cliff"), "$w$", "$b$", marks)
 
 
 def _tick_labels(values, n_ticks):

@@ -18,7 +18,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from rnn_core._checks import as_int
+from sliders.i18n import language, matplotlib_fonts
 from sliders.style import BLUE, GREEN, INK, NEUTRAL, VERMILLION
+
+from .strings import tr
 
 __all__ = ["architectures", "chain_vs_tree", "unrolled_graph"]
 
@@ -123,6 +126,7 @@ def _figure(extents, ncols, max_scale=0.8):
     content, and little content is not blown up past ``max_scale`` inches per
     unit (the panels get wider margins instead).
     """
+    matplotlib_fonts()  # Korean labels need a CJK font (sliders.i18n)
     margin, gap, title = 0.1, 0.2, 0.32  # inches: edges, between panels, title band
     widths = [x1 - x0 for x0, x1, _, _ in extents[:ncols]]
     room = WIDTH - 2 * margin - (ncols - 1) * gap
@@ -170,8 +174,8 @@ def _loop_view(ax):
     _weight(ax, x, h, r"$W_{xh}$", "left")
     _weight(ax, h, y, r"$W_{hy}$", "left")
     _label(ax, 0.5, ROW_H + 0.38, r"$W_{hh}$", "above", size=10)  # over the arc's top
-    _label(ax, 1.12, ROW_H, "delay", "right")
-    _title(ax, "loop view")
+    _label(ax, 1.12, ROW_H, tr("delay"), "right")
+    _title(ax, tr("loop view"))
 
 
 def _unrolled_x(T):
@@ -199,7 +203,7 @@ def _unrolled_view(ax, T):
         ax,
         sum(_unrolled_x(T)) / 2,
         ROW_X - BOX_H / 2,  # centred in the panel
-        r"the same $W_{xh}$, $W_{hh}$, $W_{hy}$ at every step",
+        tr(r"the same $W_{xh}$, $W_{hh}$, $W_{hy}$ at every step"),
         "below",
     )
     # The unroll arrow stands in for "=": the right panel is the left one, written out.
@@ -213,8 +217,8 @@ def _unrolled_view(ax, T):
             lw=0,
         )
     )
-    _label(ax, -0.875, ROW_H + 0.1, "unroll", "above")
-    _title(ax, f"unrolled view (T = {T})")
+    _label(ax, -0.875, ROW_H + 0.1, tr("unroll"), "above")
+    _title(ax, tr("unrolled view (T = {T})", T=T))
 
 
 def unrolled_graph(T=4):
@@ -308,16 +312,17 @@ def architectures():
     _chain(axes[3], DECODER_X, [False] * 3, [True] * 3, "s", DECODER, prev=last)
     # Each name goes where that network has no boxes: no outputs above the encoder,
     # no inputs below the decoder.
-    _text(axes[3], ENCODER[1], 2.2, "encoder", size=10, color=HIDDEN, style="italic")
-    _text(axes[3], DECODER_X[1], 0, "decoder", size=10, color=DECODER, style="italic")
+    style = "italic" if language() == "en" else "normal"  # Hangul is not set in italics
+    _text(axes[3], ENCODER[1], 2.2, tr("encoder"), size=10, color=HIDDEN, style=style)
+    _text(axes[3], DECODER_X[1], 0, tr("decoder"), size=10, color=DECODER, style=style)
     for ax, title in zip(axes, ARCH_TITLES):
-        _title(ax, title)
+        _title(ax, tr(title))
     return fig
 
 
 # --- 3. recurrent chain versus recursive tree -------------------------------
 
-WORDS = ("the", "dog", "bit", "Cheolsu")
+SENTENCE = "the dog bit Cheolsu"  # four leaves: a noun phrase, then a verb phrase
 TREE_Y = (-0.4, 3.2)
 LEVEL = 1.4  # height between tree levels: room for W between a node's two inputs
 
@@ -355,10 +360,11 @@ def chain_vs_tree():
             _arrow(chain, prev, h)
             _weight(chain, prev, h, r"$W$", "above")
         prev = h
-    leaves = [_node(tree, 1.5 * i, 0, w, "input", width=1.15, size=10) for i, w in enumerate(WORDS)]
+    words = tr(SENTENCE).split()  # Korean: the same two phrases, in Korean order
+    leaves = [_node(tree, 1.5 * i, 0, w, "input", width=1.15, size=10) for i, w in enumerate(words)]
     left = _merge(tree, *leaves[:2], 0.75, LEVEL, r"$p_1$")
     right = _merge(tree, *leaves[2:], 3.75, LEVEL, r"$p_2$")
     _merge(tree, left, right, 2.25, 2 * LEVEL, r"$p_3$")
-    _title(chain, "recurrent: chain-shaped")
-    _title(tree, "recursive: tree-shaped")
+    _title(chain, tr("recurrent: chain-shaped"))
+    _title(tree, tr("recursive: tree-shaped"))
     return fig

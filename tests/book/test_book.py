@@ -1,5 +1,6 @@
 """The book's table of contents, its build, and that built pages load nothing off-site."""
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -13,6 +14,10 @@ from book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
+_EDITIONS = importlib.util.spec_from_file_location("editions", ROOT / "tools" / "editions.py")
+editions = importlib.util.module_from_spec(_EDITIONS)
+_EDITIONS.loader.exec_module(editions)
+KOREAN_PAGES = editions.built_korean_files()  # ko/intro.md, ..., as ko/_toc.yml lists them
 
 
 def test_toc_starts_with_intro_and_notation_and_every_page_exists():
@@ -43,6 +48,19 @@ def test_book_builds_with_warnings_as_errors():
     for page in toc_pages():
         html = HTML / page.relative_to(ROOT).with_suffix(".html")
         assert html.is_file(), f"no HTML for {page.relative_to(ROOT)}"
+    # The Korean edition, as `make book` builds it second, into _build/html/ko/.
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "ko_build.py"), "--all", "-W", "-n", "--keep-going"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    log = (result.stdout + result.stderr)[-6000:]
+    assert result.returncode == 0, f"the Korean build failed:\n{log}"
+    for page in KOREAN_PAGES:
+        html = HTML / "ko" / Path(page).relative_to("ko").with_suffix(".html")
+        assert html.is_file(), f"no HTML for {page}"
 
 
 BUILD_TEST = "test_book.py::test_book_builds_with_warnings_as_errors"
@@ -161,32 +179,49 @@ class _Links(HTMLParser):
 
 
 NOTEBOOK_LINK_TEXT = "Download this chapter as a Jupyter notebook (.ipynb)"
+NOTEBOOK_LINK_TEXTS = {
+    "en": NOTEBOOK_LINK_TEXT,
+    "ko": "이 쪽을 Jupyter 노트북(.ipynb)으로 내려받기",
+}
+
+
+def _edition_pages(edition):
+    """(source, built page) of every page of an edition: English, or Korean (ko/)."""
+    if edition == "en":
+        return [(p, HTML / p.relative_to(ROOT).with_suffix(".html")) for p in toc_pages()]
+    return [
+        (ROOT / f, HTML / "ko" / Path(f).relative_to("ko").with_suffix(".html"))
+        for f in KOREAN_PAGES
+    ]
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
-def test_every_notebook_page_links_its_ipynb_with_the_sources_code(request):
+@pytest.mark.parametrize("edition", ["en", "ko"])
+def test_every_notebook_page_links_its_ipynb_with_the_sources_code(request, edition):
     import jupytext
     import nbformat
     from book_toc import is_notebook
 
-    notebooks = [p for p in toc_pages() if p.suffix == ".md" and is_notebook(p)]
-    assert notebooks, "no page in _toc.yml is a MyST notebook"
-    if not (HTML / "index.html").is_file():
+    pages = _edition_pages(edition)
+    notebooks = [(s, p) for s, p in pages if s.suffix == ".md" and is_notebook(s)]
+    assert notebooks, f"no page of the {edition} edition is a MyST notebook"
+    if not (HTML / "index.html").is_file() or not (HTML / "ko" / "index.html").is_file():
         if any(BUILD_TEST in item.nodeid for item in request.session.items):
             pytest.fail("the build test ran in this session but left no _build/html")
         pytest.skip("no _build/html yet: run `make book` (make test builds it first)")
-    for source in notebooks:
-        page = HTML / source.relative_to(ROOT).with_suffix(".html")
+    link_text = NOTEBOOK_LINK_TEXTS[edition]
+    for source, page in notebooks:
         parser = _Links()
         parser.feed(page.read_text(encoding="utf8"))
         visible = [
             a
             for a in parser.links
-            if a.get("href", "").endswith(".ipynb")
-            and " ".join(a["text"].split()) == NOTEBOOK_LINK_TEXT
+            if a.get("href", "").endswith(".ipynb") and " ".join(a["text"].split()) == link_text
         ]
-        assert visible, f"{page.name}: no link '{NOTEBOOK_LINK_TEXT}'"
+        assert visible, f"{page.name}: no link '{link_text}'"
+        menu = [a for a in parser.links if "btn-download-notebook-button" in a.get("class", "")]
+        assert [a["href"] for a in menu] == [visible[0]["href"]], f"{page.name}: download menu"
         for link in visible:
             target = (page.parent / link["href"]).resolve()
             where = f"{page.name}: {link['href']}"

@@ -19,6 +19,7 @@ prints its frames; in dark mode no slider figure is brighter than the page aroun
 without JavaScript every slider figure shows an image and the maths is there.
 """
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -38,6 +39,15 @@ MINUS = "\N{MINUS SIGN}"
 BUILD_TEST = "test_book.py::test_book_builds_with_warnings_as_errors"
 PAGES = [p.relative_to(ROOT).with_suffix(".html").as_posix() for p in toc_pages()]
 PAGES += ["index.html", "search.html"]  # no genindex.html: the book has no index entries
+# The Korean edition (_build/html/ko/, tools/ko_build.py) passes the same tests: its pages
+# as ko/_toc.yml lists them, less those tools/editions.py lists as not translated yet.
+_EDITIONS = importlib.util.spec_from_file_location("editions", ROOT / "tools" / "editions.py")
+editions = importlib.util.module_from_spec(_EDITIONS)
+_EDITIONS.loader.exec_module(editions)
+KOREAN = [f[: -len(".md")] + ".html" for f in editions.built_korean_files()]
+PAGES += [*KOREAN, "ko/index.html", "ko/search.html"]
+# Entries of each edition's chapter list (its table of contents less the front page).
+MENU_ENTRIES = {"en": 7, "ko": len(KOREAN) - 1}
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]  # after the build
 
@@ -329,7 +339,7 @@ SCREENS = {
     "tablet": {"viewport": {"width": 1024, "height": 768}},
     "desktop": {"viewport": {"width": 1400, "height": 1000}},
 }
-SLIDER_PAGES = [p for p in PAGES if p.startswith("book/ch")]  # the chapters hold the sliders
+SLIDER_PAGES = [p for p in PAGES if p.startswith(("book/ch", "ko/book/ch"))]  # the chapters
 
 
 def _open_clean(site, browser, page_path, **context):
@@ -393,7 +403,10 @@ def test_menu_and_contents_buttons_work_at_every_width(site, browser, page_path,
         if shown:  # wide: the list is there; the button hides it, and shows it again
             assert page.evaluate(_SEEN, ".bd-sidenav a") == 0, f"{page_path} {screen}: no effect"
             _press(page, ".primary-toggle", touch)
-        assert page.evaluate(_SEEN, ".bd-sidenav a") >= 7, f"{page_path} {screen}: no chapters"
+        entries = MENU_ENTRIES["ko" if page_path.startswith("ko/") else "en"]
+        assert page.evaluate(_SEEN, ".bd-sidenav a") >= entries, (
+            f"{page_path} {screen}: no chapters"
+        )
         _close_dialogs(page)
         if page.locator("nav.page-toc a").count():
             if _press(page, ".secondary-toggle", touch):
@@ -518,5 +531,47 @@ def test_without_javascript_every_slider_figure_shows_an_image(site, browser, pa
         maths = page.locator(".bd-article .katex").first
         assert maths.is_visible(), f"{page_path}: maths not shown"
         assert "\\(" not in page.locator(".bd-article").inner_text(), f"{page_path}: raw TeX"
+    finally:
+        ctx.close()
+
+
+# Two-syllable words these pages write only with a particle (감쇠는, 감쇠를; 계산을, 계산한다):
+# the browser's search matches parts of words from three letters on, so not these.
+@pytest.mark.parametrize("query, page", [("감쇠", "errata.html"), ("계산", "notation.html")])
+def test_korean_search_page_finds_a_word_written_with_a_particle(site, browser, query, page):
+    """Sphinx's own splitter indexed 감쇠는 and 감쇠를, never 감쇠: the search found nothing
+    on a page that writes the word only with a particle (book/_ext/korean_search.py)."""
+    ctx, tab, problems = _open_clean(
+        site, browser, f"ko/search.html?q={query}", viewport={"width": 1280, "height": 900}
+    )
+    try:
+        tab.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+        found = tab.evaluate(
+            "() => [...document.querySelectorAll('#search-results li a')].map(a => a.href)"
+        )
+        assert any(href.split("?")[0].endswith("/ko/" + page) for href in found), found
+        assert not problems, problems
+    finally:
+        ctx.close()
+
+
+def test_served_korean_font_loads_from_the_book(site, browser):
+    """The font the Korean pages fall back to (book/_ext/korean_font.py) loads in chromium
+    from the book itself, by URL, as a valid font (test_korean_parity.py checks that it
+    holds every Korean character of the pages)."""
+    ctx, tab, problems = _open_clean(site, browser, "ko/intro.html")
+    try:
+        loaded = tab.evaluate(
+            """async () => {
+              const face = new FontFace("Served only", "url(_static/rnn-korean.woff)");
+              await face.load();
+              document.fonts.add(face);
+              const title = document.querySelector("h1").textContent.trim();
+              return [face.status, document.fonts.check('16px "Served only"', title), title,
+                      face.unicodeRange];
+            }"""
+        )
+        assert loaded[:2] == ["loaded", True], loaded
+        assert not problems, problems
     finally:
         ctx.close()

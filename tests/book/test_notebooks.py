@@ -102,7 +102,8 @@ def test_make_notebooks_writes_every_chapter_with_its_code(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.stem + ".ipynb" for p in CHAPTERS)
+    files = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert files == sorted(p.stem + ".ipynb" for p in CHAPTERS)
     for path in CHAPTERS:
         nb = nbformat.read(out / (path.stem + ".ipynb"), as_version=4)
         nbformat.validate(nb)
@@ -110,6 +111,21 @@ def test_make_notebooks_writes_every_chapter_with_its_code(tmp_path):
         code = [c.source for c in nb.cells if c.cell_type == "code"]
         assert code == [c.source for c in source.cells if c.cell_type == "code"], path.name
         assert nb.metadata.get("kernelspec"), f"{path.name}: no kernelspec for JupyterLab"
+    # The Korean edition's pages, in notebooks/ko/: Korean prose, the English page's code.
+    korean = [p for p in toc_pages(ROOT / "ko") if p.is_file() and is_notebook(p)]
+    assert korean, "no Korean notebook page (ko/notation.md is one)"
+    assert sorted(p.name for p in (out / "ko").iterdir()) == sorted(
+        p.stem + ".ipynb" for p in korean
+    )
+    for path in korean:
+        nb = nbformat.read(out / "ko" / (path.stem + ".ipynb"), as_version=4)
+        nbformat.validate(nb)
+        english = next(p for p in CHAPTERS if p.stem == path.stem)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert code == [c.source for c in jupytext.read(english).cells if c.cell_type == "code"]
+        prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert re.search(r"[\uac00-\ud7a3]{20}", prose.replace(" ", "")), f"{path}: not Korean"
+        assert "{eq}" not in prose and ":label:" not in prose, f"{path}: MyST left in the prose"
 
 
 @pytest.mark.slow

@@ -228,6 +228,19 @@ def test_numref_becomes_the_figure_number(tmp_path):
     assert "See Fig. 1.1 and panel 1.1." in "".join(c.source for c in nb.cells)
 
 
+def test_regression_notebook_cell_ids_are_the_same_in_every_conversion():
+    # nbformat's new cells get random ids: two builds gave different .ipynb downloads.
+    import nbformat
+
+    source = ROOT / "book" / "ch01_sequence_data.md"
+    first, second = (nbformat.writes(plain_notebook.convert(source)) for _ in range(2))
+    assert first == second
+    nb = nbformat.reads(first, as_version=4)
+    nbformat.validate(nb)
+    ids = [cell.id for cell in nb.cells]
+    assert len(set(ids)) == len(ids)
+
+
 def test_regression_make_notebooks_without_a_python_fails_instead_of_building_the_book():
     # `make -o .venv/.stamp notebooks` with no working interpreter used to hand the
     # sub-make an empty target list, which fell through to the default goal `book`.
@@ -241,3 +254,27 @@ def test_regression_make_notebooks_without_a_python_fails_instead_of_building_th
     assert out.returncode != 0
     assert "no chapter list" in out.stderr
     assert "jupyter-book" not in out.stdout + out.stderr
+
+
+def test_regression_make_notebooks_finds_the_builds_glue_values(tmp_path):
+    # built_glue looked for _notebooks/<stem>.glue.json, but the build writes
+    # _notebooks/book/<stem>.glue.json: `make notebooks` never filled in a value.
+    folder = tmp_path / "_build" / "html" / "_notebooks" / "book"
+    folder.mkdir(parents=True)
+    (folder / "ch09_x.glue.json").write_text('{"n:.2f": "0.50"}', encoding="utf8")
+    assert plain_notebook.built_glue(ROOT / "book" / "ch09_x.md", tmp_path) == {"n:.2f": "0.50"}
+    # A Korean page takes the Korean build's values, else the English build's.
+    korean = ROOT / "ko" / "book" / "ch09_x.md"
+    assert plain_notebook.built_glue(korean, tmp_path) == {"n:.2f": "0.50"}
+    folder = tmp_path / "_build" / "html" / "ko" / "_notebooks" / "book"
+    folder.mkdir(parents=True)
+    (folder / "ch09_x.glue.json").write_text('{"n:.2f": "0.5O"}', encoding="utf8")
+    assert plain_notebook.built_glue(korean, tmp_path) == {"n:.2f": "0.5O"}
+
+
+def test_korean_pages_convert_with_korean_words():
+    nb = plain_notebook.convert(ROOT / "ko" / "notation.md", ROOT / "ko")
+    prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "(2.9)" in prose  # an equation of a chapter: its number in the book
+    assert plain_notebook.language(ROOT / "ko") == "ko" and plain_notebook.language(ROOT) == "en"
+    assert plain_notebook.WORDS["ko"]["solution"] == "풀이"

@@ -7,7 +7,15 @@ with wide margins, retried; the memory asserts use tracemalloc, which is exact.
 import numpy as np
 import pytest
 
-from rnnbook.experiments.cost import CostRecord, measure, measure_grid, theoretical_cost
+from rnnbook.experiments.cost import (
+    CostRecord,
+    CountRecord,
+    count,
+    measure,
+    measure_grid,
+    multiply_adds,
+    theoretical_cost,
+)
 
 
 def test_records_hold_positive_numbers():
@@ -88,3 +96,40 @@ def test_measure_grid_covers_both_methods_and_all_pairs():
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_regression_count_is_the_same_in_every_run():
+    # The book printed and plotted measured wall times: two builds gave two pages.
+    first = [count(m, 1, T, 4, H) for m in ("bptt", "rtrl") for T in (5, 20) for H in (2, 8)]
+    second = [count(m, 1, T, 4, H) for m in ("bptt", "rtrl") for T in (5, 20) for H in (2, 8)]
+    assert first == second and all(isinstance(r, CountRecord) for r in first)
+    # the same peak as measure's, which also traces a run after an untraced one
+    assert count("bptt", 2, 6, 3, 4).peak_bytes == measure("bptt", 2, 6, 3, 4, 1).peak_bytes
+
+
+def test_multiply_adds_hand_counted_and_against_the_scalings():
+    # BPTT, N = 1, T = 2, D = 1, H = 1: x Wx, h Wh twice each; delta Wh^T once and
+    # for dh0 once; dWh, dWx, dx: 2 rows each. 2 + 2 + 2 + 2 + 2 + 2 = 12.
+    assert multiply_adds("bptt", 1, 2, 1, 1) == 12
+    # RTRL, one step of one example with D = H = 1: 2 forward, 4 carries, 4 contributions.
+    assert multiply_adds("rtrl", 1, 1, 1, 1) == 10
+    for H in (16, 64):  # leading orders: BPTT 3 T H (D + H), RTRL T H^4 (+ lower terms)
+        rtrl, bptt = multiply_adds("rtrl", 1, 10, 4, H), multiply_adds("bptt", 1, 10, 4, H)
+        assert 1 < rtrl / theoretical_cost("rtrl", 10, H).flops < 1 + 8 / H
+        assert bptt == 3 * theoretical_cost("bptt", 10, H).flops * (4 + H) // H
+    assert multiply_adds("bptt", 3, 10, 4, 8) == 3 * multiply_adds("bptt", 1, 10, 4, 8)
+
+
+@pytest.mark.slow
+def test_regression_peak_memory_in_a_jupyter_kernel_is_the_same_as_here():
+    # A kernel's own threads allocate while a cell runs, and numpy's errstate copies
+    # the kernel's context: the book's peaks differed by up to a kilobyte per build.
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = "from rnnbook.experiments import cost\nprint([cost.count(m, 1, T, 4, 8).peak_bytes "
+    code += "for m in ('bptt', 'rtrl') for T in (5, 50)])"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    here = [count(m, 1, T, 4, 8).peak_bytes for m in ("bptt", "rtrl") for T in (5, 50)]
+    assert nb.cells[0].outputs[0]["text"].strip() == str(here)

@@ -21,6 +21,8 @@ BUILDERS = {
     "chain_vs_tree": diagrams.chain_vs_tree,
 }
 builders = pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+# The layout tests run in both editions' languages: Korean labels are wider (sliders.i18n).
+languages = pytest.mark.parametrize("lang", ["en", "ko"])
 
 
 def texts(fig_or_ax):
@@ -72,8 +74,10 @@ def test_png_rendering_is_deterministic(build):
     assert png(build()) == a
 
 
+@languages
 @builders
-def test_text_is_readable_and_inside_the_figure(build):
+def test_text_is_readable_and_inside_the_figure(build, lang, monkeypatch):
+    monkeypatch.setenv("RNNBOOK_LANG", lang)
     fig = build()
     fig.draw_without_rendering()
     frame = fig.bbox
@@ -84,8 +88,10 @@ def test_text_is_readable_and_inside_the_figure(build):
         assert frame.y0 <= box.y0 and box.y1 <= frame.y1, t.get_text()
 
 
+@languages
 @builders
-def test_labels_overlap_neither_each_other_nor_foreign_boxes(build):
+def test_labels_overlap_neither_each_other_nor_foreign_boxes(build, lang, monkeypatch):
+    monkeypatch.setenv("RNNBOOK_LANG", lang)
     fig = build()
     fig.draw_without_rendering()
     for ax in fig.axes:

@@ -202,6 +202,7 @@ def test_the_figures_start_coincides_then_plain_descent_jumps_onto_a_plateau(des
     assert facts["start_jump_gradient"] > 100  # measured about 2000: the wall's face
     assert facts["start_jump_length"] > r.THROWN
     assert facts["start_final_gradient"] < 1e-2  # a plateau: learning stops there
+    assert facts["start_final_gradient"] < facts["start_final_bound"] <= 1e-2
 
 
 def test_clipped_descents_end_lower_where_plain_descent_is_thrown(descents):
