@@ -10,6 +10,7 @@ import html
 import inspect
 import re
 from collections import Counter
+from pathlib import Path
 
 from rnnbook import ledger
 from rnnbook.ledger.source import displays
@@ -54,10 +55,23 @@ def _mutation(entry, mutated):
     return f"{_code(old)} &rarr; {_code(new)}: {verdict}"
 
 
-def _row(display, results):
+def _href(display, here):
+    """The display's page, relative to ``here``, the folder the ledger page is built in.
+
+    The English pages sit beside the ledger page (book/); in the Korean edition the
+    front matter sits beside it (ko/) and the chapters one folder down (ko/book/).
+    """
+    name = Path(display.page).name
+    for folder in (here, here / "book"):
+        if (folder / name).is_file():
+            return (folder / name).relative_to(here).with_suffix(".html").as_posix()
+    return Path(name).with_suffix(".html").as_posix()
+
+
+def _row(display, results, here):
     entry = ledger.BY_LABEL[display.label]
     result, mutated = results[display.label]
-    page = display.page.removeprefix("book/").removesuffix(".md") + ".html"
+    page = _href(display, here)
     kind = "definition,<br>" + entry.how if entry.kind == "definition" else entry.kind
     verdict = "passed" if result.passed else "<strong>FAILED</strong>"
     equation = (
@@ -71,13 +85,16 @@ def _row(display, results):
     return f"<tr><td>{equation}</td><td>{check}</td></tr>"
 
 
-def table(results):
+def table(results, here=None):
     """The ledger as an HTML table, one row per labelled equation, in a scrolling region.
 
     Parameters
     ----------
     results : dict
         As :func:`run` returns.
+    here : pathlib.Path, optional
+        The folder of the page that shows the table, which the links are relative to;
+        default: the working directory, which is the page's folder while it is built.
 
     Returns
     -------
@@ -85,7 +102,8 @@ def table(results):
     """
     caption = "Every labelled equation of the book and its check"
     head = "".join(f'<th scope="col">{h}</th>' for h in HEADERS)
-    body = "".join(_row(d, results) for d in displays().values())
+    here = Path.cwd() if here is None else Path(here)
+    body = "".join(_row(d, results, here) for d in displays().values())
     return (
         f'{_STYLE}<div class="ledger-scroll" role="region" tabindex="0" aria-label="{caption}"'
         f' style="overflow-x: auto"><table class="table ledger-table"><caption>{caption}'

@@ -239,11 +239,12 @@ def _fake_results(mutation_passes=()):
 
 
 def test_ledger_page_has_one_row_per_equation_in_the_books_order():
-    html = page.table(_fake_results())
+    html = page.table(_fake_results(), here=ledger.ROOT / "book")
     rows = html.split("<tbody>")[1].split("<tr>")[1:]
     assert len(rows) == len(displays()) == len(ledger.ENTRIES)
     for row, d in zip(rows, displays().values()):
-        assert f'#equation-{d.label}">({d.number})</a>' in row
+        href = d.page.removeprefix("book/").removesuffix(".md")  # a page beside the ledger's
+        assert f'<a href="{href}.html#equation-{d.label}">({d.number})</a>' in row
         assert f"compared {d.label}" in row and "passed" in row and "caught" in row
         path, line = ledger.BY_LABEL[d.label].where
         assert f"<code>{path}</code>, line {line}" in row
@@ -255,3 +256,10 @@ def test_ledger_page_says_when_a_mutation_is_not_caught():
     results = _fake_results(mutation_passes={"eq-gru"})
     assert "NOT caught: eq-gru" in page.summary(results)
     assert page.table(results).count("NOT caught") == 1
+
+
+def test_ledger_page_links_the_korean_chapters_one_folder_down():
+    # ko/equation_ledger.md shows the same table: its chapters are in ko/book/
+    rows = page.table(_fake_results(), here=ledger.ROOT / "ko").split("<tr>")
+    assert 'href="book/ch04_bptt.html#equation-eq-closed-wh"' in "".join(rows)
+    assert 'href="intro.html#equation-eq-intro-cell"' in "".join(rows)
