@@ -17,6 +17,7 @@ particle attached.
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,11 @@ HTML = ROOT / "_build" / "html"
 BUILD_TEST = "test_book.py::test_book_builds_with_warnings_as_errors"
 
 
-def _tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+def _tool(name, path=None):
+    """A module of tools/ (or the file ``path``), registered as ``name`` (doctest needs it)."""
+    spec = importlib.util.spec_from_file_location(name, path or ROOT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
@@ -37,10 +40,8 @@ editions, ko_sync, ko_glossary = _tool("editions"), _tool("ko_sync"), _tool("ko_
 
 
 def _load_ext(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "book" / "_ext" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """A Sphinx extension of book/_ext, as the module ``book_ext_<name>``."""
+    return _tool(f"book_ext_{name}", ROOT / "book" / "_ext" / f"{name}.py")
 
 
 PAIRS = editions.pairs()
@@ -304,3 +305,32 @@ def test_korean_font_holds_every_korean_character_of_the_pages(request):
     assert (HTML / "ko" / "_static" / "rnn-korean-font-LICENSE.txt").is_file()
     for page in KOREAN_HTML:
         assert "rnn_korean_font.css" in (HTML / "ko" / page).read_text(encoding="utf8"), page
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        lambda: editions,
+        lambda: ko_sync,
+        lambda: ko_glossary,
+        lambda: _load_ext("editions"),
+        lambda: _load_ext("korean_search"),
+        lambda: _load_ext("korean_font"),
+        lambda: _load_ext("reader_pages"),
+    ],
+    ids=[
+        "editions",
+        "ko_sync",
+        "ko_glossary",
+        "ext.editions",
+        "korean_search",
+        "korean_font",
+        "reader_pages",
+    ],
+)
+def test_the_editions_tools_doctests(module):
+    """tools/ and book/_ext/ are outside pytest's testpaths: their examples run here."""
+    import doctest
+
+    result = doctest.testmod(module(), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0, result
