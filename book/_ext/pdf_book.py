@@ -92,17 +92,15 @@ BIBLIOGRAPHY = r"""
 \makeatother
 """
 
-# Table columns at least 40 pt wide, so that "symbol" is not broken as "sym-bol", and
-# ragged right (Sphinx justifies them, which spread a narrow column's words apart). Maths in
-# section titles, as PDF bookmarks: plain text. Sphinx names the contents after the first
-# toctree caption ("Before you start"): "Contents". An image at most 0.8 of the text's
-# height (Sphinx allows all of it), so that a slider's small multiples and their caption
-# fit on one page (the caption ran into the page's footer).
+# Maths in section titles, as PDF bookmarks: plain text. Sphinx names the contents after
+# the first toctree caption ("Before you start"): "Contents". An image at most 0.8 of the
+# text's height (Sphinx allows all of it), so that a slider's small multiples and their
+# caption fit on one page (the caption ran into the page's footer). Tables: see
+# LongTables; one split across pages says "(continued)", not "Table 5.2 - continued":
+# the book's tables have no captions, and their numbers are printed nowhere else.
 LAYOUT = r"""
 \makeatletter\AtBeginDocument{\spx@image@maxheight=0.8\textheight}\makeatother
-\setlength{\tymin}{40pt}
-\makeatletter\let\NC@find@T\relax\makeatother % redefined without array's warning
-\newcolumntype{T}{L}
+\protected\def\sphinxtablecontinued#1{\textsf{(continued)}}
 \pdfstringdefDisableCommands{\let\(\empty\let\)\empty\def\tau{τ}\def\tanh{tanh}}
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
 """
@@ -350,12 +348,13 @@ _TEX_FONT = re.compile(r"\\(mathbf|mathrm|mathcal|mathbb|boldsymbol|operatorname
 def natural_width(entry):
     """A table cell's width in characters as printed, and its longest unbreakable word.
 
-    Maths counts its symbols, not its TeX (``\\partial`` is one character); code is set
-    in a wider typewriter face and does not break.
+    Maths counts its symbols, not its TeX (``\\partial`` is one character), wider, and
+    does not break (a short formula); code is set in a wider typewriter face and breaks at
+    spaces only.
 
     >>> from docutils import nodes
-    >>> natural_width(nodes.entry("", nodes.paragraph("", "", nodes.math("", r"\\delta_t"))))
-    (2, 2)
+    >>> natural_width(nodes.entry("", nodes.paragraph("", "", nodes.math("", r"(H, \\dim w)"))))
+    (10, 10)
     >>> natural_width(nodes.entry("", nodes.paragraph("", "", nodes.literal("", "max_norm"))))
     (10, 10)
     """
@@ -365,44 +364,62 @@ def natural_width(entry):
         if isinstance(parent, nodes.math):
             text = _TEX_WORD.sub(r"\1", _TEX_FONT.sub("", text))
             text = re.sub(r"[{}_^ ]", "", _TEX_COMMAND.sub("x", text))
+            width = round(len(text) * 1.3)  # italic letters, spaces after commas
+            total, word = total + width, max(word, min(width, 20))  # breaks only at = or +
+            continue
         scale = 1.2 if isinstance(parent, nodes.literal) else 1.0
-        words = text.split() if not isinstance(parent, nodes.literal) else [text]
         total += round(len(text) * scale)
-        word = max([word] + [round(len(w) * scale) for w in words])
+        word = max([word] + [round(len(w) * scale) for w in text.split()])
     return total, word
 
 
 class LongTables(SphinxPostTransform):
-    """Columns that wrap in a table too long for one page. Sphinx sets a table of over 30
-    rows as a longtable with ``l`` columns, which never wrap: the notation page's table of
-    symbols ran 160 pt into the margin. Such a table gets ragged-right columns whose
-    shares of the line follow their typical cell (the 80th percentile of the widths, so
-    that one long cell cannot widen a column of short ones), capped, and never narrower
-    than the column's longest unbreakable word (code does not break)."""
+    """Every table breaks across pages and has columns that wrap. Sphinx sets a table of
+    over 30 rows as a longtable with ``l`` columns, which never wrap (the notation page's
+    table of symbols ran 160 pt into the margin), and a shorter one as a tabulary, which
+    cannot break (the errata's table for chapter 5 ran 220 pt past the foot of its page)
+    and sized one errata column to a word a line. Each table becomes a longtable whose
+    ragged-right columns share the line as :func:`column_widths` says."""
 
     default_priority = 800
     formats = ("latex",)
-    ROWS = 30  # Sphinx's threshold (sphinx.writers.latex.Table.is_longtable)
-    MIN_CHARS, MAX_CHARS = 6, 40
     COLUMN = r">{\raggedright\arraybackslash}\X{%d}{%d}"
 
     def run(self, **kwargs):
         for table in list(self.document.findall(nodes.table)):
             tgroup = next(iter(table.findall(nodes.tgroup)), None)
-            rows = list(tgroup.findall(nodes.row)) if tgroup else []
-            if len(rows) <= self.ROWS or "colwidths-given" in table["classes"]:
+            if tgroup is None or "colwidths-given" in table["classes"]:
                 continue
             columns = len([c for c in tgroup.children if isinstance(c, nodes.colspec)])
-            cells = [[natural_width(e) for e in row.children[:columns]] for row in rows]
-            widths = [self.width(sorted(c[k] for c in cells)) for k in range(columns)]
+            cells = [
+                [natural_width(entry) for entry in row.children[:columns]]
+                for row in tgroup.findall(nodes.row)
+            ]
+            widths = column_widths(cells)
+            table["classes"].append("longtable")
             spec = "".join(self.COLUMN % (w, sum(widths)) for w in widths)
             _insert_before(table, addnodes.tabular_col_spec(spec=spec))
 
-    def width(self, cells):
-        """A column's width in characters from its cells' (total, longest word), sorted."""
-        typical = cells[int(0.8 * (len(cells) - 1))][0]
-        word = max(w for _, w in cells)
-        return max(self.MIN_CHARS, min(typical, self.MAX_CHARS), word + 3)
+
+def column_widths(cells, line=95, least=6, enough=15):
+    """Column widths in characters (of ``line`` to a line) from each cell's
+    :func:`natural_width`, one list per row, the header first: each column first gets its
+    longest word and room for a short header and a short typical cell (the 80th
+    percentile), up to ``enough``, then the rest of the line goes to the columns in
+    proportion to the text they hold beyond that.
+
+    >>> column_widths([[(2, 2), (10, 10), (60, 12)], [(4, 4), (8, 8), (90, 9)]])
+    [7, 13, 75]
+    """
+    columns = list(zip(*cells))
+    floors = []
+    for column in columns:
+        totals = sorted(t for t, _ in column)
+        typical = max(totals[int(0.8 * (len(totals) - 1))], column[0][0] + 2)
+        floors.append(max(least, max(w for _, w in column) + 3, min(typical, enough)))
+    extra = [max(sum(t for t, _ in c) / len(c) - f, 0) for c, f in zip(columns, floors)]
+    spare = max(line - sum(floors), 0)
+    return [f + round(spare * e / (sum(extra) or 1)) for f, e in zip(floors, extra)]
 
 
 # --- HTML: the download menu links the book PDF -------------------------------------------

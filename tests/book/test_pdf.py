@@ -187,6 +187,53 @@ def test_pdf_embeds_every_font_and_has_a_plausible_length(request):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("pdf")
+def test_pdf_raster_images_are_only_the_figures_heatmaps_at_print_resolution(request):
+    # Figures are vector PDFs; what pdfimages finds in the book must be exactly the raster
+    # parts of those PDFs (a heatmap's cells, its colour bar): no figure as a PNG, no
+    # bitmap font, no image lost.
+    _need_pdf(request)
+    tex = LATEX.joinpath("book.tex").read_text(encoding="utf8")
+    figures = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{([^}]*)\}\.pdf\}", tex)
+    assert figures, "no figure included as a PDF"
+    expected = sum(len(_images(LATEX / f"{name}.pdf")) for name in figures)
+    images = _images(PDF)
+    assert len(images) == expected, f"{len(images)} raster images, {expected} in the figures"
+    assert expected >= 2, "no heatmap left: this test no longer tests a raster part"
+    low = [row for row in images if min(int(row[12]), int(row[13])) < 300]
+    assert not low, f"raster images under 300 ppi on the page: {low}"
+
+
+def _images(pdf):
+    """pdfimages -list, one row of fields per image (page, num, type, ..., x-ppi, y-ppi)."""
+    return [line.split() for line in _run("pdfimages", "-list", str(pdf)).splitlines()[2:]]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("pdf")
+def test_pdf_contents_and_bookmarks_link_every_chapter(request):
+    _need_pdf(request)
+    # book.toc: \contentsline {chapter}{\numberline {4}Backpropagation ...}{50}{chapter.4},
+    # the last field the link's target; book.out: hyperref's bookmarks, titles in UTF-16.
+    toc = LATEX.joinpath("book.toc").read_text(encoding="utf8")
+    lines = re.findall(r"^\\contentsline \{chapter\}\{(.*)\}\{\d+\}\{([^{}]+)\}%$", toc, re.M)
+    titles = [re.sub(r"\\numberline \{(\d+)\}", r"\1 ", title) for title, _ in lines]
+    sources = [re.sub(r"\$\\?(\w+)\$", r"\1", t).replace("tau", "τ") for t in _titles()[1:]]
+    numbers = [f"{n} " if n else "" for _, n in _chapters()[1:]]
+    assert titles == ["Preface"] + [n + t for n, t in zip(numbers, sources)]
+    out = LATEX.joinpath("book.out").read_text(encoding="utf8")
+    bookmarks = re.findall(r"^\\BOOKMARK \[0\]\[-\]\{([^}]*)\}\{([^}]*)\}", out, re.M)
+    assert [target for target, _ in bookmarks] == [target for _, target in lines]
+    assert [_utf16(title) for _, title in bookmarks] == titles
+
+
+def _utf16(escaped):
+    """A hyperref bookmark title (\\376\\377\\000P...: octal UTF-16 with a BOM) as text."""
+    raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), escaped.encode())
+    return raw.decode("utf-16")
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("pdf")
 def test_pdf_numbers_equations_and_figures_as_the_html_does(request):
     _need_pdf(request)
     labels = _aux_labels()
