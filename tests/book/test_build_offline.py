@@ -1,7 +1,8 @@
 """The build: offline once set up, the same byte for byte in another folder.
 
 Two builds of one commit in two folders must give the same _build/html, file for
-file, but for the files in ALLOWED_DIFFERENCES (each with its reason). One of the
+file, but for the files in ALLOWED_DIFFERENCES (each with its reason) and book.pdf,
+which only `make pdf` puts there (checked to be the PDF build's, see _html_tree). One of the
 two is `make book` run in a copy of the working tree inside a network namespace
 with only loopback (`unshare -n`), which also shows that once set up the build
 needs no network: nothing may run pip or npm, and make must not redo the setup.
@@ -103,6 +104,34 @@ def _tree(folder):
     }
 
 
+def _html_tree(html):
+    """:func:`_tree` of an HTML build, ``book.pdf`` left out: `make pdf` copies its PDF there
+    (make test builds the PDF in this checkout, never in the copies), so it is checked
+    to be that copy, byte for byte, and not compared with a build that made no PDF."""
+    tree = _tree(html)
+    if "book.pdf" in tree:
+        pdf = html.parent / "pdf" / "book.pdf"
+        assert pdf.is_file(), f"{html}/book.pdf is there but {pdf} is not"
+        copied = tree.pop("book.pdf")
+        assert copied == hashlib.sha256(pdf.read_bytes()).hexdigest(), f"{html}/book.pdf != {pdf}"
+    return tree
+
+
+def test_html_tree_leaves_out_only_the_pdf_make_pdf_copied(tmp_path):
+    """Regression: the two-builds test failed on ['book.pdf'] once make test built the PDF."""
+    html, pdf = tmp_path / "_build" / "html", tmp_path / "_build" / "pdf"
+    html.mkdir(parents=True), pdf.mkdir()
+    (html / "index.html").write_text("page")
+    (html / "book.pdf").write_bytes(b"%PDF-1")
+    with pytest.raises(AssertionError, match="is there but"):
+        _html_tree(html)
+    (pdf / "book.pdf").write_bytes(b"%PDF-2")
+    with pytest.raises(AssertionError, match="!="):
+        _html_tree(html)
+    (pdf / "book.pdf").write_bytes(b"%PDF-1")
+    assert list(_html_tree(html)) == ["index.html"]
+
+
 def _scratch(name):
     """A fresh folder for a copy, under _build/ (git ignores it, `make clean` removes it,
     and the book's build excludes it); an earlier run's copy is removed, the last kept."""
@@ -146,7 +175,7 @@ def test_two_builds_in_two_folders_are_byte_identical(offline_build, request):
         again = _offline("make book", second, timeout=1800)
         assert again.returncode == 0, (again.stdout + again.stderr)[-6000:]
         other = second / "_build" / "html"
-    first, then = _tree(copy / "_build" / "html"), _tree(other)
+    first, then = _html_tree(copy / "_build" / "html"), _html_tree(other)
     assert first.keys() == then.keys(), sorted(first.keys() ^ then.keys())
     differ = sorted(name for name in first if first[name] != then[name])
     unexplained = [name for name in differ if name not in ALLOWED_DIFFERENCES]

@@ -256,6 +256,25 @@ def _search_index(path):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")
+def _searchable(source):
+    """The text of a page's source that Sphinx indexes: without a figure's alt text (an
+    attribute of the image, which no edition's search holds) and HTML comments."""
+    text = source.read_text(encoding="utf8")
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    return re.sub(r"(?m)^[ \t]*:?alt:.*$", " ", text)
+
+
+def test_searchable_text_drops_alt_text_and_comments(tmp_path):
+    """Regression: the particle test counted words of alt text, which Sphinx never indexes."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "산점도를 본다\n:::{figure} a.png\n:alt: 겹겹이\n---\nalt: 바깥에\n"
+        "<!-- 진폭이\n -->\n:::\n",
+        encoding="utf8",
+    )
+    assert re.findall(r"\w+", _searchable(page)) == ["산점도를", "본다", "figure", "a", "png"]
+
+
 def test_korean_search_finds_words_written_with_a_particle(request):
     _built(request)
     index = _search_index(HTML / "ko" / "searchindex.js")
@@ -274,7 +293,7 @@ def test_korean_search_finds_words_written_with_a_particle(request):
     missed, checked = [], 0
     for source in editions.built_korean_files():
         docname = source[len("ko/") : -len(".md")]
-        words = set(re.findall(r"\w+", (ROOT / source).read_text(encoding="utf8")))
+        words = set(re.findall(r"\w+", _searchable(ROOT / source)))
         for word in sorted(words):
             for bare in search.bare_forms(word):
                 if bare not in words and re.fullmatch(r"[\uac00-\ud7a3]{2,}", bare):
