@@ -167,11 +167,11 @@ pdf: setup texlive
 # The HTML build and the tests that read _build/html share the xdist group "book", the
 # PDF build and its checks the group "pdf": each group runs in order on one worker, so
 # the two builds run at once, one per worker, and the other tests go to whichever
-# worker is free.
+# worker is free. --durations: the 20 slowest tests in the log, for the 20-minute budget.
 test: setup chromium texlive fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=20
 
 # --- Notebooks for readers ---------------------------------------------------
 # Every MyST notebook page of _toc.yml (all in book/) as an .ipynb without

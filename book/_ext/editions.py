@@ -173,9 +173,12 @@ def _configure(app, config):
     for name, text in {**theme_templates(), "language-switch.html": TEMPLATE}.items():
         (generated / "templates" / name).write_text(text, encoding="utf8")
     (generated / "static" / "rnn_editions.css").write_text(CSS, encoding="utf8")
-    # First, so these win over sphinx-book-theme's components of the same name.
-    config.templates_path = [str(generated / "templates"), *config.templates_path]
-    config.html_static_path = [*config.html_static_path, str(generated / "static")]
+    # First, so these win over sphinx-book-theme's components of the same name. Relative
+    # to the config folder, as in a11y.py: the paths enter .buildinfo's hash, which must
+    # not depend on where the book is checked out (two builds differed in it).
+    where = Path(os.path.relpath(generated, app.confdir))
+    config.templates_path = [str(where / "templates"), *config.templates_path]
+    config.html_static_path = [*config.html_static_path, str(where / "static")]
     options = dict(config.html_theme_options or {})
     end = options.get("article_header_end") or ["article-header-buttons.html"]
     if isinstance(end, str):
