@@ -14,10 +14,11 @@ from pathlib import Path
 
 from rnnbook import ledger
 from rnnbook.ledger.source import displays
+from rnnbook.ledger.words import description, message, text
 
-__all__ = ["HEADERS", "run", "summary", "table"]
+__all__ = ["HEADERS", "check_doc", "run", "summary", "table"]
 
-HEADERS = ("Equation", "Its check")
+HEADERS = text("headers", "en")  # the Korean edition: rnnbook/ledger/words.py
 #: long code (labels, paths, LaTeX) may break anywhere, so that a phone needs no sideways scroll
 _STYLE = (
     "<style>.ledger-table code { overflow-wrap: anywhere; }"
@@ -35,24 +36,30 @@ def _code(text):
     return f"<code>{html.escape(text)}</code>"
 
 
+def check_doc(entry):
+    """The first paragraph of the docstring of ``entry``'s check, on one line."""
+    return inspect.getdoc(entry.check).split("\n\n")[0].replace("\n", " ")
+
+
 def _what(entry, result):
     """The check's one-line description, and what it compared in this build."""
-    doc = inspect.getdoc(entry.check).split("\n\n")[0].replace("\n", " ")
-    doc = re.sub(r"``(.+?)``", r"<code>\1</code>", html.escape(doc))  # the docstring's code
-    return f"<p>What: {doc}</p><p>In this build: {html.escape(result.message)}</p>"
+    doc = check_doc(entry)
+    doc = re.sub(r"``(.+?)``", r"<code>\1</code>", html.escape(description(doc)))  # its code
+    said = html.escape(message(result.message, result.passed))
+    return f"<p>{text('what', doc=doc)}</p><p>{text('in_build', message=said)}</p>"
 
 
 def _where(entry):
     path, line = entry.where
-    name = entry.check.__name__
-    return f"{_code(name)} in {_code(path)}, line {line}; run by {_code(entry.test)}"
+    name, test = _code(entry.check.__name__), _code(entry.test)
+    return text("where", name=name, path=_code(path), line=line, test=test)
 
 
 def _mutation(entry, mutated):
     old, new = entry.mutation
     caught = mutated.passed is False and not mutated.message.startswith("Unreadable")
-    verdict = "caught" if caught else "<strong>NOT caught</strong>"
-    return f"{_code(old)} &rarr; {_code(new)}: {verdict}"
+    verdict = text("caught" if caught else "not_caught")
+    return text("mutation", old=_code(old), new=_code(new), verdict=verdict)
 
 
 def _href(display, here):
@@ -72,16 +79,15 @@ def _row(display, results, here):
     entry = ledger.BY_LABEL[display.label]
     result, mutated = results[display.label]
     page = _href(display, here)
-    kind = "definition,<br>" + entry.how if entry.kind == "definition" else entry.kind
-    verdict = "passed" if result.passed else "<strong>FAILED</strong>"
+    kind = text(entry.kind)
+    if entry.kind == "definition" and entry.how:
+        kind += ",<br>" + text(entry.how)
+    verdict = text("passed" if result.passed else "failed")
     equation = (
         f'<a href="{page}#equation-{display.label}">({display.number})</a><br>'
         f"{_code(display.label)}<br>{kind}<br>{verdict}"
     )
-    check = (
-        f"{_what(entry, result)}<p>Where: {_where(entry)}.</p>"
-        f"<p>Mutation: {_mutation(entry, mutated)}.</p>"
-    )
+    check = f"{_what(entry, result)}<p>{_where(entry)}</p><p>{_mutation(entry, mutated)}</p>"
     return f"<tr><td>{equation}</td><td>{check}</td></tr>"
 
 
@@ -100,8 +106,8 @@ def table(results, here=None):
     -------
     str
     """
-    caption = "Every labelled equation of the book and its check"
-    head = "".join(f'<th scope="col">{h}</th>' for h in HEADERS)
+    caption = text("caption")
+    head = "".join(f'<th scope="col">{h}</th>' for h in text("headers"))
     here = Path.cwd() if here is None else Path(here)
     body = "".join(_row(d, results, here) for d in displays().values())
     return (
@@ -121,7 +127,7 @@ def summary(results):
     '<p>1 labelled equations: 1 symbolic. All 1 checks passed'
     """
     kinds = Counter(ledger.BY_LABEL[label].kind for label in results)
-    counts = ", ".join(f"{kinds[k]} {k}" for k in ledger.KINDS if kinds[k])
+    counts = ", ".join(text("count", count=kinds[k], kind=text(k)) for k in ledger.KINDS if kinds[k])
     failed = [label for label, (r, _) in results.items() if not r.passed]
     missed = [
         label
@@ -129,6 +135,6 @@ def summary(results):
         if m.passed is not False or m.message.startswith("Unreadable")
     ]
     n = len(results)
-    checks = f"All {n} checks passed" if not failed else f"Checks FAILED: {', '.join(failed)}"
-    caught = f"all {n} mutations were caught" if not missed else f"NOT caught: {', '.join(missed)}"
-    return f"<p>{n} labelled equations: {counts}. {checks} in this build, and {caught}.</p>"
+    checks = text("some_failed", labels=", ".join(failed)) if failed else text("all_passed", n=n)
+    caught = text("some_missed", labels=", ".join(missed)) if missed else text("all_caught", n=n)
+    return f"<p>{text('summary', n=n, counts=counts, checks=checks, caught=caught)}</p>"

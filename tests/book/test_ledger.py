@@ -7,7 +7,7 @@ checked" names for each equation; the page runs the same checks while the book b
 import pytest
 
 from rnnbook import ledger
-from rnnbook.ledger import evaluate, latex, page, sympy_form
+from rnnbook.ledger import evaluate, latex, page, sympy_form, words
 from rnnbook.ledger.source import displays
 
 LABELS = [entry.label for entry in ledger.ENTRIES]
@@ -17,6 +17,9 @@ LABELS = [entry.label for entry in ledger.ENTRIES]
 def test_equation_check(label):
     result = ledger.run(label)
     assert result.passed, f"{label} ({displays()[label].page}): {result.message}"
+    # the Korean ledger page can say it in Korean (rnnbook/ledger/words_ko.py)
+    assert words.description(page.check_doc(ledger.BY_LABEL[label]), lang="ko")
+    assert words.message(result.message, passed=True, lang="ko")
 
 
 @pytest.mark.parametrize("label", LABELS)
@@ -263,3 +266,16 @@ def test_ledger_page_links_the_korean_chapters_one_folder_down():
     rows = page.table(_fake_results(), here=ledger.ROOT / "ko").split("<tr>")
     assert 'href="book/ch04_bptt.html#equation-eq-closed-wh"' in "".join(rows)
     assert 'href="intro.html#equation-eq-intro-cell"' in "".join(rows)
+
+
+def test_korean_ledger_page_is_korean_and_fails_on_words_it_lacks(monkeypatch):
+    monkeypatch.setenv("RNNBOOK_LANG", "ko")
+    with pytest.raises(KeyError, match="no Korean message for 'compared eq-"):
+        page.table(_fake_results())  # the fake checks print words no table has
+    results = _fake_results(mutation_passes={"eq-gru"})
+    for label, (ok, bad) in results.items():  # what the real checks print
+        results[label] = (ok._replace(message=next(iter(words.MESSAGES))), bad)
+    html = page.table(results, here=ledger.ROOT / "ko")
+    assert "<th scope=\"col\">식</th>" in html and "Where" not in html and "What" not in html
+    assert html.count("잡히지 않음") == 1 and html.count(": 잡힘.") == len(results) - 1
+    assert "잡히지 않은 변이는 eq-gru이다" in page.summary(results)

@@ -43,23 +43,36 @@ class _Rows(HTMLParser):
             self.rows[-1]["text"] += data
 
 
+EDITIONS = {  # the page, the words a passing row and the summary show (rnnbook/ledger/words.py)
+    "en": (PAGE, " passed What: ", ": caught.", "All {n} checks passed in this build",
+           "all {n} mutations were caught"),
+    "ko": (HTML / "ko" / "equation_ledger.html", " 통과 검사 내용: ", ": 잡힘.",
+           "이번 빌드에서 검사 {n}개가 모두 통과했고", "변이 {n}개가 모두 잡혔다"),
+}  # fmt: skip
+ENGLISH_FRAME = ("What:", "In this build", "Where:", "Mutation:", "passed", "caught")
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("book")  # after test_book.py's build, on the same worker
-def test_built_ledger_page_shows_every_equation_passed_and_its_mutation_caught(request):
-    if not PAGE.is_file():
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_built_ledger_page_shows_every_equation_passed_and_its_mutation_caught(request, edition):
+    path, passed, caught, all_passed, all_caught = EDITIONS[edition]
+    if not path.is_file():
         if any(BUILD_TEST in item.nodeid for item in request.session.items):
             pytest.fail("the build test ran in this session but left no ledger page")
         pytest.skip("no _build/html yet: run `make book` (make test builds it first)")
     parser = _Rows()
-    parser.feed(PAGE.read_text(encoding="utf8"))
+    parser.feed(path.read_text(encoding="utf8"))
     assert len(parser.rows) == len(displays()) == len(ledger.ENTRIES)
     for row, d in zip(parser.rows, displays().values()):
         text = " ".join(row["text"].split())
         assert text.startswith(f"({d.number}) {d.label} "), text[:80]
-        assert " passed What: " in text and text.endswith(": caught."), f"{d.label}: {text}"
+        assert passed in text and text.endswith(caught), f"{d.label}: {text}"
+        if edition == "ko":  # the Korean page's own words are Korean
+            assert not [w for w in ENGLISH_FRAME if w in text], f"{d.label}: {text}"
         page, anchor = row["links"][0].split("#")
-        target = (PAGE.parent / page).read_text(encoding="utf8")
+        target = (path.parent / page).read_text(encoding="utf8")
         assert re.search(rf'id="{re.escape(anchor)}"', target), f"{d.label}: no #{anchor}"
-    summary = " ".join(PAGE.read_text(encoding="utf8").split())
-    assert f"All {len(displays())} checks passed in this build" in summary
-    assert f"all {len(displays())} mutations were caught" in summary
+    summary = " ".join(path.read_text(encoding="utf8").split())
+    assert all_passed.format(n=len(displays())) in summary
+    assert all_caught.format(n=len(displays())) in summary
