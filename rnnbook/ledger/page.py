@@ -127,7 +127,8 @@ def summary(results):
     '<p>1 labelled equations: 1 symbolic. All 1 checks passed'
     """
     kinds = Counter(ledger.BY_LABEL[label].kind for label in results)
-    counts = ", ".join(text("count", count=kinds[k], kind=text(k)) for k in ledger.KINDS if kinds[k])
+    present = [k for k in ledger.KINDS if kinds[k]]
+    counts = ", ".join(text("count", count=kinds[k], kind=text(k)) for k in present)
     failed = [label for label, (r, _) in results.items() if not r.passed]
     missed = [
         label

@@ -276,6 +276,6 @@ def test_korean_ledger_page_is_korean_and_fails_on_words_it_lacks(monkeypatch):
     for label, (ok, bad) in results.items():  # what the real checks print
         results[label] = (ok._replace(message=next(iter(words.MESSAGES))), bad)
     html = page.table(results, here=ledger.ROOT / "ko")
-    assert "<th scope=\"col\">식</th>" in html and "Where" not in html and "What" not in html
+    assert '<th scope="col">식</th>' in html and "Where" not in html and "What" not in html
     assert html.count("잡히지 않음") == 1 and html.count(": 잡힘.") == len(results) - 1
     assert "잡히지 않은 변이는 eq-gru이다" in page.summary(results)
