@@ -131,10 +131,15 @@ $(NOTO_CJK):
 # chapter is executed again (execute_notebooks: force) even if its source did
 # not change, for example after an edit to rnn_core. Then the Korean edition:
 # tools/ko_build.py builds ko/ the same way (a second run of every chapter, with
-# Korean figure words) and copies it to _build/html/ko/.
+# Korean figure words) and copies it to _build/html/ko/. Each build starts from
+# empty folders: Sphinx adds a ?v=checksum to a stylesheet link only when the file
+# is already in _static, so a build over an earlier one gave other pages than a
+# build in a fresh clone (the PDF's copy, _build/html/book.pdf, is put back by the
+# build itself when _build/pdf/book.pdf exists).
 BOOK_OPTIONS := --all -W -n --keep-going
 
 book: setup fonts
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/ko
 	$(JB) build . $(BOOK_OPTIONS)
 	$(PY) tools/ko_build.py $(BOOK_OPTIONS)
 

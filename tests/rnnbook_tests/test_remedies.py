@@ -80,8 +80,10 @@ def test_the_rnns_gradient_to_the_symbol_is_small_before_training(paths):
 def test_after_training_the_symbol_gets_no_gradient_in_every_rnn_run_that_failed(sweep, paths):
     learned = sweep.accuracy("rnn", 20) >= r.SUCCESS
     after = paths["rnn"].after[:, 20]
-    assert after[~learned].max() < 0.01  # measured 0.0023 and 3e-5
-    assert np.sum(after[learned] > 0.1) >= learned.sum() / 2  # measured 2 of 2, 2 of 3
+    assert after[~learned].max() < 0.01  # measured 0.0023 and 3e-5; 0.002 and 2e-5 (AMD)
+    # No claim about the runs that learned: the chapter prints how many pass more than a
+    # tenth (2 of 2 and 2 of 3 on the writing machine, 2 of 2 and 2 of 5 on an AMD EPYC),
+    # and a run can learn the task and still pass little (1.7e-5 at accuracy 1.0).
 
 
 def test_the_gru_learns_to_open_its_update_gates(paths):
@@ -110,11 +112,26 @@ def test_path_facts_name_what_the_chapter_quotes(sweep, paths):
 def test_clipping_makes_no_difference_ten_seeds_can_show(sweep):
     clipped, unclipped = r.clipping_comparison(sweep, 20)
     facts = r.clipping_facts(clipped, unclipped)
-    # measured: clipped - unclipped mean accuracy +0.16 (p = 0.13) and -0.18 (p = 0.12)
-    assert facts["clip_p"] > 0.05
+    # The verdict on ten pairs is not tested: it is a coin toss over CPUs. Clipped minus
+    # unclipped mean accuracy: +0.16 (p = 0.13) and -0.18 (p = 0.12) on the writing
+    # machine, +0.24 (p = 0.02) and -0.07 (p = 0.51) on an AMD EPYC with AVX-512. The
+    # chapter's claim, no difference in twenty pairs, is tested below.
     assert 0 < facts["clipped_frac_min"] <= facts["clipped_frac_max"] < 0.5
     assert facts["spike_max"] > 10  # some run's norm spikes an order of magnitude past theta
     np.testing.assert_array_equal(clipped.losses[:, 0], unclipped.losses[:, 0])  # same start
+
+
+def test_clipping_makes_no_difference_twenty_seeds_can_show():
+    """Regression: on an AMD EPYC (AVX-512) the chapter's ten seeds gave p = 0.02, and
+    the old test, p > 0.05 on each set of ten, failed. The chapter says what holds: the
+    ten pairs of these seeds and ten of others together show no difference."""
+    gains = []
+    for seeds in (r.SEEDS, r.CHECK_SEEDS):
+        clipped, unclipped = r.clipping_comparison(r.lag_sweep((20,), ("rnn",), seeds), 20)
+        gains.append((clipped.test_accuracy, unclipped.test_accuracy))
+    clipped, unclipped = (np.concatenate(g) for g in zip(*gains))
+    # measured p = 0.24 (mean gain +0.08) on the AMD machine
+    assert r.paired_p_value(clipped, unclipped) > 0.05
 
 
 def test_truncation_cannot_learn_past_its_window(sweep):
