@@ -8,10 +8,14 @@ model's own predictions, and a free rollout. Bad input, a wrong type included,
 raises ``ValueError`` naming the argument.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike, NDArray
 
 from rnn_core._checks import as_array, as_int, as_scalar, check_overflow
 from rnn_core.data import make_windows
@@ -86,7 +90,7 @@ def _step(coef, c, lags):
         return np.ascontiguousarray(lags) @ coef + c
 
 
-def fit_ar(x, tau, intercept=True):
+def fit_ar(x: ArrayLike, tau: int, intercept: bool = True) -> ARModel:
     """Least-squares fit of an AR(tau) model to one sequence.
 
     Minimises ``sum_t (x_t - sum_j coef[j] x_{t-1-j} - c)^2`` over
@@ -120,7 +124,11 @@ def fit_ar(x, tau, intercept=True):
     return ARModel(coef=w[: X.shape[1] - intercept], c=float(w[-1]) if intercept else 0.0)
 
 
-def normal_equations(x, tau, intercept=True):
+def normal_equations(
+    x: ArrayLike,
+    tau: int,
+    intercept: bool = True,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Normal equations ``(X^T X) w = X^T y`` of the AR(tau) least-squares problem.
 
     ``X`` is ``make_windows(x, tau)[0]`` with a column of ones appended last
@@ -156,7 +164,7 @@ def normal_equations(x, tau, intercept=True):
     return check_overflow("A", A, why), check_overflow("rhs", rhs, why)
 
 
-def predict_one_step(model, x):
+def predict_one_step(model: ARModel, x: ArrayLike) -> NDArray[np.float64]:
     """Predict each ``x[t]``, ``t >= tau``, from the true values ``x[t - tau : t]``.
 
     Parameters
@@ -181,7 +189,11 @@ def predict_one_step(model, x):
     return _finite("model", _step(coef, c, make_windows(x, coef.shape[0])[0]), "prediction")
 
 
-def forecast_k_step(model, x, k):
+def forecast_k_step(
+    model: ARModel,
+    x: ArrayLike,
+    k: int,
+) -> NDArray[np.float64]:
     """``k``-step-ahead predictions, each fed by ``k - 1`` of the model's own predictions.
 
     For every target ``t = tau + k - 1, ..., T - 1`` the model starts from the
@@ -220,7 +232,11 @@ def forecast_k_step(model, x, k):
     return _finite("model", buf[:, -1].copy(), f"{k}-step forecast")
 
 
-def rollout(model, history, steps):
+def rollout(
+    model: ARModel,
+    history: ArrayLike,
+    steps: int,
+) -> NDArray[np.float64]:
     """Free-running prediction: iterate the model ``steps`` times from the end of ``history``.
 
     Parameters
@@ -257,7 +273,7 @@ def _direct_design(x, tau, k):
     return np.column_stack([X[:, k - 1 :], np.ones(X.shape[0])]), y
 
 
-def fit_direct(x, tau, k):
+def fit_direct(x: ArrayLike, tau: int, k: int) -> ARModel:
     """Direct ``k``-step regression: least squares of ``x_t`` on ``x_{t-k} .. x_{t-k-tau+1}``.
 
     Instead of iterating a one-step model ``k`` times, fit one model per horizon
@@ -290,7 +306,11 @@ def fit_direct(x, tau, k):
     return ARModel(coef=w[:-1], c=float(w[-1]))
 
 
-def predict_direct(model, x, k):
+def predict_direct(
+    model: ARModel,
+    x: ArrayLike,
+    k: int,
+) -> NDArray[np.float64]:
     """The direct ``k``-step predictions of ``model`` (from ``fit_direct``) for ``x``.
 
     Parameters
@@ -319,7 +339,12 @@ def predict_direct(model, x, k):
     return _finite("model", _step(np.append(coef, c), 0.0, X), "direct forecast")
 
 
-def select_tau(x_train, x_valid, taus, intercept=True):
+def select_tau(
+    x_train: ArrayLike,
+    x_valid: ArrayLike,
+    taus: Sequence[int],
+    intercept: bool = True,
+) -> NDArray[np.float64]:
     """Validation one-step MSE of an AR(tau) model fitted on ``x_train``, for each tau.
 
     The validation predictions use the last ``tau`` values of ``x_train`` as
@@ -365,7 +390,11 @@ def select_tau(x_train, x_valid, taus, intercept=True):
     )
 
 
-def latent_states(x, lam, h0=0.0):
+def latent_states(
+    x: ArrayLike,
+    lam: float,
+    h0: float = 0.0,
+) -> NDArray[np.float64]:
     """A hand-built latent autoregressive model: ``h_t = lam h_{t-1} + (1 - lam) x_{t-1}``.
 
     The state ``h_t`` summarises ``x_1 .. x_{t-1}`` in one number, an exponential

@@ -16,12 +16,17 @@ kind of cell over a tree instead of a chain. Bad input raises ``ValueError``
 naming the argument.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from rnn_core._checks import as_array, as_int, as_params, check_overflow
+from rnn_core._typing import Params
 from rnn_core.cell import rnn_forward, rnn_step_forward
 from rnn_core.layers import embedding_forward, temporal_affine_forward
 
@@ -65,7 +70,12 @@ def _check_params(params, keys, sizes):
     return as_params("params", params, {k: _SPECS[k] for k in keys}, sizes)
 
 
-def init_architecture_params(D, H, V, seed=0):
+def init_architecture_params(
+    D: int,
+    H: int,
+    V: int,
+    seed: int = 0,
+) -> Params:
     """Random parameters for every toy of this module.
 
     Weights are Gaussian with variance 1 / fan-in and the biases zero, as in
@@ -116,7 +126,11 @@ def _greedy_decode(x, h, Wx, Wh, b, p, T):
     return np.stack(ys, axis=1)  # (N, T, V)
 
 
-def one_to_many(x0, params, T):
+def one_to_many(
+    x0: ArrayLike,
+    params: dict[str, np.ndarray],
+    T: int,
+) -> NDArray[np.float64]:
     """One input vector in, a sequence of ``T`` output distributions out (captioning).
 
     ``x0`` (say, an image's feature vector) is the input of the first step,
@@ -160,7 +174,10 @@ def _encode(x, params, keys):
     return h, p
 
 
-def many_to_one(x, params):
+def many_to_one(
+    x: ArrayLike,
+    params: dict[str, np.ndarray],
+) -> NDArray[np.float64]:
     """A sequence in, one output distribution out, read off the last state (sentiment).
 
     Parameters
@@ -184,7 +201,10 @@ def many_to_one(x, params):
     return temporal_affine_forward(h[:, -1:], p["Wy"], p["by"])[0][:, 0]
 
 
-def many_to_many(x, params):
+def many_to_many(
+    x: ArrayLike,
+    params: dict[str, np.ndarray],
+) -> NDArray[np.float64]:
     """A sequence in, one output distribution per input step out, aligned (tagging).
 
     Parameters
@@ -208,7 +228,11 @@ def many_to_many(x, params):
     return temporal_affine_forward(h, p["Wy"], p["by"])[0]
 
 
-def encoder_decoder(x, params, T_out):
+def encoder_decoder(
+    x: ArrayLike,
+    params: dict[str, np.ndarray],
+    T_out: int,
+) -> NDArray[np.float64]:
     """A sequence in, a sequence of another length out (translation).
 
     The encoder (``Wx``, ``Wh``, ``b``) reads ``x`` from a zero state; its last
@@ -242,7 +266,10 @@ def encoder_decoder(x, params, T_out):
     return _greedy_decode(x_dec, h[:, -1], p["Wx_dec"], p["Wh_dec"], p["b_dec"], p, T_out)
 
 
-def stacked_forward(x, layers):
+def stacked_forward(
+    x: ArrayLike,
+    layers: Sequence[tuple[ArrayLike, ArrayLike, ArrayLike]],
+) -> list[NDArray[np.float64]]:
     """A stacked (deep) RNN: the states of each layer are the inputs of the next.
 
     Parameters
@@ -293,7 +320,11 @@ def _layer_states(name, x, layer):
     return rnn_forward(x, np.zeros((x.shape[0], sizes["H"])), Wx, Wh, b)[0]
 
 
-def bidirectional_forward(x, forward, backward):
+def bidirectional_forward(
+    x: ArrayLike,
+    forward: tuple[ArrayLike, ArrayLike, ArrayLike],
+    backward: tuple[ArrayLike, ArrayLike, ArrayLike],
+) -> NDArray[np.float64]:
     """A bidirectional RNN: one cell reads the sequence left to right, another right to left.
 
     At every step the two states are concatenated, so the output at step ``t`` can
@@ -366,7 +397,12 @@ def _forward_tree(tree, leaves, W, b):
     return values.pop(), nodes
 
 
-def recursive_forward(tree, leaves, W, b):
+def recursive_forward(
+    tree: int | tuple,
+    leaves: ArrayLike,
+    W: ArrayLike,
+    b: ArrayLike,
+) -> TreeResult:
     """A recursive neural network: one shared layer applied at every node of a binary tree.
 
     Each internal node combines its children as ``h = tanh([h_left, h_right] W + b)``.
@@ -408,7 +444,7 @@ def recursive_forward(tree, leaves, W, b):
     return TreeResult(root, nodes)
 
 
-def left_leaning_tree(L):
+def left_leaning_tree(L: int) -> int | tuple:
     """The chain-shaped tree ``((...((0, 1), 2), ...), L - 1)`` over ``L`` leaves.
 
     Examples

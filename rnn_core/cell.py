@@ -12,9 +12,12 @@ and the backward pass runs the delta recursion of the BPTT chapter,
 where ``delta_t = dL/da_t`` is the gradient at the pre-activation.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._blas import one_thread_if_small
 from ._checks import (
@@ -25,6 +28,7 @@ from ._checks import (
     check_steps,
     overflow_checked,
 )
+from ._typing import Grads
 
 __all__ = [
     "RNNCache",
@@ -103,7 +107,13 @@ def _check_gradients(delta, grads, last=True, names=_GRADS, why=_WHY_DELTA):
 
 
 @overflow_checked
-def rnn_step_forward(x, h_prev, Wx, Wh, b):
+def rnn_step_forward(
+    x: ArrayLike,
+    h_prev: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+) -> tuple[NDArray[np.float64], StepCache]:
     """Run one step of the tanh RNN cell.
 
     Parameters
@@ -143,7 +153,7 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
 
 
 @overflow_checked
-def rnn_step_backward(dh_next, cache):
+def rnn_step_backward(dh_next: ArrayLike, cache: StepCache) -> Grads:
     """Backpropagate through one step of the tanh RNN cell.
 
     Parameters
@@ -179,7 +189,13 @@ def rnn_step_backward(dh_next, cache):
     return _check_gradients(None, grads, names=("dx", "dh_prev", "dWx", "dWh", "db"))
 
 
-def rnn_forward(x, h0, Wx, Wh, b):
+def rnn_forward(
+    x: ArrayLike,
+    h0: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+) -> tuple[NDArray[np.float64], RNNCache]:
     """Run the tanh RNN over a whole sequence.
 
     Parameters
@@ -247,7 +263,11 @@ def _forward(x, h0, Wx, Wh, b):
     return h
 
 
-def rnn_backward(dh, cache, truncate=None):
+def rnn_backward(
+    dh: ArrayLike,
+    cache: RNNCache,
+    truncate: int | None = None,
+) -> Grads:
     """Backpropagation through time for the tanh RNN.
 
     Parameters

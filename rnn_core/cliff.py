@@ -17,7 +17,10 @@ Everything is vectorised: ``w`` and ``b`` may be arrays of any (common) shape,
 one independent network per entry.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import (
     as_array,
@@ -59,7 +62,13 @@ def _states(w, b, T, x0):
 
 
 @overflow_checked
-def cliff_error(w, b, T=50, x0=0.5, target=0.7):
+def cliff_error(
+    w: ArrayLike,
+    b: ArrayLike,
+    T: int = 50,
+    x0: float = 0.5,
+    target: float = 0.7,
+) -> NDArray[np.float64]:
     """Error ``(sigmoid(x_T) - target)**2`` of the single-unit network.
 
     Parameters
@@ -88,7 +97,13 @@ def cliff_error(w, b, T=50, x0=0.5, target=0.7):
 
 
 @overflow_checked
-def cliff_gradient(w, b, T=50, x0=0.5, target=0.7):
+def cliff_gradient(
+    w: ArrayLike,
+    b: ArrayLike,
+    T: int = 50,
+    x0: float = 0.5,
+    target: float = 0.7,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """``(dE/dw, dE/db)`` by backpropagation through the ``T`` steps.
 
     With ``delta_t = dE/dx_t`` and ``s_t = sigmoid(x_t)``:
@@ -125,7 +140,16 @@ def cliff_gradient(w, b, T=50, x0=0.5, target=0.7):
 
 
 @overflow_checked
-def descend(w0, b0, lr, steps, max_norm=None, T=50, x0=0.5, target=0.7):
+def descend(
+    w0: float,
+    b0: float,
+    lr: float,
+    steps: int,
+    max_norm: float | None = None,
+    T: int = 50,
+    x0: float = 0.5,
+    target: float = 0.7,
+) -> NDArray[np.float64]:
     """Gradient descent on ``E(w, b)``, optionally with norm clipping.
 
     With ``max_norm`` the gradient ``g = (dE/dw, dE/db)`` is rescaled to
@@ -174,7 +198,14 @@ def descend(w0, b0, lr, steps, max_norm=None, T=50, x0=0.5, target=0.7):
     return path
 
 
-def cliff_surface(w_range, b_range, n=200, T=50, x0=0.5, target=0.7):
+def cliff_surface(
+    w_range: tuple[float, float],
+    b_range: tuple[float, float],
+    n: int = 200,
+    T: int = 50,
+    x0: float = 0.5,
+    target: float = 0.7,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """The error on an ``n`` by ``n`` grid, for a surface or contour plot.
 
     Parameters

@@ -9,14 +9,23 @@ functions here translate between them so that a chapter can show all three
 agree on the same numbers.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_array
 
 __all__ = ["column_step", "from_torch"]
 
 
-def column_step(x, h_prev, W_x, W_h, b):
+def column_step(
+    x: ArrayLike,
+    h_prev: ArrayLike,
+    W_x: ArrayLike,
+    W_h: ArrayLike,
+    b: ArrayLike,
+) -> NDArray[np.float64]:
     """One step in column-vector notation, for a single example.
 
     Parameters
@@ -49,7 +58,12 @@ def column_step(x, h_prev, W_x, W_h, b):
     return np.tanh(W_x @ x + W_h @ h_prev + b)
 
 
-def from_torch(weight_ih, weight_hh, bias_ih, bias_hh):
+def from_torch(
+    weight_ih: ArrayLike,
+    weight_hh: ArrayLike,
+    bias_ih: ArrayLike,
+    bias_hh: ArrayLike,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Convert ``nn.RNN`` parameters (as arrays) to the book's ``Wx, Wh, b``.
 
     Parameters

@@ -6,15 +6,19 @@ raises ``ValueError`` naming the argument (see ``rnn_core._checks``), a wrong
 type included.
 """
 
+from __future__ import annotations
+
 import codecs
 import collections
 import contextlib
 import io
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike, NDArray
 
 from rnn_core._checks import as_array, as_ids, as_int, as_ndarray, as_scalar, check_overflow
 
@@ -50,7 +54,12 @@ def _nonneg(name, value):
     return value
 
 
-def sine_with_noise(T=1000, freq=0.01, sigma=0.2, seed=0):
+def sine_with_noise(
+    T: int = 1000,
+    freq: float = 0.01,
+    sigma: float = 0.2,
+    seed: int = 0,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Noisy sine wave ``x_t = sin(freq * t) + eps_t``, ``eps_t ~ N(0, sigma^2)``.
 
     The running example of Dive into Deep Learning's sequence-model section.
@@ -90,7 +99,14 @@ def sine_with_noise(T=1000, freq=0.01, sigma=0.2, seed=0):
     return t, x
 
 
-def ar_process(coef, T, c=0.0, sigma=1.0, seed=0, burn_in=200):
+def ar_process(
+    coef: ArrayLike,
+    T: int,
+    c: float = 0.0,
+    sigma: float = 1.0,
+    seed: int = 0,
+    burn_in: int = 200,
+) -> NDArray[np.float64]:
     """Simulate ``x_t = c + sum_j coef[j] x_{t-1-j} + eps_t``, ``eps_t ~ N(0, sigma^2)``.
 
     The recursion starts from zeros and its first ``burn_in`` values are
@@ -141,7 +157,12 @@ def ar_process(coef, T, c=0.0, sigma=1.0, seed=0, burn_in=200):
     return x
 
 
-def random_walk(T, sigma=1.0, seed=0, x0=0.0):
+def random_walk(
+    T: int,
+    sigma: float = 1.0,
+    seed: int = 0,
+    x0: float = 0.0,
+) -> NDArray[np.float64]:
     """Gaussian random walk ``x_0 = x0``, ``x_t = x_{t-1} + eps_t``, ``eps_t ~ N(0, sigma^2)``.
 
     Parameters
@@ -176,7 +197,10 @@ def random_walk(T, sigma=1.0, seed=0, x0=0.0):
     return check_overflow("x", x, "the running sum of the steps: sigma or x0 too large")
 
 
-def make_windows(x, tau):
+def make_windows(
+    x: ArrayLike,
+    tau: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Lagged feature matrix and labels for an autoregressive model of order ``tau``.
 
     ``features[i, j] = x[i + tau - 1 - j]`` (column ``j`` holds lag ``j + 1``) and
@@ -215,7 +239,7 @@ def make_windows(x, tau):
     return features, x[tau:].copy()
 
 
-def tokenize(text):
+def tokenize(text: str) -> list[str]:
     """Split ``text`` into lowercase words and punctuation tokens.
 
     Words are runs of letters or digits; each of ``. , ! ? ; : ' " ( ) -`` is a
@@ -269,7 +293,11 @@ def _as_tokens(name, tokens):
     return tokens
 
 
-def build_vocab(tokens, unk=False, min_count=1):
+def build_vocab(
+    tokens: Sequence[str],
+    unk: bool = False,
+    min_count: int = 1,
+) -> Vocab:
     """Vocabulary with ids in order of first appearance.
 
     Parameters
@@ -317,7 +345,7 @@ def _check_vocab(vocab):
         raise ValueError(msg)
 
 
-def encode(vocab, tokens):
+def encode(vocab: Vocab, tokens: Sequence[str]) -> NDArray[np.int64]:
     """Map tokens to their ids.
 
     Parameters
@@ -353,7 +381,7 @@ def encode(vocab, tokens):
     return np.array(ids, dtype=np.int64)
 
 
-def decode(vocab, ids):
+def decode(vocab: Vocab, ids: ArrayLike) -> list[str]:
     """Map ids back to tokens.
 
     Parameters
@@ -377,7 +405,7 @@ def decode(vocab, ids):
     return [vocab.itos[i] for i in ids]
 
 
-def autocorrelation(x, max_lag):
+def autocorrelation(x: ArrayLike, max_lag: int) -> NDArray[np.float64]:
     """Sample autocorrelation ``r_k = sum_t d_t d_{t+k} / sum_t d_t^2`` with ``d = x - mean(x)``.
 
     The usual biased estimator (the sum for lag ``k`` has ``T - k`` terms but
@@ -416,7 +444,11 @@ def autocorrelation(x, max_lag):
     return np.array([d[: T - k] @ d[k:] for k in range(max_lag + 1)]) / (d @ d)
 
 
-def shuffle_fraction(x, frac, seed=0):
+def shuffle_fraction(
+    x: ArrayLike,
+    frac: float,
+    seed: int = 0,
+) -> NDArray[np.float64]:
     """Permute a random fraction ``frac`` of the positions of ``x`` among themselves.
 
     ``round(frac * T)`` positions are chosen uniformly without replacement and
@@ -471,7 +503,11 @@ def _check_stochastic(name, p, what, given):
         raise ValueError(f"{name}: expected {what} summing to 1, got sums {sums}")
 
 
-def markov_chain_joint(p0, P, T):
+def markov_chain_joint(
+    p0: ArrayLike,
+    P: ArrayLike,
+    T: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
     """Joint probability of every state sequence of a Markov chain, and its chain-rule product.
 
     ``joint`` is the Markov product ``p0[s_1] prod_t P[s_{t-1}, s_t]``.
@@ -541,7 +577,11 @@ def _prefix_conditionals(joint, K, T):
     return conds
 
 
-def markov_conditionals(p0, P, T):
+def markov_conditionals(
+    p0: ArrayLike,
+    P: ArrayLike,
+    T: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Full-history conditionals of a Markov chain next to its transition probabilities.
 
     For every sequence ``s`` and step ``t >= 2``, the conditional
@@ -584,7 +624,7 @@ def markov_conditionals(p0, P, T):
     return conds[keep], trans[keep]
 
 
-def zen_of_python():
+def zen_of_python() -> str:
     """The text of ``import this``, a small corpus that ships with every Python.
 
     The ``this`` module stores the poem rot13-encoded and prints it when first

@@ -24,10 +24,13 @@ and only the states carry the member axis. Parameter dicts hold arrays of shape
 single-model dicts (as from ``tasks.init_recall`` or ``lm.init_lm``).
 """
 
-from collections.abc import Iterable
-from typing import NamedTuple
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import cell as rnn_cell
 from . import gru, lm, lstm
@@ -43,6 +46,7 @@ from ._checks import (
     as_real,
     overflow_checked,
 )
+from ._typing import Cell, Params
 from .layers import _log_softmax
 from .optim import Adam
 from .tasks import RECALL, _check_params, _check_truncate, init_recall, recall_task
@@ -92,8 +96,16 @@ def _run(cell, params, x):
     return h, (x, h0, Wx, Wh, h, gates)
 
 
+# What ``run`` returns as its cache: the cell's own.
+_Cache = rnn_cell.RNNCache | lstm.LSTMCache | gru.GRUCache
+
+
 @overflow_checked
-def run(cell, params, x):
+def run(
+    cell: Cell,
+    params: dict[str, np.ndarray],
+    x: ArrayLike,
+) -> tuple[NDArray[np.float64], _Cache]:
     """Every member's cell over its sequences from a zero state, as the training sees it.
 
     Parameters
@@ -171,7 +183,13 @@ def _logits(cell, params, x):
     return last @ params["Wy"] + params["by"][..., None, :], (h.shape, last, saved)
 
 
-def recall_loss(cell, params, x, y, truncate=None):
+def recall_loss(
+    cell: Cell,
+    params: dict[str, np.ndarray],
+    x: ArrayLike,
+    y: ArrayLike,
+    truncate: int | None = None,
+) -> tuple[NDArray[np.float64], Params]:
     """Each member's cross-entropy at the last step, and its gradients by BPTT.
 
     The ensemble twin of ``tasks.recall_loss``: member k of the result is that
@@ -206,7 +224,13 @@ def recall_loss(cell, params, x, y, truncate=None):
     return loss, grads
 
 
-def recall_input_gradient(cell, params, x, y, truncate=None):
+def recall_input_gradient(
+    cell: Cell,
+    params: dict[str, np.ndarray],
+    x: ArrayLike,
+    y: ArrayLike,
+    truncate: int | None = None,
+) -> NDArray[np.float64]:
     """How much of the loss's gradient reaches each input: ``dL/dx_t`` (K, N, T, D).
 
     The loss is each member's mean cross-entropy at the last step, as in
@@ -275,7 +299,12 @@ def _targets(y, shape, V):
     return y
 
 
-def accuracy(cell, params, x, y):
+def accuracy(
+    cell: Cell,
+    params: dict[str, np.ndarray],
+    x: ArrayLike,
+    y: ArrayLike,
+) -> NDArray[np.float64]:
     """Each member's fraction of sequences whose most probable class is the target: (K,).
 
     Parameters
@@ -309,7 +338,10 @@ def _accuracy(cell, params, x, y):
     return np.mean(logits.argmax(axis=-1) == y, axis=-1)
 
 
-def clip_grad_norm(grads, max_norm):
+def clip_grad_norm(
+    grads: dict[str, np.ndarray],
+    max_norm: float | None,
+) -> tuple[Params, NDArray[np.float64]]:
     """Clip each member's gradients to global norm ``max_norm``, as ``optim.clip_grad_norm``
     does for one model; ``max_norm=None`` leaves them as they are.
 
@@ -403,7 +435,7 @@ def _check_member_norms(grads, what):
         )
 
 
-def stack(params_list):
+def stack(params_list: Sequence[dict[str, np.ndarray]]) -> Params:
     """One dict of (K, ...) arrays from K single-model parameter dicts with the same keys.
 
     Parameters
@@ -450,7 +482,7 @@ def _stacked(name, arrays):
     return np.stack(arrays)
 
 
-def member(params, k):
+def member(params: dict[str, np.ndarray], k: int) -> Params:
     """Member ``k`` of an ensemble's parameters, as a single-model dict (copies).
 
     Parameters
@@ -474,7 +506,13 @@ def member(params, k):
     return {name: a[k].copy() for name, a in params.items()}
 
 
-def init(cell, seeds, V=RECALL.V, H=RECALL.H, forget_bias=RECALL.forget_bias):
+def init(
+    cell: Cell,
+    seeds: Iterable[int],
+    V: int = RECALL.V,
+    H: int = RECALL.H,
+    forget_bias: float = RECALL.forget_bias,
+) -> Params:
     """Initial parameters of every member: ``tasks.init_recall`` with each member's seed.
 
     Examples
@@ -497,7 +535,12 @@ def _seeds(seeds):
     return tuple(as_int(f"seeds[{i}]", s, 0) for i, s in enumerate(seeds))
 
 
-def train_recall(cell, k, seeds=range(10), **options):
+def train_recall(
+    cell: Cell,
+    k: int,
+    seeds: Iterable[int] = range(10),
+    **options: Any,
+) -> EnsembleResult:
     """Train one model per seed on ``tasks.recall_task`` at lag ``k``, all at once.
 
     Member ``s`` starts from ``init_recall`` with seed ``s`` and follows
@@ -538,7 +581,15 @@ def _data(seeds, n, k, V, offset):
     return np.stack([x for x, _ in pairs]), np.stack([y for _, y in pairs])
 
 
-def train_recall_from(params, cell, k, seeds, *, truncate=None, **options):
+def train_recall_from(
+    params: dict[str, np.ndarray],
+    cell: Cell,
+    k: int,
+    seeds: Iterable[int],
+    *,
+    truncate: int | None = None,
+    **options: Any,
+) -> EnsembleResult:
     """The training loop of :func:`train_recall`, from given initial parameters (K, ...).
 
     Each step draws ``batch`` training sequences per member (with the member's own
@@ -603,7 +654,7 @@ class LMEnsembleResult(NamedTuple):
     train_perplexity: np.ndarray  # (K, epochs) the end-of-epoch model on the training stream
 
 
-def init_lm(seeds, V, D, H):
+def init_lm(seeds: Iterable[int], V: int, D: int, H: int) -> Params:
     """Initial parameters of every member: ``lm.init_lm(V, D, H, seed=s)`` for each seed.
 
     Examples
@@ -681,7 +732,12 @@ def _lm_step(p, inputs, targets, h0):
     return loss, grads, h[..., -1, :].copy()
 
 
-def lm_loss(params, inputs, targets, h0=None):
+def lm_loss(
+    params: dict[str, np.ndarray],
+    inputs: ArrayLike,
+    targets: ArrayLike,
+    h0: ArrayLike | None = None,
+) -> tuple[NDArray[np.float64], Params, NDArray[np.float64]]:
     """Each member's mean next-token cross-entropy on one window, and its gradients.
 
     The ensemble twin of ``lm.lm_loss``: member k of the result is that function's
@@ -723,7 +779,20 @@ def lm_loss(params, inputs, targets, h0=None):
     return _lm_step(p, inputs, targets, as_array("h0", h0, (K, inputs.shape[0], H)))
 
 
-def train_lm(ids, V, seeds, *, D, H, k, batch, epochs, lr, max_norm, valid_ids=None):
+def train_lm(
+    ids: ArrayLike,
+    V: int,
+    seeds: Iterable[int],
+    *,
+    D: int,
+    H: int,
+    k: int,
+    batch: int,
+    epochs: int,
+    lr: float,
+    max_norm: float | None,
+    valid_ids: ArrayLike | None = None,
+) -> LMEnsembleResult:
     """Train one language model per seed on one id stream, all at once.
 
     Member ``s`` starts from ``lm.init_lm(V, D, H, seed=s)`` and follows
@@ -794,7 +863,11 @@ def _lm_epoch(params, opt, inputs, targets, k, max_norm):
     return total / inputs.size
 
 
-def perplexity(params, ids, k=100):
+def perplexity(
+    params: dict[str, np.ndarray],
+    ids: ArrayLike,
+    k: int = 100,
+) -> NDArray[np.float64]:
     """Each member's perplexity ``exp(mean cross-entropy)`` on a held-out id stream.
 
     The ensemble twin of ``lm.perplexity``: every member reads the stream from a

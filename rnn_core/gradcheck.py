@@ -1,6 +1,11 @@
 """Central finite differences, the reference every analytic gradient is checked against."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_callable, as_positive, as_real, as_scalar, norm
 
@@ -10,7 +15,11 @@ __all__ = ["numerical_gradient", "rel_error"]
 _TINY = 2.0**-450
 
 
-def numerical_gradient(f, x, eps=1e-5):
+def numerical_gradient(
+    f: Callable[[], float],
+    x: NDArray[np.float64],
+    eps: float = 1e-5,
+) -> NDArray[np.float64]:
     """Gradient of a scalar function by central differences, one entry at a time.
 
     ``df/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``. The truncation
@@ -104,7 +113,7 @@ def _value(f, i):
         ) from None
 
 
-def rel_error(a, b):
+def rel_error(a: ArrayLike, b: ArrayLike) -> float:
     """Relative error ``||a - b|| / (||a|| + ||b||)`` of two arrays (0 if both are 0).
 
     A norm-wise measure: a single entry that is zero in both does not blow it up.

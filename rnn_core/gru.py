@@ -22,14 +22,18 @@ leading axes shared by every argument, for example a seed axis ``(K,)`` that
 trains K independent models at once; they sum over batch and time only.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from ._blas import one_thread_for
 from ._checks import as_array, as_cache, check_overflow, check_steps, overflow_checked
 from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
+from ._typing import Grads
 from .cell import _check_gradients
 from .lstm import _check as _check_lstm
 
@@ -118,7 +122,13 @@ def _stacked(Wx, Wh, b=None):
 
 
 @overflow_checked
-def gru_step_forward(x, h_prev, Wx, Wh, b):
+def gru_step_forward(
+    x: ArrayLike,
+    h_prev: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+) -> tuple[NDArray[np.float64], GRUStepCache]:
     """Run one step of the GRU.
 
     Parameters
@@ -198,7 +208,7 @@ def _param_grads(x, h_prev, gates, da):
 
 
 @overflow_checked
-def gru_step_backward(dh, cache):
+def gru_step_backward(dh: ArrayLike, cache: GRUStepCache) -> Grads:
     """Backpropagate through one GRU step.
 
     Parameters
@@ -253,7 +263,13 @@ def _forward(x, h0, Wx, Wh, b):
 
 
 @overflow_checked
-def gru_forward(x, h0, Wx, Wh, b):
+def gru_forward(
+    x: ArrayLike,
+    h0: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+) -> tuple[NDArray[np.float64], GRUCache]:
     """Run the GRU over a whole sequence from ``h0``.
 
     Parameters
@@ -359,7 +375,7 @@ def _step_deltas(dh, gates, h_prev, Wn, da, drh, work):
 
 
 @overflow_checked
-def gru_backward(dh, cache):
+def gru_backward(dh: ArrayLike, cache: GRUCache) -> Grads:
     """Backpropagation through time for the GRU.
 
     Parameters
@@ -392,7 +408,7 @@ def gru_backward(dh, cache):
     return _check_gradients(da, grads, why=_WHY_DELTA)  # raises if one overflowed
 
 
-def update_path_gradient(cache):
+def update_path_gradient(cache: GRUCache) -> NDArray[np.float64]:
     """How much gradient the direct path ``h_{t-1} -> h_t`` alone carries back from the last step.
 
     With the gates and the candidate held fixed, ``dh_t / dh_{t-1} = diag(z_t)``, so

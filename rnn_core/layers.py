@@ -5,9 +5,12 @@ All act on batch-major sequences, shape ``(N, T, ...)``, and follow the same
 as the cell.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import (
     as_array,
@@ -46,7 +49,10 @@ class EmbeddingCache(NamedTuple):
     D: int  # so that embedding_backward can check dout's width
 
 
-def embedding_forward(idx, W):
+def embedding_forward(
+    idx: ArrayLike,
+    W: ArrayLike,
+) -> tuple[NDArray[np.float64], EmbeddingCache]:
     """Look up a vector for every token id.
 
     Parameters
@@ -75,7 +81,10 @@ def embedding_forward(idx, W):
 
 
 @overflow_checked
-def embedding_backward(dout, cache):
+def embedding_backward(
+    dout: ArrayLike,
+    cache: EmbeddingCache,
+) -> NDArray[np.float64]:
     """Gradient of the embedding matrix.
 
     Parameters
@@ -103,7 +112,11 @@ def embedding_backward(dout, cache):
 
 
 @overflow_checked
-def temporal_affine_forward(h, W, b):
+def temporal_affine_forward(
+    h: ArrayLike,
+    W: ArrayLike,
+    b: ArrayLike,
+) -> tuple[NDArray[np.float64], AffineCache]:
     """Output layer applied at every step: ``y_t = h_t W + b``.
 
     Parameters
@@ -135,7 +148,10 @@ def temporal_affine_forward(h, W, b):
 
 
 @overflow_checked
-def temporal_affine_backward(dy, cache):
+def temporal_affine_backward(
+    dy: ArrayLike,
+    cache: AffineCache,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Backward pass of ``temporal_affine_forward``.
 
     Parameters
@@ -165,7 +181,7 @@ def temporal_affine_backward(dy, cache):
     return grads
 
 
-def softmax(z):
+def softmax(z: ArrayLike) -> NDArray[np.float64]:
     """Softmax over the last axis, shifted by the maximum so ``exp`` cannot overflow.
 
     Parameters
@@ -213,7 +229,11 @@ def _log_softmax(z):
 
 
 @overflow_checked
-def temporal_softmax_loss(logits, targets, mask=None):
+def temporal_softmax_loss(
+    logits: ArrayLike,
+    targets: ArrayLike,
+    mask: ArrayLike | None = None,
+) -> tuple[float, NDArray[np.float64]]:
     """Mean cross-entropy of a softmax at every step, and its gradient.
 
     Parameters

@@ -11,9 +11,12 @@ Arrays are 0-based while the mathematics counts from 1: ``x[t-1]`` holds
 ``x_t`` and ``h[t]`` holds ``h_t`` (so ``h`` has one more entry than ``x``).
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_array, as_scalar, check_finite
 
@@ -26,7 +29,12 @@ __all__ = [
 ]
 
 
-def linear_rnn(x, w_x, w_h, h0=0.0):
+def linear_rnn(
+    x: ArrayLike,
+    w_x: float,
+    w_h: float,
+    h0: float = 0.0,
+) -> NDArray[np.float64]:
     """Run the scalar linear cell ``h_t = x_t w_x + h_{t-1} w_h``.
 
     Parameters
@@ -66,7 +74,12 @@ def linear_rnn(x, w_x, w_h, h0=0.0):
     return h
 
 
-def linear_grad_terms(x, w_x, w_h, h0=0.0):
+def linear_grad_terms(
+    x: ArrayLike,
+    w_x: float,
+    w_h: float,
+    h0: float = 0.0,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The individual terms of the two closed-form sums, before multiplying by gradout.
 
     Parameters
@@ -172,7 +185,13 @@ def _polyval_and_slope(p, w):
     return float(value), float(slope)
 
 
-def linear_rnn_grads(x, w_x, w_h, h0, gradout):
+def linear_rnn_grads(
+    x: ArrayLike,
+    w_x: float,
+    w_h: float,
+    h0: float,
+    gradout: float,
+) -> tuple[float, float]:
     """Gradients of a loss on the last state of the scalar linear cell.
 
     Evaluates the closed forms ``gradout * sum_{i=1}^{N} w_h^{i-1} h_{N-i}`` and
@@ -244,7 +263,13 @@ def _check_overflow(what, values, w_h, steps):
         ) from None
 
 
-def linear_rnn_grads_every_step(x, w_x, w_h, h0, g):
+def linear_rnn_grads_every_step(
+    x: ArrayLike,
+    w_x: float,
+    w_h: float,
+    h0: float,
+    g: ArrayLike,
+) -> tuple[float, float]:
     """Gradients of a loss on every state of the scalar linear cell, in O(N).
 
     With ``g[t-1] = dL_t/dh_t`` for ``t = 1..N`` and ``L = sum_t L_t``, the
@@ -291,7 +316,13 @@ def linear_rnn_grads_every_step(x, w_x, w_h, h0, g):
     return float(grads[0]), float(grads[1])
 
 
-def linear_rnn_bptt(x, w_x, w_h, h0, g):
+def linear_rnn_bptt(
+    x: ArrayLike,
+    w_x: float,
+    w_h: float,
+    h0: float,
+    g: ArrayLike,
+) -> tuple[float, float]:
     """The same gradients as :func:`linear_rnn_grads_every_step`, by the backward recursion.
 
     Exchanging the order of the double sums collects, for every state, the

@@ -19,9 +19,13 @@ compare it with ``lm_loss`` to 1e-12) for many seeds at once; :func:`train_lm`
 is that loop with one member.
 """
 
-from typing import NamedTuple
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from rnn_core._checks import (
     as_array,
@@ -33,6 +37,7 @@ from rnn_core._checks import (
     as_sequence,
     check_overflow,
 )
+from rnn_core._typing import Params
 from rnn_core.cell import rnn_backward, rnn_forward
 from rnn_core.layers import (
     embedding_backward,
@@ -119,7 +124,7 @@ def _as_stream(name, ids, V, min_len, why):
     return ids
 
 
-def init_lm(V, D, H, seed=0):
+def init_lm(V: int, D: int, H: int, seed: int = 0) -> Params:
     """Random parameters of the language model.
 
     Every weight is Gaussian with variance 1 / fan-in (LeCun), so the
@@ -167,7 +172,12 @@ def _forward(p, inputs, h0):
     return _Forward(logits, h, (e_cache, r_cache, a_cache))
 
 
-def lm_loss(params, inputs, targets, h0=None):
+def lm_loss(
+    params: dict[str, np.ndarray],
+    inputs: ArrayLike,
+    targets: ArrayLike,
+    h0: ArrayLike | None = None,
+) -> LMResult:
     """Mean next-token cross-entropy on one window, and its gradients by full BPTT.
 
     Parameters
@@ -231,7 +241,20 @@ def _batchify(ids, batch, k):
     return ids[: batch * L].reshape(batch, L), ids[1 : batch * L + 1].reshape(batch, L)
 
 
-def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=None):
+def train_lm(
+    ids: ArrayLike,
+    V: int,
+    *,
+    D: int,
+    H: int,
+    k: int,
+    batch: int,
+    epochs: int,
+    lr: float,
+    max_norm: float | None,
+    seed: int = 0,
+    valid_ids: ArrayLike | None = None,
+) -> TrainResult:
     """Train the language model on one id stream with truncated BPTT and Adam.
 
     The stream is cut into ``batch`` contiguous streams read in parallel; each
@@ -292,7 +315,11 @@ def train_lm(ids, V, *, D, H, k, batch, epochs, lr, max_norm, seed=0, valid_ids=
     )
 
 
-def perplexity(params, ids, k=100):
+def perplexity(
+    params: dict[str, np.ndarray],
+    ids: ArrayLike,
+    k: int = 100,
+) -> float:
     """Perplexity ``exp(mean cross-entropy)`` of the model on a held-out id stream.
 
     The model reads the stream from a zero state, carrying its state across
@@ -338,7 +365,13 @@ def _exp_loss(loss):
     return float(check_overflow("perplexity", np.asarray(ppl), why))
 
 
-def sample(params, start_ids, n, seed=0, temperature=1.0):
+def sample(
+    params: dict[str, np.ndarray],
+    start_ids: ArrayLike,
+    n: int,
+    seed: int = 0,
+    temperature: float = 1.0,
+) -> NDArray[np.int64]:
     """Generate ``n`` ids by ancestral sampling, each fed back as the next input.
 
     Parameters
@@ -390,7 +423,12 @@ def _scaled(logits, temperature):
     return z
 
 
-def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
+def bigram_perplexity(
+    train_ids: ArrayLike,
+    test_ids: ArrayLike,
+    V: int,
+    alpha: float = 1.0,
+) -> float:
     """Perplexity of the add-``alpha`` smoothed bigram model, the baseline to beat.
 
     ``P(b | a) = (C[a, b] + alpha) / (sum_c C[a, c] + alpha V)`` with ``C``
@@ -423,7 +461,11 @@ def bigram_perplexity(train_ids, test_ids, V, alpha=1.0):
     return float(np.exp(-np.log(probs[test_ids[:-1], test_ids[1:]]).mean()))
 
 
-def bigram_table(train_ids, V, alpha=1.0):
+def bigram_table(
+    train_ids: ArrayLike,
+    V: int,
+    alpha: float = 1.0,
+) -> NDArray[np.float64]:
     """The add-``alpha`` bigram model as a table: ``P[a, b]``, the probability of ``b`` after ``a``.
 
     Parameters
@@ -453,7 +495,7 @@ def bigram_table(train_ids, V, alpha=1.0):
     return (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
 
 
-def uniform_perplexity(V):
+def uniform_perplexity(V: int) -> float:
     """Perplexity of the uniform distribution over ``V`` words, which is ``V``.
 
     Examples
@@ -464,7 +506,10 @@ def uniform_perplexity(V):
     return float(as_int("V", V, 1))
 
 
-def read_sequence(params, ids):
+def read_sequence(
+    params: dict[str, np.ndarray],
+    ids: ArrayLike,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Read one id sequence from a zero state: the hidden states and the next-word distributions.
 
     Parameters
@@ -491,7 +536,12 @@ def read_sequence(params, ids):
     return fwd.h[0], softmax(fwd.logits[0])
 
 
-def unigram_perplexity(train_ids, test_ids, V, alpha=1.0):
+def unigram_perplexity(
+    train_ids: ArrayLike,
+    test_ids: ArrayLike,
+    V: int,
+    alpha: float = 1.0,
+) -> float:
     """Perplexity of the add-``alpha`` smoothed unigram model: word frequencies, no context.
 
     Scored on the same ``n - 1`` test targets as the bigram and the RNN (the
@@ -561,7 +611,12 @@ def _tuned(score, train_ids, test_ids, V, alphas):
     return score(train_ids, test_ids, V, alpha), alpha
 
 
-def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
+def tuned_bigram_perplexity(
+    train_ids: ArrayLike,
+    test_ids: ArrayLike,
+    V: int,
+    alphas: Sequence[float] = (0.01, 0.03, 0.1, 0.3, 1.0),
+) -> tuple[float, float]:
     """The bigram baseline with its pseudo-count chosen on held-out training data.
 
     Each ``alpha`` is scored by :func:`bigram_perplexity` with the first 90% of
@@ -597,7 +652,12 @@ def tuned_bigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3
     return _tuned(bigram_perplexity, train_ids, test_ids, V, alphas)
 
 
-def tuned_unigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.3, 1.0)):
+def tuned_unigram_perplexity(
+    train_ids: ArrayLike,
+    test_ids: ArrayLike,
+    V: int,
+    alphas: Sequence[float] = (0.01, 0.03, 0.1, 0.3, 1.0),
+) -> tuple[float, float]:
     """The unigram baseline with its pseudo-count chosen as :func:`tuned_bigram_perplexity`
     chooses the bigram's: on the last 10% of ``train_ids``, never on ``test_ids``.
 
@@ -628,13 +688,13 @@ def tuned_unigram_perplexity(train_ids, test_ids, V, alphas=(0.01, 0.03, 0.1, 0.
 
 
 def cross_validate(
-    tokens,
-    folds=5,
-    seeds=range(10),
-    min_count=2,
-    alphas=(0.01, 0.03, 0.1, 0.3, 1.0),
-    **train_kwargs,
-):
+    tokens: Sequence[str],
+    folds: int = 5,
+    seeds: Iterable[int] = range(10),
+    min_count: int = 2,
+    alphas: Sequence[float] = (0.01, 0.03, 0.1, 0.3, 1.0),
+    **train_kwargs: Any,
+) -> list[FoldResult]:
     """Contiguous k-fold comparison of the RNN language model with n-gram baselines.
 
     Fold ``f`` holds out the ``f``-th contiguous block of tokens; the rest

@@ -14,9 +14,12 @@ The backward pass runs two coupled recursions, one for ``dL/dh_t`` and one
 for ``dL/dc_t``.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from ._blas import one_thread_for
@@ -30,6 +33,7 @@ from ._checks import (
     overflow_checked,
 )
 from ._layout import _blocks, _inputs, _mm, _public, _steps, _summed_outer
+from ._typing import Grads
 from .cell import _check_gradients
 
 _TINY = np.finfo(np.float64).tiny  # the smallest normal float64
@@ -73,7 +77,7 @@ class LSTMCache(NamedTuple):
     gates: np.ndarray  # (N, T, 4H), activated: i | f | o | g
 
 
-def sigmoid(z):
+def sigmoid(z: ArrayLike) -> NDArray[np.float64]:
     """Logistic function ``1 / (1 + exp(-z))``, exact in both limits.
 
     ``scipy.special.expit`` evaluates exactly this formula, in one pass. For ``z``
@@ -150,7 +154,14 @@ def _cell(a, c_prev, c, tanh_c, h):
 
 
 @overflow_checked
-def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+def lstm_step_forward(
+    x: ArrayLike,
+    h_prev: ArrayLike,
+    c_prev: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], LSTMStepCache]:
     """Run one step of the LSTM.
 
     Parameters
@@ -210,7 +221,18 @@ def _gate_deltas(dh, dc, gates, c_prev, c):
 
 
 @overflow_checked
-def lstm_step_backward(dh, dc, cache):
+def lstm_step_backward(
+    dh: ArrayLike,
+    dc: ArrayLike,
+    cache: LSTMStepCache,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
     """Backpropagate through one LSTM step.
 
     Parameters
@@ -250,7 +272,13 @@ def lstm_step_backward(dh, dc, cache):
 
 
 @overflow_checked
-def lstm_forward(x, h0, Wx, Wh, b):
+def lstm_forward(
+    x: ArrayLike,
+    h0: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+) -> tuple[NDArray[np.float64], LSTMCache]:
     """Run the LSTM over a whole sequence, from ``h0`` and ``c_0 = 0``.
 
     Parameters
@@ -304,7 +332,7 @@ def _forward(x, h0, Wx, Wh, b):
 
 
 @overflow_checked
-def lstm_backward(dh, cache):
+def lstm_backward(dh: ArrayLike, cache: LSTMCache) -> Grads:
     """Backpropagation through time for the LSTM.
 
     Parameters
@@ -406,7 +434,7 @@ def _step_deltas(dh, dc, gates, c_prev, h, da, tanh_c, scratch):
     return dc
 
 
-def cell_path_gradient(cache):
+def cell_path_gradient(cache: LSTMCache) -> NDArray[np.float64]:
     """How much gradient the cell-state path alone carries back from the last step.
 
     Along ``c_{t-1} -> c_t`` the Jacobian is ``diag(f_t)``, so

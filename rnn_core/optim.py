@@ -7,6 +7,8 @@ An update that would overflow float64 raises instead, and leaves every
 parameter as it was.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._checks import (
@@ -19,6 +21,7 @@ from ._checks import (
     norm,
     overflow_checked,
 )
+from ._typing import Params
 
 __all__ = ["SGD", "Adam", "clip_grad_norm", "global_norm"]
 
@@ -70,7 +73,7 @@ def _norm(grads):
 
 
 @overflow_checked
-def global_norm(grads):
+def global_norm(grads: dict[str, np.ndarray]) -> float:
     """The Euclidean norm of all gradients taken together as one vector.
 
     Computed without overflow or underflow: gradients of 1e200 have a norm of
@@ -100,7 +103,10 @@ def global_norm(grads):
 
 
 @overflow_checked
-def clip_grad_norm(grads, max_norm):
+def clip_grad_norm(
+    grads: dict[str, np.ndarray],
+    max_norm: float,
+) -> tuple[Params, float]:
     """Rescale all gradients together so their global norm is at most ``max_norm``.
 
     This is Algorithm 1 of Pascanu, Mikolov and Bengio (2013): rescaling every
@@ -170,11 +176,11 @@ class SGD:
     array([0.8])
     """
 
-    def __init__(self, lr):
+    def __init__(self, lr: float) -> None:
         self.lr = as_positive("lr", lr)
 
     @overflow_checked
-    def step(self, params, grads):
+    def step(self, params: Params, grads: dict[str, np.ndarray]) -> None:
         """Update every array in ``params`` in place (none if an update would overflow)."""
         grads = _check_pair(params, grads)
         _apply(params, {name: p - self.lr * grads[name] for name, p in params.items()})
@@ -202,7 +208,13 @@ class Adam:
     array([0.9])
     """
 
-    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+    ) -> None:
         self.lr = as_positive("lr", lr)
         self.beta1 = as_fraction("beta1", beta1, open_high=True)
         self.beta2 = as_fraction("beta2", beta2, open_high=True)
@@ -210,7 +222,7 @@ class Adam:
         self.m, self.v, self.t = {}, {}, 0
 
     @overflow_checked
-    def step(self, params, grads):
+    def step(self, params: Params, grads: dict[str, np.ndarray]) -> None:
         """Update every array in ``params`` in place (none if an update would overflow)."""
         grads = _check_pair(params, grads)
         t, m, v, new = self.t + 1, {}, {}, {}

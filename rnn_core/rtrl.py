@@ -24,9 +24,12 @@ Cost, per example, with ``n = H`` hidden units: the ``Wh`` sensitivity holds
 BPTT's ``T n`` memory and ``n**2`` per step.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._checks import as_array, check_overflow, overflow_checked
 from .cell import _check_params
@@ -44,7 +47,14 @@ class RTRLResult(NamedTuple):
 
 
 @overflow_checked
-def rtrl_gradients(x, h0, Wx, Wh, b, dh):
+def rtrl_gradients(
+    x: ArrayLike,
+    h0: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+    dh: ArrayLike,
+) -> RTRLResult:
     """Gradients of the tanh RNN by real-time recurrent learning.
 
     Runs the cell forward one step at a time, updating the sensitivities

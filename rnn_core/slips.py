@@ -5,16 +5,28 @@ Nothing here is used to train anything. Each function mirrors a correct one in
 the package and differs from it in exactly the way a known slip does.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._checks import as_array, overflow_checked
-from .cell import _as_rnn_cache, _check_gradients, grads_from_deltas
+from ._typing import Grads
+from .cell import (
+    RNNCache,
+    _as_rnn_cache,
+    _check_gradients,
+    grads_from_deltas,
+)
 
 __all__ = ["delta_recursion_forward_in_time"]
 
 
 @overflow_checked
-def delta_recursion_forward_in_time(dh, cache):
+def delta_recursion_forward_in_time(
+    dh: ArrayLike,
+    cache: RNNCache,
+) -> Grads:
     """BPTT with the delta recursion read as ``delta_t = (dh_t + delta_t' Wh^T) * (1 - h_t**2)``
     where ``delta_t'`` is the delta of the step computed just before, running forward in time.
 

@@ -31,10 +31,13 @@ All symbols come from :func:`symbols`; ``X``, ``h`` and ``g`` are
 ``t`` and for a symbolic index inside a ``Sum``.
 """
 
+from __future__ import annotations
+
 import numbers
 import re
+from collections.abc import Callable
 from functools import partial
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -72,7 +75,7 @@ __all__ = [
 ]
 
 
-def latex(expr, per_line=None):
+def latex(expr: sp.Basic, per_line: int | None = None) -> str:
     """LaTeX of a sympy expression, tidied the way the book writes it.
 
     sympy prints indexed symbols as ``{h}_{0}`` and shifted indices in its own
@@ -128,7 +131,7 @@ _SYMBOLS = RNNSymbols(
 _WRT = ("w_H", "w_X")
 
 
-def symbols():
+def symbols() -> RNNSymbols:
     """Return the symbols used by every expression of this module.
 
     Returns
@@ -181,7 +184,7 @@ def _unrolled_states(N):
     return states
 
 
-def unrolled_h(N):
+def unrolled_h(N: int) -> sp.Expr:
     """Return :math:`h_N` unrolled into ``X[1..N]``, ``h[0]``, ``w_X`` and ``w_H``.
 
     Parameters
@@ -208,7 +211,7 @@ def unrolled_h(N):
     return _unrolled_states(N)[-1]
 
 
-def unroll_states(expr, N):
+def unroll_states(expr: sp.Expr, N: int) -> sp.Expr:
     """Replace every state ``h[k]``, ``1 <= k <= N``, in ``expr`` by its unrolled form.
 
     Parameters
@@ -240,7 +243,7 @@ def unroll_states(expr, N):
     return expr.xreplace({_SYMBOLS.h[k]: states[k] for k in range(1, N + 1)})
 
 
-def closed_form_dwh(N):
+def closed_form_dwh(N: int) -> sp.Expr:
     """Return the closed form :math:`\\sum_{i=1}^{N} w_H^{i-1} h_{N-i}` of ``dh_N/dw_H``.
 
     Parameters
@@ -268,7 +271,7 @@ def closed_form_dwh(N):
     return sp.Add(*(s.w_H ** (i - 1) * s.h[N - i] for i in range(1, N + 1)))
 
 
-def closed_form_dwx(N):
+def closed_form_dwx(N: int) -> sp.Expr:
     """Return the closed form :math:`\\sum_{i=0}^{N-1} w_H^{i} X_{N-i}` of ``dh_N/dw_X``.
 
     Parameters
@@ -296,7 +299,7 @@ def closed_form_dwx(N):
     return sp.Add(*(s.w_H**i * s.X[N - i] for i in range(N)))
 
 
-def polynomial_form_dwh(N):
+def polynomial_form_dwh(N: int) -> sp.Expr:
     """Return ``dh_N/dw_H`` written in the inputs, as ``linear.linear_rnn_grads`` computes it.
 
     With ``P(w) = sum_{i=0}^{N-1} X_{N-i} w^i`` the unrolled state is
@@ -330,7 +333,7 @@ def polynomial_form_dwh(N):
     return s.w_X * slope + N * s.w_H ** (N - 1) * s.h[0]
 
 
-def offbyone_wh(N):
+def offbyone_wh(N: int) -> sp.Expr:
     """Return the off-by-one slip :math:`\\sum_{i=0}^{N-1} w_H^{i} h_{N-i}` for ``dh_N/dw_H``.
 
     Both limits are shifted by one, so the sum starts at ``h[N]`` instead of
@@ -363,7 +366,7 @@ def offbyone_wh(N):
     return sp.Add(*(s.w_H**i * s.h[N - i] for i in range(N)))
 
 
-def offbyone_wx(N):
+def offbyone_wx(N: int) -> sp.Expr:
     """Return the off-by-one slip :math:`\\sum_{i=1}^{N} w_H^{i} X_{N-i}` for ``dh_N/dw_X``.
 
     The sum reads the nonexistent input ``X[0]`` and misses ``X[N]``;
@@ -396,7 +399,16 @@ def offbyone_wx(N):
     return sp.Add(*(s.w_H**i * s.X[N - i] for i in range(1, N + 1)))
 
 
-def recursion_step(t, dwh_prev, dwx_prev):
+# One step of the derivative recursion: t and (dh/dw_H, dh/dw_X) at t - 1
+# to the pair at t.
+_Step = Callable[[int, sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]
+
+
+def recursion_step(
+    t: int,
+    dwh_prev: sp.Expr,
+    dwx_prev: sp.Expr,
+) -> tuple[sp.Expr, sp.Expr]:
     """Apply the correct BPTT recursion once, from step ``t - 1`` to step ``t``.
 
     ``dh_t/dw_H = h_{t-1} + w_H dh_{t-1}/dw_H`` and
@@ -429,7 +441,11 @@ def _check_step(t, dwh_prev, dwx_prev):
     return as_int("t", t, 1), _as_expr("dwh_prev", dwh_prev), _as_expr("dwx_prev", dwx_prev)
 
 
-def slip_recursion_step(t, dwh_prev, dwx_prev):
+def slip_recursion_step(
+    t: int,
+    dwh_prev: sp.Expr,
+    dwx_prev: sp.Expr,
+) -> tuple[sp.Expr, sp.Expr]:
     """Apply the lecture notes' wrong recursion once, from step ``t - 1`` to ``t``.
 
     The ``w_X`` update reads the ``w_H`` derivative:
@@ -458,7 +474,10 @@ def slip_recursion_step(t, dwh_prev, dwx_prev):
     return s.h[t - 1] + s.w_H * dwh_prev, s.X[t] + s.w_H * dwh_prev
 
 
-def recursive_derivatives(N, step=recursion_step):
+def recursive_derivatives(
+    N: int,
+    step: _Step = recursion_step,
+) -> tuple[sp.Expr, sp.Expr]:
     """Run a derivative recursion from ``dh_0/dw = 0`` up to step ``N``.
 
     Parameters
@@ -494,7 +513,7 @@ def recursive_derivatives(N, step=recursion_step):
     return sp.expand(dwh), sp.expand(dwx)
 
 
-def slip_wx_recursion(N):
+def slip_wx_recursion(N: int) -> sp.Expr:
     """Return what the notes' wrong ``w_X`` recursion gives for ``dh_N/dw_X``.
 
     For ``N = 1`` it coincides with the truth (``dh_0/dw_H = 0`` hides the
@@ -526,7 +545,11 @@ def slip_wx_recursion(N):
     return recursive_derivatives(N, slip_recursion_step)[1]
 
 
-def check_closed_form(N, wrt, candidate):
+def check_closed_form(
+    N: int,
+    wrt: Literal["w_H", "w_X"],
+    candidate: Callable[[int], sp.Expr],
+) -> bool:
     """Check exactly whether ``candidate(N)`` equals ``dh_N/dw`` of the unrolled cell.
 
     Parameters
@@ -569,7 +592,7 @@ def check_closed_form(N, wrt, candidate):
     return bool(sp.expand(truth - claim) == 0)
 
 
-def verify_closed_forms(N):
+def verify_closed_forms(N: int) -> bool:
     """Prove both closed forms for ``dh_N/dw_H`` and ``dh_N/dw_X`` at a given ``N``.
 
     Parameters
@@ -599,7 +622,7 @@ def verify_closed_forms(N):
     )
 
 
-def verify_every_step_loss(N):
+def verify_every_step_loss(N: int) -> bool:
     """Prove the double-sum gradients for a loss :math:`L = \\sum_t L_t` at every step.
 
     With symbolic :math:`g_t = \\partial L_t / \\partial h_t`, the gradient of
@@ -640,7 +663,7 @@ def verify_every_step_loss(N):
     return True
 
 
-def closed_form_sum(wrt, m):
+def closed_form_sum(wrt: Literal["w_H", "w_X"], m: sp.Expr | int) -> sp.Sum:
     """Return the closed form as an unevaluated sympy ``Sum`` of symbolic length ``m``.
 
     Parameters
@@ -704,7 +727,7 @@ class InductionProof(NamedTuple):
     latex: ProofLatex
 
     @property
-    def holds(self):
+    def holds(self) -> bool:
         """True iff both the base case and the inductive step hold."""
         return self.base_holds and self.step_holds
 
@@ -728,7 +751,10 @@ def _peel_and_shift(total, reference):
     return f.subs(var, low) + rest
 
 
-def induction_proof(wrt, closed_form=None):
+def induction_proof(
+    wrt: Literal["w_H", "w_X"],
+    closed_form: Callable[[sp.Expr], sp.Expr] | None = None,
+) -> InductionProof:
     """Prove ``dh_n/dw = S(n)`` for all ``n >= 1`` by induction, checked by sympy.
 
     Parameters
@@ -793,7 +819,10 @@ class LatexRow(NamedTuple):
     difference: str  #: expanded difference after unrolling the states ("0")
 
 
-def latex_table(N_max=8, per_line=None):
+def latex_table(
+    N_max: int = 8,
+    per_line: int | None = None,
+) -> list[LatexRow]:
     """Build, for ``N = 1..N_max`` and both weights, the LaTeX the book displays.
 
     Parameters
@@ -842,7 +871,10 @@ class Identity(NamedTuple):
     holds: bool
 
 
-def sine_ar2_identity(a1=None, a2=-1):
+def sine_ar2_identity(
+    a1: sp.Expr | float | None = None,
+    a2: sp.Expr | float = -1,
+) -> Identity:
     """Check that ``sin(omega t) = a1 sin(omega (t-1)) + a2 sin(omega (t-2))`` for all t.
 
     With the defaults ``a1 = 2 cos(omega)`` and ``a2 = -1`` this is the exact
@@ -873,7 +905,7 @@ def sine_ar2_identity(a1=None, a2=-1):
     return Identity(lhs, rhs, difference, difference == 0)
 
 
-def unrolled_state_closed_form(N):
+def unrolled_state_closed_form(N: int) -> sp.Expr:
     """The claimed closed form of the state, ``w_H^N h_0 + sum_{s=1}^{N} w_H^{N-s} w_X X_s``.
 
     Examples
@@ -887,7 +919,7 @@ def unrolled_state_closed_form(N):
     return s.w_H**N * s.h[0] + sp.Add(*terms)
 
 
-def verify_unrolled_state(N):
+def verify_unrolled_state(N: int) -> bool:
     """Check exactly that running the cell N times gives ``unrolled_state_closed_form(N)``.
 
     Parameters

@@ -9,11 +9,15 @@ with Adam and clipping by global norm, for the tanh RNN of ``cell``, the LSTM
 of ``lstm`` or the GRU of ``gru``.
 """
 
-from typing import NamedTuple
+from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_array, as_choice, as_ids, as_int, as_params, as_scalar
+from ._typing import Cell, Params
 from .cell import rnn_backward, rnn_forward
 from .gru import gru_backward, gru_forward
 from .layers import (
@@ -117,7 +121,12 @@ def _check_batch(cell, params, x, y):
     return p, x, as_ids("y", y, sizes["V"], ("N",), sizes)
 
 
-def recall_task(n, k, V=4, seed=0):
+def recall_task(
+    n: int,
+    k: int,
+    V: int = 4,
+    seed: int = 0,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Sequences whose answer is the symbol seen ``k`` steps before the end.
 
     Each sequence is a symbol drawn uniformly from ``V`` symbols followed by
@@ -158,7 +167,14 @@ def recall_task(n, k, V=4, seed=0):
     return np.eye(V + 1)[ids], y
 
 
-def init_recall(cell, D, H, V, seed=0, forget_bias=RECALL.forget_bias):
+def init_recall(
+    cell: Cell,
+    D: int,
+    H: int,
+    V: int,
+    seed: int = 0,
+    forget_bias: float = RECALL.forget_bias,
+) -> Params:
     """Random parameters of the many-to-one model.
 
     Input and recurrent weights are Gaussian with variance 1 / fan-in, the
@@ -220,7 +236,13 @@ def _logits(cell, params, x):
     return logits, (h.shape, cell_cache, out_cache)
 
 
-def recall_loss(cell, params, x, y, truncate=None):
+def recall_loss(
+    cell: Cell,
+    params: dict[str, np.ndarray],
+    x: ArrayLike,
+    y: ArrayLike,
+    truncate: int | None = None,
+) -> tuple[float, Params]:
     """Cross-entropy of the prediction at the last step, and its gradients by BPTT.
 
     Parameters
@@ -261,7 +283,12 @@ def recall_loss(cell, params, x, y, truncate=None):
     return loss, {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
 
 
-def recall_accuracy(cell, params, x, y):
+def recall_accuracy(
+    cell: Cell,
+    params: dict[str, np.ndarray],
+    x: ArrayLike,
+    y: ArrayLike,
+) -> float:
     """Fraction of sequences whose most probable class is the target.
 
     Parameters
@@ -289,7 +316,13 @@ def recall_accuracy(cell, params, x, y):
     return float(np.mean(p.argmax(axis=1) == y))
 
 
-def train_recall(cell, k, *, seed=0, **options):
+def train_recall(
+    cell: Cell,
+    k: int,
+    *,
+    seed: int = 0,
+    **options: Any,
+) -> RecallResult:
     """Train a many-to-one model on ``recall_task`` at lag ``k`` and test it.
 
     Each of ``steps`` updates draws ``batch`` sequences from the ``n_train``
@@ -328,7 +361,15 @@ def train_recall(cell, k, *, seed=0, **options):
     return _single(ensemble.train_recall(cell, k, (as_int("seed", seed, 0),), **options))
 
 
-def train_recall_from(params, cell, k, *, seed=0, truncate=None, **options):
+def train_recall_from(
+    params: dict[str, np.ndarray],
+    cell: Cell,
+    k: int,
+    *,
+    seed: int = 0,
+    truncate: int | None = None,
+    **options: Any,
+) -> RecallResult:
     """The training loop of :func:`train_recall`, from given initial parameters.
 
     Parameters

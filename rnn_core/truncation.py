@@ -20,7 +20,13 @@ terms removed or reweighted, and return ``rnn_backward``'s 5-tuple
 ``(dx, dh0, dWx, dWh, db)``.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import (
     as_array,
@@ -33,7 +39,15 @@ from ._checks import (
     norm,
     overflow_checked,
 )
-from .cell import _as_rnn_cache, _check_gradients, grads_from_deltas, rnn_backward, rnn_forward
+from ._typing import Grads
+from .cell import (
+    RNNCache,
+    _as_rnn_cache,
+    _check_gradients,
+    grads_from_deltas,
+    rnn_backward,
+    rnn_forward,
+)
 
 __all__ = [
     "randomized_truncated_backward",
@@ -43,7 +57,7 @@ __all__ = [
 ]
 
 
-def truncated_gradient(dh, cache, k):
+def truncated_gradient(dh: ArrayLike, cache: RNNCache, k: int) -> Grads:
     """Window-truncated BPTT, the book's default: ``rnn_backward(dh, cache, truncate=k)``.
 
     The sequence is cut into windows of ``k`` steps starting at ``t = 0``; a
@@ -81,7 +95,11 @@ def truncated_gradient(dh, cache, k):
 
 
 @overflow_checked
-def sliding_truncated_backward(dh, cache, k):
+def sliding_truncated_backward(
+    dh: ArrayLike,
+    cache: RNNCache,
+    k: int,
+) -> Grads:
     """BPTT in which every loss term is backpropagated at most ``k`` steps.
 
     The loss term at step ``t`` reaches the pre-activations of steps
@@ -128,7 +146,12 @@ def sliding_truncated_backward(dh, cache, k):
 
 
 @overflow_checked
-def randomized_truncated_backward(dh, cache, c, rng=None):
+def randomized_truncated_backward(
+    dh: ArrayLike,
+    cache: RNNCache,
+    c: ArrayLike,
+    rng: np.random.Generator | int | None = None,
+) -> Grads:
     """Unbiased randomized truncation of BPTT (Tallec and Ollivier, 2017).
 
     Going back from step ``t`` to step ``t - 1``, the carried gradient survives
@@ -180,7 +203,16 @@ def randomized_truncated_backward(dh, cache, c, rng=None):
     return _check_gradients(delta, grads_from_deltas(delta, cache, dh0=carry))
 
 
-def truncation_bias(x, h0, Wx, Wh, b, dh, ks, kind="sliding"):
+def truncation_bias(
+    x: ArrayLike,
+    h0: ArrayLike,
+    Wx: ArrayLike,
+    Wh: ArrayLike,
+    b: ArrayLike,
+    dh: ArrayLike,
+    ks: Sequence[int],
+    kind: Literal["sliding", "window"] = "sliding",
+) -> NDArray[np.float64]:
     """Relative error of the truncated ``dWh`` against full BPTT, for each horizon.
 
     With ``kind="sliding"`` a longer horizon keeps every path a shorter one

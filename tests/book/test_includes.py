@@ -1,9 +1,12 @@
 """The chapters show rnn_core's source with literalinclude; the line ranges must stay right.
 
 A chapter that writes ``:pyobject: f`` with ``:lines: 1, K-`` means "the def line,
-then the body after the docstring". When the docstring grows or shrinks, K goes
-stale and the page would show half a docstring, or skip code. This test finds
-every such include and checks that line K is the first line after the docstring.
+then the body after the docstring"; ``:lines: 1-M, K-`` does the same for a
+signature that ruff format wrapped over M lines (type hints make them long).
+When the docstring or the signature grows or shrinks, M or K goes stale and the
+page would show half a signature or half a docstring, or skip code. This test
+finds every such include and checks that line M ends the signature and line K
+is the first line after the docstring.
 """
 
 import ast
@@ -54,10 +57,15 @@ def test_included_lines_skip_exactly_the_docstring(page, path, options):
     if "lines" not in options:
         return
     ranges = [part.strip() for part in options["lines"].split(",")]
-    assert ranges[0] == "1", f"{page.name}: {name} should start with its def line"
+    # Line numbers relative to the object, as literalinclude counts them (1 = def line).
+    signature_end = node.body[0].lineno - node.lineno  # the line ending in "):"
+    shown = "1" if signature_end == 1 else f"1-{signature_end}"
+    assert ranges[0] == shown, (
+        f"{page.name}: {name} should start with its whole signature, "
+        f":lines: {shown}, got {ranges[0]}"
+    )
     body_start = int(ranges[1].rstrip("-").split("-")[0])
     first_code = node.body[1] if isinstance(node.body[0], ast.Expr) else node.body[0]
-    # Line numbers relative to the object, as literalinclude counts them (1 = def line).
     expected = first_code.lineno - node.lineno + 1
     assert body_start == expected, (
         f"{page.name}: {name} body starts at line {expected} of the object, "
@@ -74,8 +82,10 @@ WIDTH = 77  # characters a code block on a chapter page shows without scrolling
 def test_included_code_fits_the_page_width(page, path, options):
     node = _node(path, options["pyobject"])
     lines = path.read_text().splitlines()[node.lineno - 1 : node.end_lineno]
-    if "lines" in options:  # "1, K-": the def line, then from line K of the object on
-        start = int(options["lines"].split(",")[1].strip().rstrip("-"))
-        lines = lines[:1] + lines[start - 1 :]
+    if "lines" in options:  # "1-M, K-": the signature, then from line K of the object on
+        head, body = (part.strip() for part in options["lines"].split(","))
+        end = int(head.partition("-")[2] or head)
+        start = int(body.rstrip("-"))
+        lines = lines[:end] + lines[start - 1 :]
     wide = [f"{len(line)}: {line.strip()}" for line in lines if len(line) > WIDTH]
     assert not wide, f"{page.name}: {options['pyobject']} shows lines wider than {WIDTH}: {wide}"
