@@ -167,6 +167,10 @@ LATEX_ELEMENTS = {
     # Chapters start on the next page, not the next right-hand page: the PDF is read on
     # screens and printed a chapter at a time.
     "extraclassoptions": "openany,oneside",
+    # Figures stay where they are, under the code cell that draws them, not floats: a
+    # float at the top of a page and a framed code block on it (framed.sty resets the
+    # page's goal to the full height) made chapter 4's page 236 pt too tall.
+    "figure_align": "H",
     # Bookmarks with chapter and section numbers, as in the contents.
     "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered}{hyperref}",
     "makeindex": "",

@@ -254,8 +254,6 @@ def _search_index(path):
     return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("book")
 def _searchable(source):
     """The text of a page's source that Sphinx indexes: without a figure's alt text (an
     attribute of the image, which no edition's search holds) and HTML comments."""
@@ -275,6 +273,8 @@ def test_searchable_text_drops_alt_text_and_comments(tmp_path):
     assert re.findall(r"\w+", _searchable(page)) == ["산점도를", "본다", "figure", "a", "png"]
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
 def test_korean_search_finds_words_written_with_a_particle(request):
     _built(request)
     index = _search_index(HTML / "ko" / "searchindex.js")
