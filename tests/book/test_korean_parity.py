@@ -48,6 +48,19 @@ PAIRS = editions.pairs()
 UNTRANSLATED = set(editions.UNTRANSLATED)
 
 
+def test_korean_config_loads_every_extension_of_the_english_but_the_pdfs():
+    """Regression: ko/_config.yml lacked whole_streams, so a printout the kernel cut in two
+    made two blocks on one build of a Korean page and one on another (two builds differed
+    in ko/book/ch01 and ch04). pdf_book is the English PDF's (the Korean has none)."""
+    import yaml
+
+    def extensions(path):
+        return set(yaml.safe_load(path.read_text(encoding="utf8"))["sphinx"]["local_extensions"])
+
+    english, korean = extensions(ROOT / "_config.yml"), extensions(ROOT / "ko" / "_config.yml")
+    assert english - {"pdf_book"} <= korean, sorted(english - korean)
+
+
 def test_the_untranslated_pages_are_reported():
     """Not a check: the list of English pages the Korean edition still lacks, for the log."""
     print(f"Korean pages not written yet ({len(UNTRANSLATED)}): {sorted(UNTRANSLATED) or 'none'}")
