@@ -58,6 +58,9 @@ def main(options):
     if editions.UNTRANSLATED:
         missing = ", ".join(editions.UNTRANSLATED)
         print(f"ko_build: not translated yet, left out (linked to English): {missing}")
+    # From an empty folder, as `make book` builds the English: over an earlier build,
+    # Sphinx gives stylesheet links a ?v=checksum that a fresh build's pages lack.
+    shutil.rmtree(BUILD, ignore_errors=True)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(ROOT / "ko"), "--path-output", str(BUILD)]
     command += ["--toc", str(toc_path()), *options]
