@@ -135,11 +135,12 @@ $(NOTO_CJK):
 # empty folders: Sphinx adds a ?v=checksum to a stylesheet link only when the file
 # is already in _static, so a build over an earlier one gave other pages than a
 # build in a fresh clone (the PDF's copy, _build/html/book.pdf, is put back by the
-# build itself when _build/pdf/book.pdf exists).
+# build itself when _build/pdf/book.pdf exists). tools/ko_build.py empties its own
+# folder, _build/ko, for the same reason.
 BOOK_OPTIONS := --all -W -n --keep-going
 
 book: setup fonts
-	rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/ko
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(JB) build . $(BOOK_OPTIONS)
 	$(PY) tools/ko_build.py $(BOOK_OPTIONS)
 
