@@ -357,6 +357,10 @@ def _deltas(dh, h, Wh, k):
     delta = h * h  # (..., N, T, H)
     np.subtract(1.0, delta, out=delta)
     carry = np.zeros_like(dh[..., 0, :])  # delta_{t+1} Wh^T, 0 past the end
+    # Wh^T as a contiguous copy: OpenBLAS multiplies by a transposed
+    # view more slowly (7.8 against 4.7 ms for the large benchmark's
+    # 200 products on one thread).
+    WhT = np.ascontiguousarray(Wh.mT)
     with one_thread_if_small(carry, Wh):  # one product at a time: see _blas
         for t in range(dh.shape[-2] - 1, -1, -1):
             carry += dh[..., t, :]  # now dL/dh_t = dh_t + delta_{t+1} Wh^T
@@ -365,7 +369,7 @@ def _deltas(dh, h, Wh, k):
             if t % k == 0:  # step t opens a window: nothing flows to h_{t-1}
                 carry.fill(0.0)
             else:
-                np.matmul(d_t, Wh.mT, out=carry)
+                np.matmul(d_t, WhT, out=carry)
     return delta
 
 

@@ -349,6 +349,9 @@ def linear_rnn_bptt(
     (1.0, 3.5)
     """
     h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates x and the scalars
+    # x in C order, as linear_rnn read it: BLAS sums a strided
+    # view in another order, and the last bits would change.
+    x = as_array("x", x, ("N",))
     g = as_array("g", g, ("N",), {"N": h.shape[0] - 1})
     delta = np.empty_like(g)  # delta[k-1] = total dL/dh_k
     carry = 0.0  # delta_{N+1}
