@@ -307,7 +307,8 @@ def linear_rnn_grads_every_step(
     ...                             g=np.array([1.0, 1.0]))
     (1.0, 3.5)
     """
-    h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates x and the scalars
+    x = as_array("x", x, ("N",))  # C order, as linear_rnn_bptt reads it
+    h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates the scalars
     g = as_array("g", g, ("N",), {"N": h.shape[0] - 1})
     s_h, s_x = _sensitivities(x, w_h, h)  # (N,) each
     with np.errstate(over="ignore", invalid="ignore"):
@@ -348,10 +349,8 @@ def linear_rnn_bptt(
     ...                 g=np.array([1.0, 1.0]))
     (1.0, 3.5)
     """
-    h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates x and the scalars
-    # x in C order, as linear_rnn read it: BLAS sums a strided
-    # view in another order, and the last bits would change.
-    x = as_array("x", x, ("N",))
+    x = as_array("x", x, ("N",))  # C order: BLAS sums strided x differently
+    h = linear_rnn(x, w_x, w_h, h0)  # (N + 1,), validates the scalars
     g = as_array("g", g, ("N",), {"N": h.shape[0] - 1})
     delta = np.empty_like(g)  # delta[k-1] = total dL/dh_k
     carry = 0.0  # delta_{N+1}
