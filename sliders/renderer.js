@@ -347,9 +347,34 @@
   // Draw one figure: its parts are found inside the .rnnfig element, not by id, and
   // the SVG ids it needs (clip paths, gradients) are numbered per page.
   var count = 0, mounted = [];
+  // The frames: JSON, or in the book gzip in base64 (a third of the bytes), which the
+  // browser's own DecompressionStream inflates off the main thread.
+  function payload(script) {
+    return new Promise(function (resolve) {  // an error anywhere, even thrown here, rejects
+      if (script.getAttribute("data-encoding") !== "gzip+base64") return resolve(JSON.parse(script.textContent));
+      var bytes = Uint8Array.from(atob(script.textContent.trim()), function (c) { return c.charCodeAt(0); });
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      resolve(new Response(stream).text().then(JSON.parse));
+    });
+  }
+  // A browser that cannot decode the frames shows what a reader without JavaScript sees.
+  function still(root, error) {
+    var nos = root.querySelector("noscript"), box = document.createElement("div");
+    box.innerHTML = nos ? nos.textContent : "";
+    var img = box.querySelector("img");
+    if (img) {
+      Array.prototype.forEach.call(root.querySelectorAll(".rnnfig-controls, svg.rnnfig-live"), function (e) { e.style.display = "none"; });
+      root.insertBefore(img, nos);
+    }
+    root.setAttribute("data-ready", "still");
+    if (window.console) console.warn("rnnfig: showing the still image (" + error + ")");
+  }
   function mount(root) {
-    var uid = "rnnfig" + (++count), svg = root.querySelector("svg.rnnfig-live");
-    var d = JSON.parse(root.querySelector("script.rnnfig-data").textContent), memo = {};
+    root.setAttribute("data-ready", "0");
+    payload(root.querySelector("script.rnnfig-data")).then(function (d) { show(root, d); }, function (e) { still(root, e); });
+  }
+  function show(root, d) {
+    var uid = "rnnfig" + (++count), svg = root.querySelector("svg.rnnfig-live"), memo = {};
     var inputs = root.querySelectorAll("input[type=range]"), outs = root.querySelectorAll("output > span");
     var state = { width: 0, dark: null, frame: -1 };
     function charts(frame) { return d.pool[d.frames[frame]].map(function (j) { return decode(d.pool, j, memo); }); }

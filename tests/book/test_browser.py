@@ -29,6 +29,8 @@ import pytest
 from book_toc import toc_pages
 from serving import serve_directory
 
+from sliders.static import payload_json
+
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
@@ -449,7 +451,8 @@ def test_phone_layout_fits_and_prints_slider_frames(site, browser, page_path):
         assert controls == 0, f"{page_path}: {controls} slider controls visible in print"
         for k in range(figures):
             fig = page.locator(".rnnfig").nth(k)
-            data = fig.locator("script.rnnfig-data").text_content()
+            script = fig.locator("script.rnnfig-data").evaluate("e => e.outerHTML")
+            (data,) = payload_json(script)
             wanted = len(json.loads(data)["print"])
             printed = fig.locator(".rnnfig-print svg").evaluate_all(
                 "els => els.filter(e => e.checkVisibility() && e.querySelector('text')).length"

@@ -570,6 +570,55 @@ def test_static_page_works_offline_in_chromium(browser, tmp_path):
         server.server_close()
 
 
+def test_compressed_payload_round_trips_deterministically_at_a_third_of_the_bytes():
+    fig = decay_fig()
+    page = fig.to_html()
+    small = static.compress_payloads(page)
+    assert small == static.compress_payloads(fig.to_html())  # no timestamp: builds agree
+    assert static.payload_json(small) == static.payload_json(page) == [fig.payload()]
+    assert "application/json" not in small and small.count('class="rnnfig-data"') == 1
+    assert len(small.encode()) - len(page.encode()) < -0.6 * len(fig.payload().encode())
+
+
+def _figure_svgs(page):
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.rnnfig')].every(f => f.dataset.ready === '1')"
+    )
+    return page.locator(".rnnfig svg.rnnfig-live").evaluate_all("es => es.map(e => e.innerHTML)")
+
+
+@pytest.mark.slow
+def test_compressed_frames_draw_what_the_json_draws_or_else_the_still(browser, tmp_path):
+    """The book's gzip+base64 payload draws the same SVG, and moves, as the JSON one; a
+    browser without DecompressionStream shows the still image, not an empty box."""
+    plain = html_snapshot([decay_fig(), grad_fig()], tmp_path / "plain.html")
+    packed = tmp_path / "packed.html"
+    packed.write_text(static.compress_payloads(plain.read_text(encoding="utf8")), "utf8")
+    server = serve_directory(tmp_path)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page, problems = _open(browser, f"{base}/plain.html")
+        want = _figure_svgs(page)
+        page, problems = _open(browser, f"{base}/packed.html")
+        assert _figure_svgs(page) == want and len(want) == 2
+        _moves_every_slider(page)
+        assert not problems, problems
+        old = browser.new_context()
+        old.add_init_script("delete window.DecompressionStream")
+        page = old.new_page()
+        page.goto(f"{base}/packed.html", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        figures = page.locator(".rnnfig")
+        for k in range(2):
+            assert figures.nth(k).get_attribute("data-ready") == "still"
+            assert figures.nth(k).locator("img.rnnfig-still").is_visible()
+            assert not figures.nth(k).locator("svg.rnnfig-live").is_visible()
+        old.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --- live kernel -----------------------------------------------------------------------------
 
 LIVE_CELLS = [
@@ -678,6 +727,7 @@ def test_book_page_shows_working_static_figures(browser, tmp_path):
     assert "widget-state+json" not in html and "embed.js" not in html  # no widget state
     assert html.count("_static/sliders/renderer.js") == 1  # one renderer for both figures
     assert len(html.encode()) < 700_000  # the rest of 1.5 MB: theme, KaTeX fonts, images
+    assert html.count('data-encoding="gzip+base64"') == 2  # the book ships frames compressed
     server = serve_directory(root / "_build" / "html")
     try:
         page, problems = _open(
