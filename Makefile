@@ -139,10 +139,16 @@ $(NOTO_CJK):
 # folder, _build/ko, for the same reason.
 BOOK_OPTIONS := --all -W -n --keep-going
 
+# The two editions build at once, one per core (each is mostly one Python process
+# and its kernels): the Korean build's log is printed when both are done.
 book: setup fonts
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
-	$(JB) build . $(BOOK_OPTIONS)
-	$(PY) tools/ko_build.py $(BOOK_OPTIONS)
+	@mkdir -p _build
+	@$(PY) tools/ko_build.py $(BOOK_OPTIONS) > _build/ko_build.log 2>&1 & ko=$$!; \
+	$(JB) build . $(BOOK_OPTIONS); en=$$?; \
+	wait $$ko; ko=$$?; cat _build/ko_build.log; \
+	echo "make book: English edition exit $$en, Korean edition exit $$ko"; \
+	[ $$en -eq 0 ] && [ $$ko -eq 0 ]
 
 # --- The book as one PDF ------------------------------------------------------
 # Sphinx's LaTeX builder, then latexmk with xelatex (jupyter-book's pdflatex builder runs

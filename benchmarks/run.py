@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -251,6 +252,28 @@ def _jupyter_book(out, log, config=None):
     return seconds
 
 
+def _both_editions(out, logs, name):
+    """Seconds for both editions built at once into ``out``, as `make book` builds them:
+    the Korean (tools/ko_build.py's command) in the background, the English meanwhile."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import ko_build  # tools/ is not a package
+
+    t0 = time.perf_counter()
+    with open(logs / f"{name}_ko.log", "w") as f:
+        ko = subprocess.Popen(
+            ko_build.command(out / "ko", BOOK_FLAGS), cwd=ROOT, stdout=f, stderr=subprocess.STDOUT
+        )
+        try:
+            _jupyter_book(out, logs / f"{name}.log")
+        finally:
+            status = ko.wait()
+    if status:
+        raise RuntimeError(f"the Korean build failed; see {logs / f'{name}_ko.log'}")
+    seconds = time.perf_counter() - t0
+    shutil.copytree(out / "ko" / "_build" / "html", out / "_build" / "html" / "ko")  # as make book
+    return seconds
+
+
 def cache_config(path):
     """_config.yml with ``execute_notebooks: cache``, written to ``path`` (outside the repo).
 
@@ -270,16 +293,18 @@ def book_cases(tmp, logs, repeats=3):
 
     Each time is the median of ``repeats`` builds.
 
-    1. book_build_s: `jupyter-book build . --path-output <empty dir> --all -W -n --keep-going`
-       with the repository's _config.yml (execute_notebooks: force): every chapter runs;
-       each build goes into a new empty folder.
+    1. book_build_s: both editions at once, as `make book` builds them:
+       `jupyter-book build . --path-output <empty dir> --all -W -n --keep-going` with the
+       repository's _config.yml (execute_notebooks: force), every chapter run, and
+       meanwhile the Korean edition (tools/ko_build.py's command) into <empty dir>/ko;
+       each build goes into a new empty folder. The rebuild is the English edition's.
     2. A build into the same output with a copy of the config that says
        execute_notebooks: cache: it runs every chapter once more and fills the
        jupyter-cache in <out>/_build/.jupyter_cache (not timed: force mode keeps no cache).
     3. book_rebuild_s: the same cache-mode command again, nothing changed: every page is
        re-read (--all) but no chapter is executed.
     """
-    builds = [_jupyter_book(tmp / f"book{i}", logs / f"book_build{i}.log") for i in range(repeats)]
+    builds = [_both_editions(tmp / f"book{i}", logs, f"book_build{i}") for i in range(repeats)]
     out = tmp / f"book{repeats - 1}"
     config = cache_config(tmp / "_config_cache.yml")
     prime = _jupyter_book(out, logs / "book_cache_prime.log", config)

@@ -43,15 +43,33 @@ def korean_toc(untranslated=editions.UNTRANSLATED, root=ROOT):
     return {**toc, "parts": parts}
 
 
-def toc_path(untranslated=editions.UNTRANSLATED):
-    """The table of contents to build from: ko/_toc.yml, or a filtered copy of it."""
+def toc_path(untranslated=editions.UNTRANSLATED, folder=BUILD):
+    """The table of contents to build from: ko/_toc.yml, or a filtered copy of it
+    written to ``folder``."""
     if not untranslated:
         return ROOT / "ko" / "_toc.yml"
-    BUILD.mkdir(parents=True, exist_ok=True)
-    path = BUILD / "_toc.yml"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "_toc.yml"
     text = yaml.safe_dump(korean_toc(untranslated), allow_unicode=True, sort_keys=False)
     path.write_text("# Written by tools/ko_build.py from ko/_toc.yml.\n" + text, encoding="utf8")
     return path
+
+
+def command(folder, options):
+    """The jupyter-book command that builds the Korean edition into ``folder``
+    (its --path-output), with the table of contents written there too."""
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    toc = toc_path(folder=folder)
+    return [
+        str(jupyter_book),
+        "build",
+        str(ROOT / "ko"),
+        "--path-output",
+        str(folder),
+        "--toc",
+        str(toc),
+        *options,
+    ]
 
 
 def main(options):
@@ -61,10 +79,7 @@ def main(options):
     # From an empty folder, as `make book` builds the English: over an earlier build,
     # Sphinx gives stylesheet links a ?v=checksum that a fresh build's pages lack.
     shutil.rmtree(BUILD, ignore_errors=True)
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(ROOT / "ko"), "--path-output", str(BUILD)]
-    command += ["--toc", str(toc_path()), *options]
-    status = subprocess.run(command, cwd=ROOT, check=False).returncode
+    status = subprocess.run(command(BUILD, options), cwd=ROOT, check=False).returncode
     built = BUILD / "_build" / "html"
     if status == 0:
         shutil.rmtree(TARGET, ignore_errors=True)
