@@ -112,6 +112,17 @@ def _mpl_ticklabels(ax, m):
             axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _fixed_ticks(axis, ticks):
+    """Ticks at the given positions with the given labels, and no minor ticks; names of
+    categories (labels of 4 or more characters) at 9 pt, as a legend's, so they fit."""
+    from matplotlib.ticker import NullLocator
+
+    axis.set_ticks([at for at, _ in ticks], [label for _, label in ticks])
+    axis.set_minor_locator(NullLocator())
+    if any(_chars(label) > 3 for _, label in ticks):
+        axis.set_tick_params(labelsize=9)
+
+
 def _log_axis(axis, lim):
     """A log axis ticked as renderer.js ticks it: decades labelled 10^k, or, when the
     range holds less than one decade, a few plain numbers (never "2x10^1")."""
@@ -142,6 +153,8 @@ def _mpl_chart(ax, c):
     heat = any(m["t"] == "heatmap" for m in c["marks"])
     if c["ylog"]:
         _log_axis(ax.yaxis, c["ylim"])
+    if c["xticks"] is not None:  # these ticks and no others (a categorical axis)
+        _fixed_ticks(ax.xaxis, c["xticks"])
     ax.set_xlim(c["xlim"])
     ax.set_ylim(c["ylim"])
     ax.set_xlabel(c["xlabel"])

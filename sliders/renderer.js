@@ -265,7 +265,8 @@
 
   function axes(c, X, Y, box, heat, P, w) {
     var n = w < 330 ? 4 : 6;
-    var out = "", xt = ticksFor(c.xlim, false, n, heat, heat && heat.xlabels), yt = ticksFor(c.ylim, c.ylog, 5, heat, heat && heat.ylabels);
+    // Ticks the chart names (a categorical axis) replace the automatic ones.
+    var out = "", xt = c.xticks ? c.xticks.map(function (t) { return { v: t[0], s: t[1] }; }) : ticksFor(c.xlim, false, n, heat, heat && heat.xlabels), yt = ticksFor(c.ylim, c.ylog, 5, heat, heat && heat.ylabels);
     var grid = heat ? null : P.grid;
     xt.forEach(function (tk) {
       var x = r1(X(tk.v));

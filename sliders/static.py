@@ -113,6 +113,8 @@ class _Pool:
             elif v is not None and v is not False:  # JS reads a missing key as false
                 if k in TEXT_KEYS:
                     mathtext.runs(v)  # a label renderer.js could not draw fails here
+                for _, label in v if k == "xticks" else ():
+                    mathtext.runs(label)
                 (varying if "marks" in d and k in FRAME_KEYS else style)[k] = _plain(v)
         if style:
             varying["@_"] = self._text(style)

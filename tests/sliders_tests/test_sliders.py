@@ -6,9 +6,11 @@ throwaway Jupyter Book that shows an Interactive.
 """
 
 import base64
+import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -174,6 +176,10 @@ def test_symbols_become_html_and_latex():
         (lambda: Heatmap([[1.0]], cmap="jet"), r"^cmap: expected one of"),
         (lambda: Heatmap([[1.0, 2.0]], vmin=3, vmax=1), r"^vmax: expected vmax > vmin"),
         (lambda: Text(0, 0, "a", align="top"), r"^align: expected"),
+        (lambda: Chart(xticks=(0, 1)), r"^xticks: expected None or a pair \(positions, labels\)"),
+        (lambda: Chart(xticks=((0, 1), ("a",))), r"^xticks: expected one label per position"),
+        (lambda: Chart(xticks=((np.nan,), ("a",))), r"^xticks\[0\]\[0\]: expected a finite"),
+        (lambda: Chart(xticks=((0,), (1,))), r"^xticks\[1\]\[0\]: expected a string"),
         (
             lambda: Chart("t", marks=[Line([0, 1], [1, -1])], ylog=True),
             r"^marks\[0\]: a log y axis needs y > 0",
@@ -266,6 +272,79 @@ def test_to_matplotlib_draws_the_marks_with_the_data_given():
     assert len(fig.axes) == 3  # two charts and a colour bar
     assert fig.axes[0].get_yscale() == "log" and len(fig.axes[1].images) == 1
     assert fig.get_size_inches() == pytest.approx([7.2, 3.0])
+
+
+# --- axes: named ticks, log ticks, colour bars, cells with no value -------------------------
+
+_NODE_STUB = (
+    "global.window={};global.document={readyState:'complete',querySelectorAll:()=>[],"
+    "documentElement:{getAttribute:()=>null}};"
+    "global.MutationObserver=function(){this.observe=()=>{}};"
+)
+
+
+def _svg(spec, width=720):
+    """renderer.js's SVG of ``spec``, drawn by node from the payload a page would carry."""
+    fig = Interactive([Slider("s", "s", 0, 1, 1, 0)], lambda s: spec, alt="x")
+    data = json.loads(fig.payload())
+    charts = [_decode(data["pool"], j) for j in data["pool"][data["frames"][0]]]
+    script = f"{_NODE_STUB}{static.renderer_js()};var svg={{setAttribute(){{}}}};"
+    script += f"window.RNNFig.render(svg,{json.dumps(charts)},360,'t',{width},false);"
+    script += "console.log(svg.innerHTML)"
+    return subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+
+
+def _svg_texts(svg, **attrs):
+    """The texts of the SVG's <text> elements that have the given attributes."""
+    out = []
+    for a, body in re.findall(r"<text([^>]*)>(.*?)</text>", svg):
+        if all(f'{k.replace("_", "-")}="{v}"' in a for k, v in attrs.items()):
+            out.append(html.unescape(re.sub(r"<[^>]+>", "", body)))
+    return out
+
+
+def _x_ticks(svg):
+    return _svg_texts(svg, font_size=11, text_anchor="middle")
+
+
+def _mpl_xticks(spec):
+    ax = to_matplotlib(spec).axes[0]
+    ax.figure.draw_without_rendering()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    return ax.get_xticks().tolist(), labels, ax.xaxis.get_minor_locator()
+
+
+def _strip(names):
+    marks = [Points([i] * 3, [0.2, 0.5, 0.9]) for i in range(len(names))]
+    return Chart("strip", "", "accuracy", marks, xticks=(range(len(names)), names))
+
+
+def test_xticks_are_the_only_x_ticks_in_every_renderer():
+    chart = _strip(["on", "off", "$w_H$ big"])
+    assert chart_data(chart)[0]["xticks"] == [[0.0, "on"], [1.0, "off"], [2.0, "$w_H$ big"]]
+    at, labels, minor = _mpl_xticks(chart)
+    assert at == [0, 1, 2] and labels == ["on", "off", "$w_H$ big"]
+    assert len(minor.tick_values(-1, 3)) == 0  # no minor ticks either
+    assert _x_ticks(_svg(chart)) == ["on", "off", "wH big"]
+    # ((), ()): an axis with no tick at all
+    bare = Chart("bars", marks=[Bars([0, 1], [1, 2])], xticks=((), ()))
+    assert _mpl_xticks(bare)[:2] == ([], []) and _x_ticks(_svg(bare)) == []
+
+
+def test_regression_categorical_axis_prints_no_numbers():
+    # Names placed at x = 0, 1, 2 over an axis that still printed the ticks 0, 1, 2.
+    chart = _strip(["clipped", "not clipped"])
+    for labels in (_mpl_xticks(chart)[1], _x_ticks(_svg(chart))):
+        assert labels == ["clipped", "not clipped"]
+        assert not any(re.fullmatch(r"[\d.\u2212-]+", s) for s in labels)
+
+
+def test_regression_changing_xticks_rebuild_the_live_figure():
+    # The in-place redraw keeps the axes' ticks: ticks that change must rebuild them.
+    names = {1: ["clipped", "not clipped"], 2: ["random", "orthogonal"]}
+    fig = Interactive([Slider("s", "s", 1, 2, 1, 1)], lambda s: _strip(names[s]), alt="x")
+    fig.controls["s"].value = 2
+    assert _live_matches_full_render(fig, s=2)
 
 
 # --- static HTML -----------------------------------------------------------------------------
@@ -704,12 +783,7 @@ def test_renderer_reads_mathtext_as_python_does():
     """renderer.js's runs() and sliders.mathtext.runs() agree on the labels' markup."""
     from sliders import mathtext
 
-    stub = (
-        "global.window={};global.document={readyState:'complete',querySelectorAll:()=>[],"
-        "documentElement:{getAttribute:()=>null}};"
-        "global.MutationObserver=function(){this.observe=()=>{}};"
-    )
-    script = f"{stub}{static.renderer_js()};console.log(JSON.stringify({json.dumps(LABELS)}"
+    script = f"{_NODE_STUB}{static.renderer_js()};console.log(JSON.stringify({json.dumps(LABELS)}"
     script += ".map(window.RNNFig.runs)))"
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [mathtext.runs(label) for label in LABELS]
