@@ -59,10 +59,11 @@ def to_pdf(fig):
     return buf.getvalue()
 
 
-def _mpl_cmap(name):
+def _mpl_cmap(name, missing):
+    """The colour map ``name``, NaN (a cell with no value) drawn in ``missing``."""
     from matplotlib.colors import LinearSegmentedColormap
 
-    return LinearSegmentedColormap.from_list(name, CMAPS[name])
+    return LinearSegmentedColormap.from_list(name, CMAPS[name]).with_extremes(bad=missing)
 
 
 def _mpl_mark(ax, m, zorder=2):
@@ -89,16 +90,27 @@ def _mpl_mark(ax, m, zorder=2):
         )
     img = ax.imshow(
         m["z"],
-        cmap=_mpl_cmap(m["cmap"]),
+        cmap=_mpl_cmap(m["cmap"], m["color"]),
         vmin=m["vmin"],
         vmax=m["vmax"],
         aspect="auto",
         interpolation="nearest",
         zorder=zorder,
     )
-    ax.figure.colorbar(img, ax=ax, label=m["bar_label"] or "", fraction=0.08, pad=0.03)
+    bar = ax.figure.colorbar(img, ax=ax, fraction=0.08, pad=0.03)
+    if m["bar_upright"]:  # a rotated "h" reads as an upside-down one
+        bar.set_label(m["bar_label"], rotation=0, ha="left", va="center")
+    else:
+        bar.set_label(m["bar_label"] or "")
     _mpl_ticklabels(ax, m)
     return img
+
+
+def _handle(artist, m):
+    """The legend's handle for a mark: a heat map's is a swatch of its missing cells' grey."""
+    from matplotlib.patches import Patch
+
+    return Patch(color=m["color"], label=m["label"]) if m["t"] == "heatmap" else artist
 
 
 def _mpl_ticklabels(ax, m):
@@ -149,7 +161,7 @@ def _mpl_chart(ax, c):
     """Draw one resolved chart dict on ``ax``; return its marks' artists, in mark order."""
     # zorder in list order, so marks stack as in the SVG
     artists = [_mpl_mark(ax, m, 2 + i / 100) for i, m in enumerate(c["marks"])]
-    handles = [h for h, m in zip(artists, c["marks"]) if m.get("label")]
+    handles = [_handle(h, m) for h, m in zip(artists, c["marks"]) if m.get("label")]
     heat = any(m["t"] == "heatmap" for m in c["marks"])
     if c["ylog"]:
         _log_axis(ax.yaxis, c["ylim"])

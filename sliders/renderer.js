@@ -189,7 +189,7 @@
   function colorOf(m, i) { return m.cpal ? m.cpal[m.cidx[i || 0]] : m.color; }
   function swatch(m, x, y, P) {
     var col = P.col(colorOf(m, 0));
-    if (m.t === "bars" || m.t === "band") {
+    if (m.t === "bars" || m.t === "band" || m.t === "heatmap") {
       return tag("rect", { x: x, y: y - 5, width: 18, height: 10, fill: col, "fill-opacity": m.t === "band" ? 0.35 : null });
     }
     if (m.t === "points") return tag("circle", { cx: x + 9, cy: y, r: 3.5, fill: col });
@@ -240,8 +240,9 @@
       for (var r = 0; r < m.z.length; r++) {
         for (i = 0; i < m.z[r].length; i++) {
           var x0 = X(i - 0.5), x1 = X(i + 0.5), y0 = Y(r - 0.5), y1 = Y(r + 0.5);
+          // null: a cell with no value, in the grey of m.color
           out += tag("rect", { x: r1(Math.min(x0, x1)), y: r1(Math.min(y0, y1)), width: r1(Math.abs(x1 - x0)) + 0.3,
-            height: r1(Math.abs(y1 - y0)) + 0.3, fill: cmap(m.cmap, (m.z[r][i] - m.vmin) / (m.vmax - m.vmin), P) });
+            height: r1(Math.abs(y1 - y0)) + 0.3, fill: m.z[r][i] === null ? col : cmap(m.cmap, (m.z[r][i] - m.vmin) / (m.vmax - m.vmin), P) });
         }
       }
     }
@@ -258,8 +259,10 @@
       out += tag("line", { x1: x + 12, x2: x + 16, y1: r1(C(tk.v)), y2: r1(C(tk.v)), stroke: P.axis });
       out += text(x + 18, C(tk.v) + 4, tk.s, {}, 11);
     });
-    if (m.bar_label) out += text(x + 58, (box.t + box.b) / 2, m.bar_label, { "text-anchor": "middle",
-      transform: "rotate(90 " + (x + 58) + " " + r1((box.t + box.b) / 2) + ")" }, 12);
+    // A short label (up to 3 characters) upright, a longer one read from the bottom up.
+    var ym = r1((box.t + box.b) / 2);
+    if (m.bar_upright) out += text(x + 48, ym + 4, m.bar_label, {}, 12);
+    else if (m.bar_label) out += text(x + 58, ym, m.bar_label, { "text-anchor": "middle", transform: "rotate(-90 " + (x + 58) + " " + ym + ")" }, 12);
     return out;
   }
 

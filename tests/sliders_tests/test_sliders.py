@@ -176,6 +176,8 @@ def test_symbols_become_html_and_latex():
         (lambda: Heatmap([[1.0]], cmap="jet"), r"^cmap: expected one of"),
         (lambda: Heatmap([[1.0, 2.0]], vmin=3, vmax=1), r"^vmax: expected vmax > vmin"),
         (lambda: Text(0, 0, "a", align="top"), r"^align: expected"),
+        (lambda: Heatmap([[1.0, 2.0]], missing=[True, False]), r"^missing: expected None or a"),
+        (lambda: Heatmap([[1.0]], missing=[[1]]), r"^missing: expected None or a bool array"),
         (lambda: Chart(xticks=(0, 1)), r"^xticks: expected None or a pair \(positions, labels\)"),
         (lambda: Chart(xticks=((0, 1), ("a",))), r"^xticks: expected one label per position"),
         (lambda: Chart(xticks=((np.nan,), ("a",))), r"^xticks\[0\]\[0\]: expected a finite"),
@@ -345,6 +347,43 @@ def test_regression_changing_xticks_rebuild_the_live_figure():
     fig = Interactive([Slider("s", "s", 1, 2, 1, 1)], lambda s: _strip(names[s]), alt="x")
     fig.controls["s"].value = 2
     assert _live_matches_full_render(fig, s=2)
+
+
+def test_heatmap_cells_with_no_value_are_grey_in_every_renderer():
+    z = np.array([[0.0, 0.5], [0.0, -0.5]])
+    missing = np.array([[False, False], [True, True]])
+    heat = Heatmap(z, cmap="RdBu", vmin=-1, vmax=1, missing=missing, missing_label="not yet")
+    chart = Chart("state", marks=[heat])
+    assert np.isnan(heat.z[1]).all() and heat.z[0].tolist() == [0.0, 0.5]
+    assert json.dumps(chart_data(chart)[0]["marks"][0]["label"]) == '"not yet"'
+    ax = to_matplotlib(chart).axes[0]
+    image = ax.images[0]
+    rgba = image.cmap(image.norm(image.get_array()))  # (rows, cols, 4), NaN in the bad colour
+    grey = tuple(int(ia.MISSING[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    assert np.allclose(rgba[1, :, :3], grey) and not np.allclose(rgba[0, 0, :3], grey)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["not yet"]
+    svg = _svg(chart)
+    assert svg.count(f'fill="{ia.MISSING}"') == 2 + 1  # the two cells and the legend's swatch
+    assert _svg_texts(svg, font_size=12) == ["not yet"]
+
+
+def test_regression_zero_and_no_value_look_different():
+    # Rows not yet read were drawn as 0: white, like a state of zero.
+    heat = Heatmap([[0.0], [0.0]], cmap="RdBu", vmin=-1, vmax=1, missing=[[False], [True]])
+    image = to_matplotlib(Chart(marks=[heat])).axes[0].images[0]
+    zero, none = image.cmap(image.norm(image.get_array()))[:, 0, :3]
+    assert np.abs(zero - none).max() > 0.3
+
+
+def test_regression_short_colour_bar_label_is_upright():
+    # A colour bar's "h", rotated, read as an upside-down h.
+    for label, text, upright in (("$h_t$", "ht", True), ("$\\log_{10} L$", "log10 L", False)):
+        fig = to_matplotlib(Chart(marks=[Heatmap(np.eye(2), label=label)]))
+        assert (fig.axes[1].yaxis.label.get_rotation() == 0) is upright
+        svg = _svg(Chart(marks=[Heatmap(np.eye(2), label=label)]))
+        (bar,) = [a for a, body in re.findall(r"<text([^>]*)>(.*?)</text>", svg)
+                  if re.sub(r"<[^>]+>", "", body) == text]  # fmt: skip
+        assert ("rotate(-90" in bar) is not upright
 
 
 # --- static HTML -----------------------------------------------------------------------------
