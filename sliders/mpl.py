@@ -135,16 +135,34 @@ def _fixed_ticks(axis, ticks):
         axis.set_tick_params(labelsize=9)
 
 
+def _few_log_ticks(lo, hi):
+    """Ticks of a log axis that spans less than a decade, as renderer.js places them: 1, 2
+    and 5 times powers of ten, or finer steps where that gives fewer than 3; [] where
+    even whole steps give fewer than 2 (then the axis is ticked linearly).
+
+    >>> _few_log_ticks(2.6, 25.5), _few_log_ticks(6.0, 25.0), _few_log_ticks(1.1, 1.9)
+    ([5.0, 10.0, 20.0], [6.0, 7.0, 8.0, 9.0, 10.0, 20.0], [])
+    """
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    for subs in ((1, 2, 5), (1, 2, 3, 5), range(1, 10)):
+        ticks = [float(f"{s * 10.0**e:.12g}") for e in decades for s in subs]
+        ticks = [v for v in ticks if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+        if len(ticks) >= 3:
+            break
+    return ticks if len(ticks) >= 2 else []
+
+
 def _log_axis(axis, lim):
     """A log axis ticked as renderer.js ticks it: decades labelled 10^k, or, when the
-    range holds less than one decade, a few plain numbers (never "2x10^1")."""
-    from matplotlib.ticker import MaxNLocator, NullFormatter, StrMethodFormatter
+    range holds less than one decade, plain numbers such as 5, 10, 20 (never "2x10^1")."""
+    from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, StrMethodFormatter
 
     axis.axes.set_yscale("log")
     axis.set_minor_formatter(NullFormatter())
-    lo, hi = lim
+    lo, hi = sorted(lim)
     if np.floor(np.log10(hi) + 1e-9) - np.ceil(np.log10(lo) - 1e-9) < 1:
-        axis.set_major_locator(MaxNLocator(4))
+        ticks = _few_log_ticks(lo, hi)
+        axis.set_major_locator(FixedLocator(ticks) if ticks else MaxNLocator(4))
         axis.set_major_formatter(StrMethodFormatter("{x:g}"))
 
 

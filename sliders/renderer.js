@@ -148,10 +148,27 @@
     }
     return out;
   }
-  // Decades 10^k; fall back to linear ticks when the range spans less than one decade.
+  // Less than a decade: 1, 2 and 5 times powers of ten, or finer steps where that gives
+  // fewer than 3, as plain numbers; linear ticks if even that gives fewer than 2 (as
+  // sliders/mpl.py's _few_log_ticks).
+  function fewTicks(lo, hi) {
+    var out = [];
+    [[1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]].some(function (subs) {
+      out = [];
+      for (var e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+        subs.forEach(function (k) {
+          var v = +(k * Math.pow(10, e)).toPrecision(12);
+          if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push({ v: v, s: fmt(v, v) });
+        });
+      }
+      return out.length >= 3;
+    });
+    return out.length >= 2 ? out : linTicks(lo, hi, 4);
+  }
+  // Decades 10^k, or fewTicks when the range spans less than one decade.
   function logTicks(lo, hi, n) {
     var e0 = Math.ceil(Math.log10(lo) - 1e-9), e1 = Math.floor(Math.log10(hi) + 1e-9);
-    if (e1 - e0 < 1) return linTicks(lo, hi, 4);
+    if (e1 - e0 < 1) return fewTicks(lo, hi);
     var every = Math.ceil((e1 - e0 + 1) / n), out = [];
     for (var e = e0; e <= e1; e += every) out.push({ v: Math.pow(10, e), s: [["10", 0, 0], [minus("" + e), 1, 0]] });
     return out;

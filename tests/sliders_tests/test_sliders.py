@@ -349,6 +349,18 @@ def test_regression_changing_xticks_rebuild_the_live_figure():
     assert _live_matches_full_render(fig, s=2)
 
 
+def test_log_axes_within_a_decade_tick_plain_numbers_alike():
+    # Zen chart: matplotlib printed 2x10^1 and 6x10^0 on a log axis from 2.6 to 25.5.
+    chart = Chart("ppl", marks=[Line([0, 1], [3.0, 25.0])], ylog=True, ylim=(2.6, 25.5))
+    ax = to_matplotlib(chart).axes[0]
+    ax.figure.draw_without_rendering()
+    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_visible()]
+    assert shown == ["5", "10", "20"]
+    assert _svg_texts(_svg(chart), font_size=11, text_anchor="end") == ["5", "10", "20"]
+    wide = Chart("w", marks=[Line([0, 1], [1e-3, 1e3])], ylog=True)
+    assert "10\u22123" in _svg_texts(_svg(wide), font_size=11, text_anchor="end")
+
+
 def test_heatmap_cells_with_no_value_are_grey_in_every_renderer():
     z = np.array([[0.0, 0.5], [0.0, -0.5]])
     missing = np.array([[False, False], [True, True]])
