@@ -136,7 +136,7 @@ KO = {
     "time": "시간",
     "work": "작업량",
     "multiply-adds": "곱셈-덧셈 횟수",
-    "$\\log_2 H$ (hidden units)": "$\\log_2 H$ (은닉 유닛 수)",
+    "hidden units $H$ (log scale)": "은닉 유닛 수 $H$ (로그 눈금)",
     "seconds": "초",
     "peak memory": "최대 메모리",
     "bytes": "바이트",

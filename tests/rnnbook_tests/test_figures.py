@@ -115,6 +115,26 @@ def test_cost_chart_has_one_line_per_method_and_length():
     assert len(time_chart.marks) == 4 and len(memory_chart.marks) == 4
 
 
+def test_cost_chart_x_axis_is_h_on_a_log_2_scale():
+    from rnnbook.experiments.cost import CountRecord
+
+    recs = [CountRecord(m, 10, H, 100 * H, 1e3 * H) for m in ("bptt", "rtrl") for H in (4, 8, 16)]
+    for chart in ch04.cost_chart(recs).charts:
+        assert chart.xticks == ((2.0, 3.0, 4.0), ("4", "8", "16"))
+        assert all(m.x.tolist() == [2.0, 3.0, 4.0] for m in chart.marks)  # log2 H
+        assert "log" in chart.xlabel and "\\log_2" not in chart.xlabel
+
+
+def test_regression_cost_chart_labels_h_not_log2_h():
+    # The x axis read "log2 H" with ticks 2, 3, ...: its ticks are the sizes H themselves.
+    from rnnbook.experiments.cost import CountRecord
+
+    recs = [CountRecord("bptt", 10, H, 100 * H, 1e3 * H) for H in (8, 16, 32, 64)]
+    ax = to_matplotlib(ch04.cost_chart(recs)).axes[0]
+    ax.figure.draw_without_rendering()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["8", "16", "32", "64"]
+
+
 # --- chapter 3 -----------------------------------------------------------------------------------
 
 
