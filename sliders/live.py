@@ -36,7 +36,8 @@ def _signature(charts):
             (*(str(m.get(k)) for k in keep), np.shape(m.get("x")), np.shape(m.get("z")))
             for m in c["marks"]
         )
-        sig.append((c["ylog"], c["legend"], tuple(c["xlim"]), tuple(c["ylim"]), marks))
+        ticks = str(c["xticks"])
+        sig.append((c["ylog"], c["legend"], tuple(c["xlim"]), tuple(c["ylim"]), ticks, marks))
     return tuple(sig)
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import as_data, as_scalar
-from .style import CMAPS, NEUTRAL, PALETTE
+from .mathtext import runs
+from .style import CMAPS, MISSING, NEUTRAL, PALETTE
 
 __all__ = ["MARKS", "Band", "Bars", "HLine", "Heatmap", "Line", "Points", "Text", "VLine"]
 
@@ -362,12 +363,19 @@ class Heatmap:
     cmap : {'viridis', 'RdBu'}
         'RdBu' runs from red (low) to blue (high), as in matplotlib.
     label : str or None
-        Colour bar label.
+        Colour bar label; one of up to 3 characters (``"$h_t$"``) is written upright.
+    missing : array_like of bool, shape (rows, cols), or None
+        Cells that have no value (not yet computed, say): drawn grey (``MISSING``), not in
+        the colour map, so that no value reads as 0. Their ``z`` is ignored.
+    missing_label : str or None
+        Legend entry for the grey cells, e.g. "not yet read".
 
     Examples
     --------
     >>> Heatmap([[-1.0, 2.0]], cmap="RdBu").vmin
     -2.0
+    >>> Heatmap([[-1.0, 9.0]], cmap="RdBu", missing=[[False, True]]).vmax  # 9 is no value
+    1.0
     >>> Heatmap([[1.0, 2.0]], xlabels=["a"])
     Traceback (most recent call last):
     ...
@@ -381,15 +389,19 @@ class Heatmap:
     vmax: float | None = None
     cmap: str = "viridis"
     label: str | None = None
+    missing: np.ndarray | None = None
+    missing_label: str | None = None
 
     def __post_init__(self):
         z = as_data("z", self.z, {}, ("rows", "cols"))
         if self.cmap not in CMAPS:
             raise ValueError(f"cmap: expected one of {sorted(CMAPS)}, got {self.cmap!r}")
-        _set(self, z=z, label=_label("label", self.label))
+        _set(self, label=_label("label", self.label), missing=self._mask(z.shape))
+        _set(self, missing_label=_label("missing_label", self.missing_label))
+        _set(self, z=z if self.missing is None else np.where(self.missing, np.nan, z))
         _set(self, xlabels=self._labels("xlabels", self.xlabels, z.shape[1], "column"))
         _set(self, ylabels=self._labels("ylabels", self.ylabels, z.shape[0], "row"))
-        _set(self, **dict(zip(("vmin", "vmax"), self._range(z))))
+        _set(self, **dict(zip(("vmin", "vmax"), self._range(self.z))))
 
     @staticmethod
     def _labels(name, labels, n, what):
@@ -402,7 +414,20 @@ class Heatmap:
             )
         return labels
 
+    def _mask(self, shape):
+        if self.missing is None:
+            return None
+        mask = np.asarray(self.missing)
+        if mask.dtype != bool or mask.shape != shape:
+            raise ValueError(
+                f"missing: expected None or a bool array of shape {shape} (that of z), "
+                f"got {mask.dtype} of shape {mask.shape}"
+            )
+        return mask
+
     def _range(self, z):
+        z = z[np.isfinite(z)]  # the cells that have a value
+        z = z if z.size else np.zeros(1)
         big = float(np.abs(z).max()) or 1.0
         lo, hi = (-big, big) if self.cmap == "RdBu" else (float(z.min()), float(z.max()))
         lo = lo if self.vmin is None else as_scalar("vmin", self.vmin)
@@ -420,11 +445,28 @@ class Heatmap:
             "vmin": self.vmin,
             "vmax": self.vmax,
             "cmap": self.cmap,
-            "label": None,
+            "label": self.missing_label,  # the legend's entry: the grey of missing cells
+            "color": MISSING,
             "bar_label": self.label,
+            "bar_upright": _short(self.label),
             "xlabels": self.xlabels,
             "ylabels": self.ylabels,
         }
+
+
+def _short(label):
+    r"""True for a label of up to 3 characters (scripts count 3/4), written upright.
+
+    >>> _short("$h_t$"), _short("$\\log_{10} L$"), _short(None)
+    (True, False, False)
+    """
+    try:
+        return (
+            label is not None
+            and sum(len(t) * (0.75 if shift else 1) for t, shift, _ in runs(label)) <= 3
+        )
+    except ValueError:  # beyond the SVG's subset of mathtext: a long label
+        return False
 
 
 MARKS = (Line, Points, Bars, Band, HLine, VLine, Text, Heatmap)

@@ -59,10 +59,11 @@ def to_pdf(fig):
     return buf.getvalue()
 
 
-def _mpl_cmap(name):
+def _mpl_cmap(name, missing):
+    """The colour map ``name``, NaN (a cell with no value) drawn in ``missing``."""
     from matplotlib.colors import LinearSegmentedColormap
 
-    return LinearSegmentedColormap.from_list(name, CMAPS[name])
+    return LinearSegmentedColormap.from_list(name, CMAPS[name]).with_extremes(bad=missing)
 
 
 def _mpl_mark(ax, m, zorder=2):
@@ -89,16 +90,27 @@ def _mpl_mark(ax, m, zorder=2):
         )
     img = ax.imshow(
         m["z"],
-        cmap=_mpl_cmap(m["cmap"]),
+        cmap=_mpl_cmap(m["cmap"], m["color"]),
         vmin=m["vmin"],
         vmax=m["vmax"],
         aspect="auto",
         interpolation="nearest",
         zorder=zorder,
     )
-    ax.figure.colorbar(img, ax=ax, label=m["bar_label"] or "", fraction=0.08, pad=0.03)
+    bar = ax.figure.colorbar(img, ax=ax, fraction=0.08, pad=0.03)
+    if m["bar_upright"]:  # a rotated "h" reads as an upside-down one
+        bar.set_label(m["bar_label"], rotation=0, ha="left", va="center")
+    else:
+        bar.set_label(m["bar_label"] or "")
     _mpl_ticklabels(ax, m)
     return img
+
+
+def _handle(artist, m):
+    """The legend's handle for a mark: a heat map's is a swatch of its missing cells' grey."""
+    from matplotlib.patches import Patch
+
+    return Patch(color=m["color"], label=m["label"]) if m["t"] == "heatmap" else artist
 
 
 def _mpl_ticklabels(ax, m):
@@ -112,16 +124,45 @@ def _mpl_ticklabels(ax, m):
             axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _fixed_ticks(axis, ticks):
+    """Ticks at the given positions with the given labels, and no minor ticks; names of
+    categories (labels of 4 or more characters) at 9 pt, as a legend's, so they fit."""
+    from matplotlib.ticker import NullLocator
+
+    axis.set_ticks([at for at, _ in ticks], [label for _, label in ticks])
+    axis.set_minor_locator(NullLocator())
+    if any(_chars(label) > 3 for _, label in ticks):
+        axis.set_tick_params(labelsize=9)
+
+
+def _few_log_ticks(lo, hi):
+    """Ticks of a log axis that spans less than a decade, as renderer.js places them: 1, 2
+    and 5 times powers of ten, or finer steps where that gives fewer than 3; [] where
+    even whole steps give fewer than 2 (then the axis is ticked linearly).
+
+    >>> _few_log_ticks(2.6, 25.5), _few_log_ticks(6.0, 25.0), _few_log_ticks(1.1, 1.9)
+    ([5.0, 10.0, 20.0], [6.0, 7.0, 8.0, 9.0, 10.0, 20.0], [])
+    """
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    for subs in ((1, 2, 5), (1, 2, 3, 5), range(1, 10)):
+        ticks = [float(f"{s * 10.0**e:.12g}") for e in decades for s in subs]
+        ticks = [v for v in ticks if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+        if len(ticks) >= 3:
+            break
+    return ticks if len(ticks) >= 2 else []
+
+
 def _log_axis(axis, lim):
     """A log axis ticked as renderer.js ticks it: decades labelled 10^k, or, when the
-    range holds less than one decade, a few plain numbers (never "2x10^1")."""
-    from matplotlib.ticker import MaxNLocator, NullFormatter, StrMethodFormatter
+    range holds less than one decade, plain numbers such as 5, 10, 20 (never "2x10^1")."""
+    from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, StrMethodFormatter
 
     axis.axes.set_yscale("log")
     axis.set_minor_formatter(NullFormatter())
-    lo, hi = lim
+    lo, hi = sorted(lim)
     if np.floor(np.log10(hi) + 1e-9) - np.ceil(np.log10(lo) - 1e-9) < 1:
-        axis.set_major_locator(MaxNLocator(4))
+        ticks = _few_log_ticks(lo, hi)
+        axis.set_major_locator(FixedLocator(ticks) if ticks else MaxNLocator(4))
         axis.set_major_formatter(StrMethodFormatter("{x:g}"))
 
 
@@ -138,10 +179,12 @@ def _mpl_chart(ax, c):
     """Draw one resolved chart dict on ``ax``; return its marks' artists, in mark order."""
     # zorder in list order, so marks stack as in the SVG
     artists = [_mpl_mark(ax, m, 2 + i / 100) for i, m in enumerate(c["marks"])]
-    handles = [h for h, m in zip(artists, c["marks"]) if m.get("label")]
+    handles = [_handle(h, m) for h, m in zip(artists, c["marks"]) if m.get("label")]
     heat = any(m["t"] == "heatmap" for m in c["marks"])
     if c["ylog"]:
         _log_axis(ax.yaxis, c["ylim"])
+    if c["xticks"] is not None:  # these ticks and no others (a categorical axis)
+        _fixed_ticks(ax.xaxis, c["xticks"])
     ax.set_xlim(c["xlim"])
     ax.set_ylim(c["ylim"])
     ax.set_xlabel(c["xlabel"])

@@ -148,10 +148,27 @@
     }
     return out;
   }
-  // Decades 10^k; fall back to linear ticks when the range spans less than one decade.
+  // Less than a decade: 1, 2 and 5 times powers of ten, or finer steps where that gives
+  // fewer than 3, as plain numbers; linear ticks if even that gives fewer than 2 (as
+  // sliders/mpl.py's _few_log_ticks).
+  function fewTicks(lo, hi) {
+    var out = [];
+    [[1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]].some(function (subs) {
+      out = [];
+      for (var e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+        subs.forEach(function (k) {
+          var v = +(k * Math.pow(10, e)).toPrecision(12);
+          if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push({ v: v, s: fmt(v, v) });
+        });
+      }
+      return out.length >= 3;
+    });
+    return out.length >= 2 ? out : linTicks(lo, hi, 4);
+  }
+  // Decades 10^k, or fewTicks when the range spans less than one decade.
   function logTicks(lo, hi, n) {
     var e0 = Math.ceil(Math.log10(lo) - 1e-9), e1 = Math.floor(Math.log10(hi) + 1e-9);
-    if (e1 - e0 < 1) return linTicks(lo, hi, 4);
+    if (e1 - e0 < 1) return fewTicks(lo, hi);
     var every = Math.ceil((e1 - e0 + 1) / n), out = [];
     for (var e = e0; e <= e1; e += every) out.push({ v: Math.pow(10, e), s: [["10", 0, 0], [minus("" + e), 1, 0]] });
     return out;
@@ -189,7 +206,7 @@
   function colorOf(m, i) { return m.cpal ? m.cpal[m.cidx[i || 0]] : m.color; }
   function swatch(m, x, y, P) {
     var col = P.col(colorOf(m, 0));
-    if (m.t === "bars" || m.t === "band") {
+    if (m.t === "bars" || m.t === "band" || m.t === "heatmap") {
       return tag("rect", { x: x, y: y - 5, width: 18, height: 10, fill: col, "fill-opacity": m.t === "band" ? 0.35 : null });
     }
     if (m.t === "points") return tag("circle", { cx: x + 9, cy: y, r: 3.5, fill: col });
@@ -240,8 +257,9 @@
       for (var r = 0; r < m.z.length; r++) {
         for (i = 0; i < m.z[r].length; i++) {
           var x0 = X(i - 0.5), x1 = X(i + 0.5), y0 = Y(r - 0.5), y1 = Y(r + 0.5);
+          // null: a cell with no value, in the grey of m.color
           out += tag("rect", { x: r1(Math.min(x0, x1)), y: r1(Math.min(y0, y1)), width: r1(Math.abs(x1 - x0)) + 0.3,
-            height: r1(Math.abs(y1 - y0)) + 0.3, fill: cmap(m.cmap, (m.z[r][i] - m.vmin) / (m.vmax - m.vmin), P) });
+            height: r1(Math.abs(y1 - y0)) + 0.3, fill: m.z[r][i] === null ? col : cmap(m.cmap, (m.z[r][i] - m.vmin) / (m.vmax - m.vmin), P) });
         }
       }
     }
@@ -258,14 +276,17 @@
       out += tag("line", { x1: x + 12, x2: x + 16, y1: r1(C(tk.v)), y2: r1(C(tk.v)), stroke: P.axis });
       out += text(x + 18, C(tk.v) + 4, tk.s, {}, 11);
     });
-    if (m.bar_label) out += text(x + 58, (box.t + box.b) / 2, m.bar_label, { "text-anchor": "middle",
-      transform: "rotate(90 " + (x + 58) + " " + r1((box.t + box.b) / 2) + ")" }, 12);
+    // A short label (up to 3 characters) upright, a longer one read from the bottom up.
+    var ym = r1((box.t + box.b) / 2);
+    if (m.bar_upright) out += text(x + 48, ym + 4, m.bar_label, {}, 12);
+    else if (m.bar_label) out += text(x + 58, ym, m.bar_label, { "text-anchor": "middle", transform: "rotate(-90 " + (x + 58) + " " + ym + ")" }, 12);
     return out;
   }
 
   function axes(c, X, Y, box, heat, P, w) {
     var n = w < 330 ? 4 : 6;
-    var out = "", xt = ticksFor(c.xlim, false, n, heat, heat && heat.xlabels), yt = ticksFor(c.ylim, c.ylog, 5, heat, heat && heat.ylabels);
+    // Ticks the chart names (a categorical axis) replace the automatic ones.
+    var out = "", xt = c.xticks ? c.xticks.map(function (t) { return { v: t[0], s: t[1] }; }) : ticksFor(c.xlim, false, n, heat, heat && heat.xlabels), yt = ticksFor(c.ylim, c.ylog, 5, heat, heat && heat.ylabels);
     var grid = heat ? null : P.grid;
     xt.forEach(function (tk) {
       var x = r1(X(tk.v));

@@ -49,6 +49,11 @@ class Chart:
         data range changes with a slider, so that the axis does not jump.
     legend : bool
         Show a legend (above the plot) for marks that have a label.
+    xticks : (positions, labels) or None
+        The x axis's ticks, e.g. ``((0, 1), ("on", "off"))`` for a categorical axis:
+        finite positions and one string (which may hold ``$...$`` maths) per position,
+        and no other tick. ``((), ())``: no tick at all. None: automatic ticks (a heat
+        map's ``xlabels``, or numbers).
 
     Examples
     --------
@@ -60,6 +65,12 @@ class Chart:
     Traceback (most recent call last):
     ...
     ValueError: marks[0]: a log y axis needs y > 0, got min 0.0
+    >>> Chart(xticks=((0, 1), ("on", "off"))).xticks
+    ((0.0, 1.0), ('on', 'off'))
+    >>> Chart(xticks=((0, 1, 2), ("on", "off")))
+    Traceback (most recent call last):
+    ...
+    ValueError: xticks: expected one label per position, got 3 positions and 2 labels
     """
 
     title: str = ""
@@ -70,6 +81,7 @@ class Chart:
     xlim: tuple | None = None
     ylim: tuple | None = None
     legend: bool = True
+    xticks: tuple | None = None
 
     def __post_init__(self):
         for name in ("title", "xlabel", "ylabel"):
@@ -85,6 +97,7 @@ class Chart:
         if sum(isinstance(m, Heatmap) for m in marks) > 1:
             raise ValueError("marks: expected at most one Heatmap per Chart, got more")
         _set(self, marks=marks, xlim=_limits("xlim", self.xlim), ylim=_limits("ylim", self.ylim))
+        _set(self, xticks=_ticks("xticks", self.xticks))
         if self.ylog:
             self._check_log()
 
@@ -95,6 +108,25 @@ class Chart:
             y = m._extent()[1] if not isinstance(m, Heatmap) else np.ones(1)
             if y.size and y.min() <= 0:
                 raise ValueError(f"marks[{i}]: a log y axis needs y > 0, got min {float(y.min())}")
+
+
+def _ticks(name, value):
+    """None, or a pair (positions, labels) as a tuple of floats and a tuple of strings."""
+    if value is None:
+        return None
+    try:
+        at, labels = (tuple(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name}: expected None or a pair (positions, labels), got {value!r}"
+        ) from None
+    if len(at) != len(labels):
+        raise ValueError(
+            f"{name}: expected one label per position, "
+            f"got {len(at)} positions and {len(labels)} labels"
+        )
+    at = tuple(as_scalar(f"{name}[0][{i}]", v) for i, v in enumerate(at))
+    return at, tuple(_text(f"{name}[1][{i}]", s) for i, s in enumerate(labels))
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,6 +201,7 @@ def _chart_dict(chart):
         "marks": marks,
         "xlim": list(chart.xlim or auto_x),
         "ylim": list(chart.ylim or auto_y),
+        "xticks": None if chart.xticks is None else [list(v) for v in zip(*chart.xticks)],
     }
 
 

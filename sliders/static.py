@@ -50,11 +50,14 @@ def _num(v):
 
     ``"-0"`` becomes ``"0"``, and exponents lose their ``+`` and leading zeros
     (``7.658e-05`` is written ``7.658e-5``): log-axis data is mostly exponents, and
-    the two bytes per number add up to tens of kilobytes on a slider page.
+    the two bytes per number add up to tens of kilobytes on a slider page. NaN, a heat
+    map's cell with no value, is ``null``.
 
-    >>> [_num(v) for v in (-0.0, 7.6581e-5, 2.4512e10, 1e100, 0.25)]
-    ['0', '7.658e-5', '2.451e10', '1e100', '0.25']
+    >>> [_num(v) for v in (-0.0, 7.6581e-5, 2.4512e10, 1e100, 0.25, float("nan"))]
+    ['0', '7.658e-5', '2.451e10', '1e100', '0.25', 'null']
     """
+    if math.isnan(v):
+        return "null"
     s = format(float(v), f".{DIGITS}g")
     if "e" in s:
         mantissa, exponent = s.split("e")
@@ -89,7 +92,7 @@ class _Pool:
         costs 9 bytes); on a log axis each value keeps its own DIGITS digits."""
         if log:
             return self.add("[" + ",".join(_num(v) for v in a) + "]")
-        big = float(np.abs(a).max())
+        big = float(np.nanmax(np.abs(a), initial=0.0))  # NaN: no value (null)
         d = DIGITS - 1 - math.floor(math.log10(big)) if big > 0 else 0
         return self.add("[" + ",".join(_num(round(float(v), d)) for v in a) + "]")
 
@@ -117,6 +120,8 @@ class _Pool:
             elif v is not None and v is not False:  # JS reads a missing key as false
                 if k in TEXT_KEYS:
                     mathtext.runs(v)  # a label renderer.js could not draw fails here
+                for _, label in v if k == "xticks" else ():
+                    mathtext.runs(label)
                 (varying if "marks" in d and k in FRAME_KEYS else style)[k] = _plain(v)
         if style:
             varying["@_"] = self._text(style)

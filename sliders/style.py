@@ -10,6 +10,7 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 BLUE, VERMILLION, GREEN = PALETTE[:3]
 NEUTRAL = "#555555"  # reference lines and annotations
 INK = "#222222"  # text
+MISSING = "#a0a0a0"  # heat-map cells that have no value: grey, outside every colour map
 #: Colour maps as evenly spaced stops, interpolated linearly in RGB by both renderers.
 CMAPS = {
     "RdBu": ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7",

@@ -52,7 +52,7 @@ def input_influence_chart(w_hs=(0.5, 0.9, 1.0, 1.1), N=30, w_x=1.0):
     return Chart(
         tr("influence of input $x_s$ on $h_{{{N}}}$", N=N),
         tr("input step $s$"),
-        "$|\\partial h_N / \\partial x_s|$",
+        f"$|\\partial h_{{{N}}} / \\partial x_s|$",  # h_30, as in the title
         marks,
         ylog=True,
     )
@@ -117,18 +117,20 @@ def hidden_state_slider(params, vocab, tokens, top=6):
     labels = [f"{i + 1}. {w}" for i, w in enumerate(tokens)]
 
     def chart(t):
-        # (T, H), one row per word in reading order; rows not yet read stay blank (0)
-        shown = np.where(np.arange(T)[:, None] < t, h, 0.0)
-        order = np.argsort(-probs[t - 1])[:top]
+        # (T, H), one row per word in reading order; rows not yet read have no value (grey)
+        unread = np.broadcast_to(np.arange(T)[:, None] >= t, h.shape)
+        heat = Heatmap(h, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu", label="$h_t$",
+                       missing=unread, missing_label=tr("not yet read"))  # fmt: skip
         state = Chart(
             tr("hidden state $h_t$, word by word ($t$ = {t})", t=t),
             tr("hidden unit"),
             tr("word read"),
-            [Heatmap(shown, ylabels=labels, vmin=-1.0, vmax=1.0, cmap="RdBu", label="h")],
+            [heat],
         )
+        order = np.argsort(-probs[t - 1])[:top]
         p_top = probs[t - 1][order]
-        words = [
-            Text(i, p + 0.03, vocab.itos[j], align="center")
+        words = [  # every other word a line higher: low neighbours' words do not touch
+            Text(i, p + 0.03 + 0.07 * (i % 2), vocab.itos[j], align="center")
             for i, (j, p) in enumerate(zip(order, p_top))
         ]
         nxt = Chart(
@@ -138,13 +140,15 @@ def hidden_state_slider(params, vocab, tokens, top=6):
             [Bars(np.arange(top), p_top, color=0), *words],
             ylim=(0.0, 1.1),
             legend=False,
+            xticks=((), ()),  # each bar is named by its word, not by its rank 0, 1, ...
         )
         return Panels([state, nxt])
 
     slider = Slider("t", "t", 1, T, 1, 1, description=tr("words read"))
     alt = tr(
         "Hidden states of the trained RNN up to step t = {t} of the sentence, as a "
-        "heat map of words by units, and the model's most likely next words as bars."
+        "heat map of words by units, the rows of words not yet read grey, and the model's "
+        "most likely next words as bars."
     )
     # The text: move it to t = 6 and compare the two rows for "say".
     frames = [{"t": min(6, T)}, {"t": T}]

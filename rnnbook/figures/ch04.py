@@ -145,12 +145,15 @@ def cost_chart(records):
     ``records`` are ``cost.count``'s CountRecords (the first panel is the counted
     multiply-adds) or ``cost.measure``'s CostRecords (measured seconds).
 
+    The x axis is H on a log-2 scale: each line is drawn against log2 H, and the axis is
+    ticked at the sizes measured, labelled with H itself.
+
     Examples
     --------
     >>> from rnnbook.experiments.cost import CountRecord
     >>> recs = [CountRecord("bptt", 10, H, 100 * H, 1e3 * H) for H in (2, 4)]
-    >>> [c.title for c in cost_chart(recs).charts]
-    ['work', 'peak memory']
+    >>> [(c.title, c.xticks) for c in cost_chart(recs).charts]
+    [('work', ((1.0, 2.0), ('2', '4'))), ('peak memory', ((1.0, 2.0), ('2', '4')))]
     """
     work = type(records[0])._fields[3]  # "multiply_adds" (counted) or "seconds" (measured)
     title, unit = {"multiply_adds": ("work", "multiply-adds")}.get(work, ("time", "seconds"))
@@ -158,21 +161,18 @@ def cost_chart(records):
     work_marks, mem_marks = [], []
     for i, (method, T) in enumerate(groups):
         rs = sorted((r for r in records if (r.method, r.T) == (method, T)), key=lambda r: r.H)
-        Hs = np.array([r.H for r in rs], dtype=float)
+        at = np.log2([r.H for r in rs])
         # blues for BPTT, oranges for RTRL; the darker shade is the shorter sequence
         label = f"{method.upper()} $T$ = {T}"
         color = {"bptt": (0, 5), "rtrl": (1, 4)}[method][i % 2]
-        work_marks.append(Line(np.log2(Hs), [r[3] for r in rs], label, color, False, True))
-        mem_marks.append(Line(np.log2(Hs), [r.peak_bytes for r in rs], label, color, False, True))
+        work_marks.append(Line(at, [r[3] for r in rs], label, color, False, True))
+        mem_marks.append(Line(at, [r.peak_bytes for r in rs], label, color, False, True))
+    Hs = sorted({r.H for r in records})
+    axis = {"xlabel": tr("hidden units $H$ (log scale)"), "ylog": True,
+            "xticks": (np.log2(Hs), [f"{H}" for H in Hs])}  # fmt: skip
     return Panels(
         [
-            Chart(tr(title), tr("$\\log_2 H$ (hidden units)"), tr(unit), work_marks, ylog=True),
-            Chart(
-                tr("peak memory"),
-                tr("$\\log_2 H$ (hidden units)"),
-                tr("bytes"),
-                mem_marks,
-                ylog=True,
-            ),
+            Chart(tr(title), ylabel=tr(unit), marks=work_marks, **axis),
+            Chart(tr("peak memory"), ylabel=tr("bytes"), marks=mem_marks, **axis),
         ]
     )

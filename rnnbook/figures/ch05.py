@@ -22,7 +22,6 @@ from sliders import (
     Panels,
     Points,
     Slider,
-    Text,
     to_figure,  # the chapter's static figures: to_figure(chart)
 )
 
@@ -307,8 +306,9 @@ def lag_accuracy_chart(sweep, V=4):
     --------
     >>> from rnnbook.experiments.remedies import lag_sweep
     >>> s = lag_sweep(lags=(2,), cells=("rnn",), seeds=(0, 1), steps=5, n_train=16, n_test=8)
-    >>> [type(m).__name__ for m in lag_accuracy_chart(s).marks]
-    ['Points', 'Line', 'HLine']
+    >>> c = lag_accuracy_chart(s)
+    >>> [type(m).__name__ for m in c.marks], c.xticks  # ticked at the lags swept, only
+    (['Points', 'Line', 'HLine'], ((2.0,), ('2',)))
     """
     marks, gap = [], min(np.diff(sweep.lags), default=5)
     for i, cell in enumerate(sweep.cells):
@@ -338,6 +338,7 @@ def lag_accuracy_chart(sweep, V=4):
         tr("test accuracy"),
         marks,
         ylim=(0.0, 1.05),
+        xticks=(sweep.lags, [f"{k}" for k in sweep.lags]),  # the cells sit around each lag
     )
 
 
@@ -415,15 +416,23 @@ def grad_norm_chart(run, threshold, cell="tanh RNN"):
 
 
 def _strip(title, groups, ylabel):
-    """One panel of accuracies: a column of dots per condition, its median as a dash."""
+    """One panel of accuracies: a column of dots per condition, its median as a dash; the
+    x axis is categorical, ticked with the conditions' names and nothing else."""
     marks = []
-    for x, (name, acc) in enumerate(groups.items()):
+    for x, acc in enumerate(groups.values()):
         marks.append(Points(_jitter(len(acc), x, 0.5), acc, color=x))
         med = float(np.median(acc))
         marks.append(Line([x - 0.35, x + 0.35], [med, med], color=x))
-        marks.append(Text(x, 1.1, tr(name), align="center"))
+    names = (range(len(groups)), [tr(name) for name in groups])
     return Chart(
-        tr(title), "", ylabel, marks, xlim=(-0.6, len(groups) - 0.4), ylim=(0.0, 1.2), legend=False
+        tr(title),
+        "",
+        ylabel,
+        marks,
+        xlim=(-0.5, len(groups) - 0.5),  # all the width for the names
+        ylim=(0.0, 1.05),
+        legend=False,
+        xticks=names,
     )
 
 
@@ -433,8 +442,8 @@ def remedies_chart(panels):
     Examples
     --------
     >>> c = remedies_chart({"clipping": {"on": np.ones(3), "off": np.zeros(3)}})
-    >>> len(c.charts), len(c.charts[0].marks)
-    (1, 6)
+    >>> len(c.charts), len(c.charts[0].marks), c.charts[0].xticks
+    (1, 4, ((0.0, 1.0), ('on', 'off')))
     """
     titles = list(panels)
     return Panels(

@@ -87,10 +87,13 @@ KO = {
     "probability": "확률",
     "words read": "읽은 단어 수",
     "Hidden states of the trained RNN up to step t = {t} of the sentence, as a heat map of "
-    "words by units, and the model's most likely next words as bars.": (
-        "학습된 RNN이 문장의 단계 t = {t}까지 만든 은닉 상태를 단어와 유닛의 히트맵으로, "
-        "모델이 가장 가능성이 크다고 본 다음 단어를 막대로 나타낸 그림."
+    "words by units, the rows of words not yet read grey, and the model's most likely next "
+    "words as bars.": (
+        "학습된 RNN이 문장의 단계 t = {t}까지 만든 은닉 상태를 단어와 유닛의 히트맵으로 "
+        "(아직 읽지 않은 단어의 행은 회색), 모델이 가장 가능성이 크다고 본 다음 단어를 "
+        "막대로 나타낸 그림."
     ),
+    "not yet read": "아직 읽지 않음",
     # --- chapter 3: computation graphs (diagrams.py) --------------------------------------
     "delay": "지연",
     "loop view": "순환 형태",
@@ -133,7 +136,7 @@ KO = {
     "time": "시간",
     "work": "작업량",
     "multiply-adds": "곱셈-덧셈 횟수",
-    "$\\log_2 H$ (hidden units)": "$\\log_2 H$ (은닉 유닛 수)",
+    "hidden units $H$ (log scale)": "은닉 유닛 수 $H$ (로그 눈금)",
     "seconds": "초",
     "peak memory": "최대 메모리",
     "bytes": "바이트",

@@ -102,6 +102,7 @@ def _texts(item):
     out = []
     for chart in chart_data(item):
         out += [chart["title"], chart["xlabel"], chart["ylabel"]]
+        out += [label for _, label in chart["xticks"] or ()]  # names of categories
         for mark in chart["marks"]:
             out += [mark.get("label") or "", mark.get("text") or ""]
     return out

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import rnn_core
-from rnnbook.figures import ch01, ch02, ch04
-from sliders import Bars, Interactive, Line, Panels, to_figure
+from rnnbook.figures import ch01, ch02, ch03, ch04
+from sliders import Bars, Heatmap, Interactive, Line, Panels, chart_data, to_figure, to_matplotlib
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +113,83 @@ def test_cost_chart_has_one_line_per_method_and_length():
     ]
     time_chart, memory_chart = ch04.cost_chart(recs).charts
     assert len(time_chart.marks) == 4 and len(memory_chart.marks) == 4
+
+
+def test_cost_chart_x_axis_is_h_on_a_log_2_scale():
+    from rnnbook.experiments.cost import CountRecord
+
+    recs = [CountRecord(m, 10, H, 100 * H, 1e3 * H) for m in ("bptt", "rtrl") for H in (4, 8, 16)]
+    for chart in ch04.cost_chart(recs).charts:
+        assert chart.xticks == ((2.0, 3.0, 4.0), ("4", "8", "16"))
+        assert all(m.x.tolist() == [2.0, 3.0, 4.0] for m in chart.marks)  # log2 H
+        assert "log" in chart.xlabel and "\\log_2" not in chart.xlabel
+
+
+def test_regression_cost_chart_labels_h_not_log2_h():
+    # The x axis read "log2 H" with ticks 2, 3, ...: its ticks are the sizes H themselves.
+    from rnnbook.experiments.cost import CountRecord
+
+    recs = [CountRecord("bptt", 10, H, 100 * H, 1e3 * H) for H in (8, 16, 32, 64)]
+    ax = to_matplotlib(ch04.cost_chart(recs)).axes[0]
+    ax.figure.draw_without_rendering()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["8", "16", "32", "64"]
+
+
+# --- chapter 3 -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def toy():
+    words = rnn_core.tokenize("You say goodbye and I say hello .")
+    vocab = rnn_core.build_vocab(words)
+    return rnn_core.init_lm(len(vocab.itos), 4, 6, seed=0), vocab, words
+
+
+def test_regression_influence_chart_y_label_names_the_step_of_its_title():
+    # The title said h_30, the y label h_N.
+    chart = ch03.input_influence_chart(w_hs=(0.5,), N=30)
+    assert "h_{30}" in chart.title and "h_{30}" in chart.ylabel and "h_N" not in chart.ylabel
+
+
+def test_hidden_state_rows_not_yet_read_have_no_value(toy):
+    params, vocab, words = toy
+    fig = ch03.hidden_state_slider(params, vocab, words)
+    h, _ = rnn_core.lm.read_sequence(params, rnn_core.encode(vocab, words))
+    heat = fig.spec(t=3).charts[0].marks[0]
+    assert isinstance(heat, Heatmap) and heat.missing_label == "not yet read"
+    assert heat.missing[:3].sum() == 0 and heat.missing[3:].all()
+    np.testing.assert_array_equal(heat.z[:3], h[:3])
+    assert np.isnan(heat.z[3:]).all()
+    assert "not yet read grey" in fig.alt_text(t=3)
+
+
+def test_regression_unread_rows_are_not_drawn_as_zero(toy):
+    # Rows not yet read were 0, drawn white: the colour of a state of zero.
+    params, vocab, words = toy
+    image = (
+        to_matplotlib(ch03.hidden_state_slider(params, vocab, words).spec(t=1)).axes[0].images[0]
+    )
+    rgba = image.cmap(image.norm(image.get_array()))  # (rows, units, 4)
+    zero = image.cmap(image.norm(0.0))
+    assert not np.allclose(rgba[-1, :, :3], zero[:3], atol=0.1)
+    assert np.allclose(rgba[-1], rgba[1])  # every unread row alike
+
+
+def test_regression_hidden_state_colour_bar_label_is_upright(toy):
+    # The colour bar's "h", rotated, read as an upside-down h.
+    fig = to_matplotlib(ch03.hidden_state_slider(*toy).spec(t=2))
+    bar = fig.axes[-1]  # the colour bar: added after the two charts
+    assert bar.yaxis.label.get_text() == "$h_t$" and bar.yaxis.label.get_rotation() == 0
+
+
+def test_regression_next_word_bars_have_no_rank_ticks(toy):
+    # The bars' x ticks 0-5 were ranks, meaningless: the words above the bars name them.
+    params, vocab, words = toy
+    nxt = ch03.hidden_state_slider(params, vocab, words, top=4).spec(t=2).charts[1]
+    assert nxt.xticks == ((), ()) and chart_data(nxt)[0]["xticks"] == []
+    assert sorted(m.text for m in nxt.marks if hasattr(m, "text")) == sorted(
+        vocab.itos[j] for j in np.argsort(-rnn_core.lm.read_sequence(params, rnn_core.encode(
+            vocab, words))[1][1])[:4]
+    )  # fmt: skip
+    ax = to_matplotlib(nxt).axes[0]
+    assert len(ax.get_xticks()) == 0

@@ -14,7 +14,7 @@ from rnn_core.cliff import cliff_surface
 from rnnbook.experiments import remedies as r
 from rnnbook.experiments.vanishing import spectral_facts, spectral_study
 from rnnbook.figures import ch05
-from sliders import Heatmap, HLine, Line, Points
+from sliders import Heatmap, HLine, Line, Points, Text, to_matplotlib
 
 pytestmark = pytest.mark.slow  # each seed set trains 130 ensembles of ten: about a minute
 
@@ -262,6 +262,41 @@ def test_lag_chart_has_a_dot_per_seed_and_a_median_per_cell():
     assert len(medians) == 2
     np.testing.assert_allclose(medians[0].y, [np.median(sweep.accuracy("rnn", k)) for k in (2, 3)])
     assert isinstance(chart.marks[-1], HLine) and chart.marks[-1].y == 0.25
+
+
+def test_regression_lag_chart_ticks_are_the_lags_swept():
+    # Cells sit side by side around each lag; the axis printed ticks between the lags.
+    sweep = r.lag_sweep(lags=(2, 5, 7), cells=("rnn", "lstm"), seeds=(0,), steps=2, n_train=8)
+    chart = ch05.lag_accuracy_chart(sweep)
+    assert chart.xticks == ((2.0, 5.0, 7.0), ("2", "5", "7"))
+    ax = to_matplotlib(chart).axes[0]
+    ax.figure.draw_without_rendering()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "5", "7"]
+
+
+def test_regression_remedies_x_ticks_are_the_condition_names_only():
+    # The condition names were text marks at x = 0, 1, 2 over numeric ticks 0, 1, 2.
+    ones = np.ones(2)
+    panels = {
+        "clipping": {"clipped": ones, "not clipped": ones},
+        "start": {"random": ones, "identity": ones, "orthogonal": ones},
+    }
+    spec = ch05.remedies_chart(panels)
+    assert [c.xticks[1] for c in spec.charts] == [tuple(g) for g in panels.values()]
+    assert not any(isinstance(m, Text) for c in spec.charts for m in c.marks)
+    fig = to_matplotlib(spec)
+    for ax, names in zip(fig.axes, panels.values()):
+        fig.draw_without_rendering()
+        assert [t.get_text() for t in ax.get_xticklabels()] == list(names)
+        assert ax.get_xticks().tolist() == list(range(len(names)))
+
+
+def test_remedies_condition_names_are_translated(monkeypatch):
+    monkeypatch.setenv("RNNBOOK_LANG", "ko")
+    spec = ch05.remedies_chart(
+        {"clipping, lag 20": {"clipped": np.ones(2), "not clipped": np.ones(2)}}
+    )
+    assert spec.charts[0].xticks[1] == ("클리핑함", "클리핑 안 함")
 
 
 def test_cliff_chart_marks_the_start_and_keeps_the_legend_in_order():

@@ -6,9 +6,11 @@ throwaway Jupyter Book that shows an Interactive.
 """
 
 import base64
+import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -174,6 +176,12 @@ def test_symbols_become_html_and_latex():
         (lambda: Heatmap([[1.0]], cmap="jet"), r"^cmap: expected one of"),
         (lambda: Heatmap([[1.0, 2.0]], vmin=3, vmax=1), r"^vmax: expected vmax > vmin"),
         (lambda: Text(0, 0, "a", align="top"), r"^align: expected"),
+        (lambda: Heatmap([[1.0, 2.0]], missing=[True, False]), r"^missing: expected None or a"),
+        (lambda: Heatmap([[1.0]], missing=[[1]]), r"^missing: expected None or a bool array"),
+        (lambda: Chart(xticks=(0, 1)), r"^xticks: expected None or a pair \(positions, labels\)"),
+        (lambda: Chart(xticks=((0, 1), ("a",))), r"^xticks: expected one label per position"),
+        (lambda: Chart(xticks=((np.nan,), ("a",))), r"^xticks\[0\]\[0\]: expected a finite"),
+        (lambda: Chart(xticks=((0,), (1,))), r"^xticks\[1\]\[0\]: expected a string"),
         (
             lambda: Chart("t", marks=[Line([0, 1], [1, -1])], ylog=True),
             r"^marks\[0\]: a log y axis needs y > 0",
@@ -266,6 +274,128 @@ def test_to_matplotlib_draws_the_marks_with_the_data_given():
     assert len(fig.axes) == 3  # two charts and a colour bar
     assert fig.axes[0].get_yscale() == "log" and len(fig.axes[1].images) == 1
     assert fig.get_size_inches() == pytest.approx([7.2, 3.0])
+
+
+# --- axes: named ticks, log ticks, colour bars, cells with no value -------------------------
+
+_NODE_STUB = (
+    "global.window={};global.document={readyState:'complete',querySelectorAll:()=>[],"
+    "documentElement:{getAttribute:()=>null}};"
+    "global.MutationObserver=function(){this.observe=()=>{}};"
+)
+
+
+def _svg(spec, width=720):
+    """renderer.js's SVG of ``spec``, drawn by node from the payload a page would carry."""
+    fig = Interactive([Slider("s", "s", 0, 1, 1, 0)], lambda s: spec, alt="x")
+    data = json.loads(fig.payload())
+    charts = [_decode(data["pool"], j) for j in data["pool"][data["frames"][0]]]
+    script = f"{_NODE_STUB}{static.renderer_js()};var svg={{setAttribute(){{}}}};"
+    script += f"window.RNNFig.render(svg,{json.dumps(charts)},360,'t',{width},false);"
+    script += "console.log(svg.innerHTML)"
+    return subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+
+
+def _svg_texts(svg, **attrs):
+    """The texts of the SVG's <text> elements that have the given attributes."""
+    out = []
+    for a, body in re.findall(r"<text([^>]*)>(.*?)</text>", svg):
+        if all(f'{k.replace("_", "-")}="{v}"' in a for k, v in attrs.items()):
+            out.append(html.unescape(re.sub(r"<[^>]+>", "", body)))
+    return out
+
+
+def _x_ticks(svg):
+    return _svg_texts(svg, font_size=11, text_anchor="middle")
+
+
+def _mpl_xticks(spec):
+    ax = to_matplotlib(spec).axes[0]
+    ax.figure.draw_without_rendering()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    return ax.get_xticks().tolist(), labels, ax.xaxis.get_minor_locator()
+
+
+def _strip(names):
+    marks = [Points([i] * 3, [0.2, 0.5, 0.9]) for i in range(len(names))]
+    return Chart("strip", "", "accuracy", marks, xticks=(range(len(names)), names))
+
+
+def test_xticks_are_the_only_x_ticks_in_every_renderer():
+    chart = _strip(["on", "off", "$w_H$ big"])
+    assert chart_data(chart)[0]["xticks"] == [[0.0, "on"], [1.0, "off"], [2.0, "$w_H$ big"]]
+    at, labels, minor = _mpl_xticks(chart)
+    assert at == [0, 1, 2] and labels == ["on", "off", "$w_H$ big"]
+    assert len(minor.tick_values(-1, 3)) == 0  # no minor ticks either
+    assert _x_ticks(_svg(chart)) == ["on", "off", "wH big"]
+    # ((), ()): an axis with no tick at all
+    bare = Chart("bars", marks=[Bars([0, 1], [1, 2])], xticks=((), ()))
+    assert _mpl_xticks(bare)[:2] == ([], []) and _x_ticks(_svg(bare)) == []
+
+
+def test_regression_categorical_axis_prints_no_numbers():
+    # Names placed at x = 0, 1, 2 over an axis that still printed the ticks 0, 1, 2.
+    chart = _strip(["clipped", "not clipped"])
+    for labels in (_mpl_xticks(chart)[1], _x_ticks(_svg(chart))):
+        assert labels == ["clipped", "not clipped"]
+        assert not any(re.fullmatch(r"[\d.\u2212-]+", s) for s in labels)
+
+
+def test_regression_changing_xticks_rebuild_the_live_figure():
+    # The in-place redraw keeps the axes' ticks: ticks that change must rebuild them.
+    names = {1: ["clipped", "not clipped"], 2: ["random", "orthogonal"]}
+    fig = Interactive([Slider("s", "s", 1, 2, 1, 1)], lambda s: _strip(names[s]), alt="x")
+    fig.controls["s"].value = 2
+    assert _live_matches_full_render(fig, s=2)
+
+
+def test_log_axes_within_a_decade_tick_plain_numbers_alike():
+    # Zen chart: matplotlib printed 2x10^1 and 6x10^0 on a log axis from 2.6 to 25.5.
+    chart = Chart("ppl", marks=[Line([0, 1], [3.0, 25.0])], ylog=True, ylim=(2.6, 25.5))
+    ax = to_matplotlib(chart).axes[0]
+    ax.figure.draw_without_rendering()
+    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_visible()]
+    assert shown == ["5", "10", "20"]
+    assert _svg_texts(_svg(chart), font_size=11, text_anchor="end") == ["5", "10", "20"]
+    wide = Chart("w", marks=[Line([0, 1], [1e-3, 1e3])], ylog=True)
+    assert "10\u22123" in _svg_texts(_svg(wide), font_size=11, text_anchor="end")
+
+
+def test_heatmap_cells_with_no_value_are_grey_in_every_renderer():
+    z = np.array([[0.0, 0.5], [0.0, -0.5]])
+    missing = np.array([[False, False], [True, True]])
+    heat = Heatmap(z, cmap="RdBu", vmin=-1, vmax=1, missing=missing, missing_label="not yet")
+    chart = Chart("state", marks=[heat])
+    assert np.isnan(heat.z[1]).all() and heat.z[0].tolist() == [0.0, 0.5]
+    assert json.dumps(chart_data(chart)[0]["marks"][0]["label"]) == '"not yet"'
+    ax = to_matplotlib(chart).axes[0]
+    image = ax.images[0]
+    rgba = image.cmap(image.norm(image.get_array()))  # (rows, cols, 4), NaN in the bad colour
+    grey = tuple(int(ia.MISSING[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    assert np.allclose(rgba[1, :, :3], grey) and not np.allclose(rgba[0, 0, :3], grey)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["not yet"]
+    svg = _svg(chart)
+    assert svg.count(f'fill="{ia.MISSING}"') == 2 + 1  # the two cells and the legend's swatch
+    assert _svg_texts(svg, font_size=12) == ["not yet"]
+
+
+def test_regression_zero_and_no_value_look_different():
+    # Rows not yet read were drawn as 0: white, like a state of zero.
+    heat = Heatmap([[0.0], [0.0]], cmap="RdBu", vmin=-1, vmax=1, missing=[[False], [True]])
+    image = to_matplotlib(Chart(marks=[heat])).axes[0].images[0]
+    zero, none = image.cmap(image.norm(image.get_array()))[:, 0, :3]
+    assert np.abs(zero - none).max() > 0.3
+
+
+def test_regression_short_colour_bar_label_is_upright():
+    # A colour bar's "h", rotated, read as an upside-down h.
+    for label, text, upright in (("$h_t$", "ht", True), ("$\\log_{10} L$", "log10 L", False)):
+        fig = to_matplotlib(Chart(marks=[Heatmap(np.eye(2), label=label)]))
+        assert (fig.axes[1].yaxis.label.get_rotation() == 0) is upright
+        svg = _svg(Chart(marks=[Heatmap(np.eye(2), label=label)]))
+        (bar,) = [a for a, body in re.findall(r"<text([^>]*)>(.*?)</text>", svg)
+                  if re.sub(r"<[^>]+>", "", body) == text]  # fmt: skip
+        assert ("rotate(-90" in bar) is not upright
 
 
 # --- static HTML -----------------------------------------------------------------------------
@@ -754,12 +884,7 @@ def test_renderer_reads_mathtext_as_python_does():
     """renderer.js's runs() and sliders.mathtext.runs() agree on the labels' markup."""
     from sliders import mathtext
 
-    stub = (
-        "global.window={};global.document={readyState:'complete',querySelectorAll:()=>[],"
-        "documentElement:{getAttribute:()=>null}};"
-        "global.MutationObserver=function(){this.observe=()=>{}};"
-    )
-    script = f"{stub}{static.renderer_js()};console.log(JSON.stringify({json.dumps(LABELS)}"
+    script = f"{_NODE_STUB}{static.renderer_js()};console.log(JSON.stringify({json.dumps(LABELS)}"
     script += ".map(window.RNNFig.runs)))"
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [mathtext.runs(label) for label in LABELS]
