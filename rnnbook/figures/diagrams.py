@@ -1,4 +1,5 @@
-"""Computation-graph diagrams for the chapter on the RNN cell, drawn in code.
+"""Computation-graph diagrams for the chapters on the latent autoregressive model and
+the RNN cell, drawn in code.
 
 Each public function returns a :class:`matplotlib.figure.Figure` built directly
 (not through pyplot, so a notebook never shows it twice and nothing leaks), 7.2
@@ -8,9 +9,11 @@ and the figure's height follows from the content.
 
 Nodes are rounded boxes whose ``gid`` names their role (``"input"``,
 ``"hidden"``, ``"output"``, ``"delay"``), so tests and readers can count them;
-arrows are clipped to the boxes they join, so they start and end at borders.
+arrows are clipped to the boxes they join, so they start and end at borders (an
+arrow to or from a step not drawn ends beside the dots that stand for it).
 """
 
+import math
 from typing import NamedTuple
 
 from matplotlib.colors import to_rgba
@@ -23,7 +26,7 @@ from sliders.style import BLUE, GREEN, INK, NEUTRAL, VERMILLION
 
 from .strings import tr
 
-__all__ = ["architectures", "chain_vs_tree", "unrolled_graph"]
+__all__ = ["architectures", "chain_vs_tree", "latent_ar", "unrolled_graph"]
 
 # The charts' palette (sliders.style): inputs blue, hidden states green, outputs vermillion.
 INPUT, HIDDEN, OUTPUT = BLUE, GREEN, VERMILLION
@@ -367,4 +370,69 @@ def chain_vs_tree():
     _merge(tree, left, right, 2.25, 2 * LEVEL, r"$p_3$")
     _title(chain, tr("recurrent: chain-shaped"))
     _title(tree, tr("recursive: tree-shaped"))
+    return fig
+
+
+# --- 4. the latent autoregressive model (chapter 2) --------------------------
+
+LATENT_T = ("t-1", "t", "t+1")  # the columns drawn; dots stand for the steps around them
+LATENT_ROWS = ((ROW_X, "observed values"), (ROW_H, "latent states"), (ROW_Y, "predictions"))
+NAMES_X = -1.5  # the row names end here, left of the dots before the first column
+LATENT_X = (NAMES_X - 1.05, len(LATENT_T) * STEP + 0.3)  # room for the names
+LATENT_Y = (-0.4, 3.0)
+LATENT_TITLE = "$h_t$ has read $x_1, \\dots, x_{t-1}$ and predicts $x_t$"
+
+
+def _latent_column(ax, c, t, prev, x_prev):
+    """Column ``c`` (time ``t``): h_t = U(h_{t-1}, x_{t-1}) below its prediction of x_t.
+
+    Returns the column's state and input, which feed the next column.
+    """
+    h = _node(ax, c * STEP, ROW_H, rf"$h_{{{t}}}$", "hidden")
+    _arrow(ax, h, _node(ax, h.x, ROW_Y, rf"$\hat{{x}}_{{{t}}}$", "output"))
+    x = _node(ax, h.x, ROW_X, rf"$x_{{{t}}}$", "input")  # read by h_{t+1}, not by h_t
+    _arrow(ax, x_prev, h)
+    _arrow(ax, prev, h)
+    return h, x
+
+
+def _off_grid(ax, c, y, dx, dy):
+    """Dots in place of the box column ``c`` would hold at height ``y``; returns the point
+    of that box's border, ``(dx, dy)`` from its centre, where its arrow would start or end."""
+    _text(ax, c * STEP + math.copysign(0.05, dx), y, r"$\cdots$", size=14, color=NEUTRAL)
+    return Node(c * STEP + dx, y + dy, None)
+
+
+def latent_ar():
+    """The latent autoregressive model of chapter 2, unrolled over three steps.
+
+    In the chapter's indexing (eq-latent-ar) the state ``h_t = U(h_{t-1}, x_{t-1})``
+    has read ``x_1, ..., x_{t-1}`` and predicts ``x_t``: each column holds
+    ``x-hat_t`` over ``h_t`` over ``x_t``, and ``x_t`` feeds the next state.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel whose boxes have gids ``"input"`` (``x_{t-1}`` to ``x_{t+1}``),
+        ``"hidden"`` (``h_{t-1}`` to ``h_{t+1}``) and ``"output"`` (their
+        predictions); dots stand for the steps before and after.
+
+    Examples
+    --------
+    >>> fig = latent_ar()
+    >>> sorted(t.get_text() for t in fig.axes[0].texts if "h_" in t.get_text())
+    ['$h_{t+1}$', '$h_{t-1}$', '$h_{t}$']
+    """
+    fig, (ax,) = _figure([(*LATENT_X, *LATENT_Y)], ncols=1)
+    n, half, corner = len(LATENT_T), BOX_W / 2, BOX_H / 2
+    x, prev = _off_grid(ax, -1, ROW_X, corner, corner), _off_grid(ax, -1, ROW_H, half, 0)
+    for c, t in enumerate(LATENT_T):
+        prev, x = _latent_column(ax, c, t, prev, x)
+    _arrow(ax, x, _off_grid(ax, n, ROW_H, -corner, -corner))  # x_{t+1} feeds h_{t+2} ...
+    _arrow(ax, prev, Node(n * STEP - half, ROW_H, None))  # ... as h_{t+1} does
+    for c in range(n + 1):  # U on every state-to-state arrow, halfway between the columns
+        _label(ax, (c - 0.5) * STEP, ROW_H, r"$U$", "above", size=10)
+    for y, name in LATENT_ROWS:
+        _label(ax, NAMES_X, y, tr(name), "left", size=10)
+    _title(ax, tr(LATENT_TITLE))
     return fig

@@ -65,6 +65,13 @@ KO = {
         "잡음 섞인 사인파의 시험 구간(회색)과, 학습 구간에 맞춘 AR({tau}) 모형의 "
         "{k}단계 예측을 나타낸 그림."
     ),
+    # --- chapter 2: the latent autoregressive model (diagrams.py) --------------------------
+    "observed values": "관측값",
+    "latent states": "잠재 상태",
+    "predictions": "예측값",
+    "$h_t$ has read $x_1, \\dots, x_{t-1}$ and predicts $x_t$": (
+        "$h_t$는 $x_1, \\dots, x_{t-1}$을 읽었고 $x_t$를 예측한다"
+    ),
     # --- chapter 3: the RNN cell ----------------------------------------------------------
     "influence of input $x_s$ on $h_{{{N}}}$": "입력 $x_s$가 $h_{{{N}}}$에 미치는 영향",
     "input step $s$": "입력 단계 $s$",

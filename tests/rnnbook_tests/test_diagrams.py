@@ -3,6 +3,7 @@ geometry the chapter's text refers to, and render cleanly and reproducibly."""
 
 import io
 import itertools
+from collections import Counter
 
 import matplotlib.pyplot as plt
 import pytest
@@ -19,6 +20,7 @@ BUILDERS = {
     "unrolled_graph_T8": lambda: diagrams.unrolled_graph(T=8),
     "architectures": diagrams.architectures,
     "chain_vs_tree": diagrams.chain_vs_tree,
+    "latent_ar": diagrams.latent_ar,
 }
 builders = pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
 # The layout tests run in both editions' languages: Korean labels are wider (sliders.i18n).
@@ -225,3 +227,55 @@ def test_chain_vs_tree_panels_and_leaves():
     # A binary tree over 4 leaves has 3 internal nodes, each applying the same W.
     assert (count(tree, "input"), count(tree, "hidden")) == (4, 3)
     assert texts(tree).count("$W$") == 3
+
+
+# --- latent_ar -------------------------------------------------------------------
+
+
+def edges(ax):
+    """(tail label, head label) of every arrow of ``ax``; None for an end at the dots."""
+    label = {}
+    for p in ax.patches:
+        if isinstance(p, FancyBboxPatch):
+            centre = (p.get_x() + p.get_width() / 2, p.get_y() + p.get_height() / 2)
+            label[p] = next(t.get_text() for t in ax.texts if t.get_position() == centre)
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    return [(label.get(a.patchA), label.get(a.patchB)) for a in arrows]
+
+
+def test_latent_ar_draws_three_steps_of_the_chapters_model():
+    (ax,) = diagrams.latent_ar().axes
+    assert [count(ax, k) for k in ("input", "hidden", "output")] == [3, 3, 3]
+    for t in ("t-1", "t", "t+1"):
+        assert {f"$x_{{{t}}}$", f"$h_{{{t}}}$", f"$\\hat{{x}}_{{{t}}}$"} <= set(texts(ax))
+    assert {"observed values", "latent states", "predictions"} <= set(texts(ax))
+    assert ax.get_title() == "$h_t$ has read $x_1, \\dots, x_{t-1}$ and predicts $x_t$"
+    # U on the four state-to-state arrows: h_{t-2} -> h_{t-1}, ..., h_{t+1} -> h_{t+2}.
+    assert texts(ax).count("$U$") == 4
+    assert texts(ax).count("$\\cdots$") == 3  # x_{t-2} and h_{t-2}; h_{t+2}
+
+
+def test_latent_ar_follows_the_chapters_indexing():
+    # eq-latent-ar: h_t = U(h_{t-1}, x_{t-1}) and x-hat_t is read off h_t, so h_t has
+    # read x_{t-1} but not x_t, the value it predicts.
+    arrows = edges(diagrams.latent_ar().axes[0])
+    drawn = {e for e in arrows if None not in e}
+    assert drawn == {
+        ("$x_{t-1}$", "$h_{t}$"),
+        ("$x_{t}$", "$h_{t+1}$"),
+        ("$h_{t-1}$", "$h_{t}$"),
+        ("$h_{t}$", "$h_{t+1}$"),
+        ("$h_{t-1}$", "$\\hat{x}_{t-1}$"),
+        ("$h_{t}$", "$\\hat{x}_{t}$"),
+        ("$h_{t+1}$", "$\\hat{x}_{t+1}$"),
+    }
+    # Four more to or from the steps not drawn: h_{t-1} reads h_{t-2} and x_{t-2}, and
+    # x_{t+1} and h_{t+1} feed h_{t+2}.
+    stubs = [e for e in arrows if None in e]
+    assert len(stubs) == 4 and len(arrows) == len(drawn) + 4
+    assert Counter(stubs) == {
+        (None, "$h_{t-1}$"): 2,
+        ("$x_{t+1}$", None): 1,
+        ("$h_{t+1}$", None): 1,
+    }
+    assert not any(a.replace("x", "h") == b for a, b in drawn)  # no x_s -> h_s

@@ -203,6 +203,7 @@ FIGURE_BUILDERS = {
     "diagrams.unrolled_graph": diagrams.unrolled_graph,
     "diagrams.architectures": diagrams.architectures,
     "diagrams.chain_vs_tree": diagrams.chain_vs_tree,
+    "diagrams.latent_ar": diagrams.latent_ar,
 }
 
 
