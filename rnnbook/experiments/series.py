@@ -14,8 +14,9 @@ check every claim on a second set of seeds. Nothing here draws.
   predicts from the past (AR) and one that interpolates between neighbours.
 * :func:`sine_draws`: chapter 2's experiment on many noisy sines: one-step and
   k-step test errors, the window tau a validation search picks (and the one-SE rule's
-  pick), the test error of the chosen window, direct k-step regression, and the exact
-  AR(2) recurrence of the sine iterated from noisy data.
+  pick, with the simple and with the paired standard error), the test error of the
+  chosen window, direct k-step regression, and the exact AR(2) recurrence of the sine
+  iterated from noisy data.
 * :func:`ar2_estimates`: least-squares estimates of a known AR(2) over many draws.
 """
 
@@ -33,12 +34,14 @@ __all__ = [
     "first_negative_lag",
     "information_criteria",
     "one_se_choice",
+    "paired_se_choice",
     "sensor",
     "sensor_draws",
     "shuffle_band_share",
     "sine_draws",
     "split_errors",
     "state_fit_forecast",
+    "validation_errors",
     "validation_mse",
 ]
 
@@ -163,6 +166,7 @@ class SineDraws(NamedTuple):
     state_fit: dict  # k -> (seeds,) exact dynamics started from a fitted state, k-step test MSE
     ema: np.ndarray  # (seeds,) one-step test MSE of the moving-average state, lambda = 0.8
     test_noise: np.ndarray  # (seeds,) mean squared noise over the test steps 601..1000
+    chosen_paired: np.ndarray  # (seeds,) the one-SE rule's pick with the paired standard error
 
 
 TAUS = np.array([1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32])
@@ -216,9 +220,45 @@ def state_fit_forecast(x, k, freq=0.01, window=128):
 
 
 def one_se_choice(valid, taus, n_valid):
-    """The smallest tau whose validation MSE is within one standard error of the best."""
+    """The smallest tau whose validation MSE is within one standard error of the best.
+
+    The standard error is the best window's own: ``sqrt(2) * valid[best] / sqrt(n_valid)``,
+    that of a mean of ``n_valid`` independent squared Gaussian errors, the same margin for
+    every candidate.
+    """
     best = int(np.argmin(valid))
     se = np.sqrt(2) * valid[best] / np.sqrt(n_valid)  # Gaussian errors: sd of e^2 is sqrt(2) s^2
+    return int(taus[np.flatnonzero(valid <= valid[best] + se)[0]])
+
+
+def validation_errors(x_fit, x_valid, taus):
+    """One-step errors on ``x_valid`` of AR(tau) fitted on ``x_fit``, one row per tau.
+
+    The same errors as ``ar.select_tau`` scores: the mean of each row's squares is its MSE.
+
+    Examples
+    --------
+    >>> _, x = data.sine_with_noise(T=700)
+    >>> e = validation_errors(x[:500], x[500:600], [1, 4])
+    >>> e.shape, bool(np.allclose((e**2).mean(1), ar.select_tau(x[:500], x[500:600], [1, 4])))
+    ((2, 100), True)
+    """
+    x = np.concatenate([x_fit, x_valid])
+    fits = (ar.fit_ar(x_fit, int(w)) for w in taus)
+    return np.array([ar.predict_one_step(f, x)[-len(x_valid) :] - x_valid for f in fits])
+
+
+def paired_se_choice(errors, taus):
+    """The one-SE rule with paired standard errors: the smallest tau within one of the best.
+
+    ``errors`` (m, n) holds each window's validation errors on the same n points. A
+    window's margin is the standard error of the mean of its squared errors minus the
+    best window's, point by point, so it shrinks as the two windows' errors move together.
+    """
+    sq = np.asarray(errors) ** 2
+    valid = sq.mean(axis=1)
+    best = int(np.argmin(valid))
+    se = (sq - sq[best]).std(axis=1) / np.sqrt(sq.shape[1])
     return int(taus[np.flatnonzero(valid <= valid[best] + se)[0]])
 
 
@@ -238,6 +278,7 @@ def _sine_one(seed, ks, n_train=600, n_fit=500, tau=4, direct_tau=32):
     out["valid"] = valid
     out["min"] = int(TAUS[np.argmin(valid)])
     out["se"] = one_se_choice(valid, TAUS, n_train - n_fit)
+    out["paired"] = paired_se_choice(validation_errors(x[:n_fit], x[n_fit:n_train], TAUS), TAUS)
     out["by_tau"] = [
         _test_mse(ar.predict_one_step(ar.fit_ar(x[:n_train], int(w)), x), x, n_train) for w in TAUS
     ]
@@ -284,6 +325,7 @@ def sine_draws(seeds=SEEDS, ks=(4, 16, 64)):
         {k: col(("state", k)) for k in ks},
         col("ema"),
         col("noise"),
+        col("paired"),
     )
 
 
