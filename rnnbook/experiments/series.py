@@ -219,16 +219,22 @@ def state_fit_forecast(x, k, freq=0.01, window=128):
     return a[keep] * S[target[keep]] + b[keep] * C[target[keep]]
 
 
-def one_se_choice(valid, taus, n_valid):
-    """The smallest tau whose validation MSE is within one standard error of the best.
+def one_se(valid, n_valid):
+    """The standard error of the one-SE rule: the best window's own,
+    ``sqrt(2) * min(valid) / sqrt(n_valid)``, that of a mean of ``n_valid`` independent
+    squared Gaussian errors (the sd of e^2 is sqrt(2) s^2).
 
-    The standard error is the best window's own: ``sqrt(2) * valid[best] / sqrt(n_valid)``,
-    that of a mean of ``n_valid`` independent squared Gaussian errors, the same margin for
-    every candidate.
+    >>> round(float(one_se(np.array([0.5, 0.04]), 100)), 6)
+    0.005657
     """
-    best = int(np.argmin(valid))
-    se = np.sqrt(2) * valid[best] / np.sqrt(n_valid)  # Gaussian errors: sd of e^2 is sqrt(2) s^2
-    return int(taus[np.flatnonzero(valid <= valid[best] + se)[0]])
+    return np.sqrt(2) * np.min(valid) / np.sqrt(n_valid)
+
+
+def one_se_choice(valid, taus, n_valid):
+    """The smallest tau whose validation MSE is within one standard error (:func:`one_se`)
+    of the best: the same margin for every candidate."""
+    threshold = np.min(valid) + one_se(valid, n_valid)
+    return int(taus[np.flatnonzero(valid <= threshold)[0]])
 
 
 def validation_errors(x_fit, x_valid, taus):
