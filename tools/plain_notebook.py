@@ -15,7 +15,8 @@ This module rewrites the Markdown cells into plain Jupyter Markdown:
 - headings are numbered as in the book (4.2.4.), and a figure's caption, which MyST
   keeps in its code cell's metadata, follows the cell as "**Figure 3.3.** ...";
 - ``{cite}`key``` becomes [Authors, year] from references.bib, and
-  ``{doc}`text <page>``` a link to that page's notebook;
+  ``{doc}`text <page>``` a link to that page's notebook (only its text where the page
+  is not a notebook, such as the errata: there is no notebook to link);
 - a number the chapter's code computes, written ``{glue:text}`name:fmt```, becomes the
   value the book's build computed, when the build passes them (``glued``; the book's
   download links do, and ``make notebooks`` reads them from the last build's
@@ -209,6 +210,15 @@ def glue_roles(text):
     return [arg for kind, arg in _ROLE.findall(text) if kind.startswith("glue")]
 
 
+def _is_notebook(path):
+    """Whether ``path`` is a MyST notebook page (front matter with a kernelspec)."""
+    if not path.is_file():
+        return False
+    text = path.read_text(encoding="utf8")
+    front = text[4 : text.find("\n---", 4)] if text.startswith("---\n") else ""
+    return "kernelspec" in (yaml.safe_load(front) or {})
+
+
 class _Converter:
     def __init__(self, source, root, glued=None):
         self.source, self.root, self.glued = source, root, glued
@@ -241,6 +251,8 @@ class _Converter:
                 return f"`{arg.split(':')[0]}`"
             named = re.match(r"(.*?)\s*<([^>]*)>$", arg)  # {doc}`text <page>`
             text, page = named.groups() if named else (arg, arg)
+            if not _is_notebook((Path(self.source).parent / page).with_suffix(".md")):
+                return text
             return f"[{text}]({Path(page).name}.ipynb)"  # the notebooks share a folder
 
         return _ROLE.sub(role, text)

@@ -114,6 +114,14 @@ Done.
     assert not _MYST.search(text)
 
 
+def test_regression_a_doc_link_to_a_page_with_no_notebook_is_its_text(tmp_path):
+    # The equation ledger links the errata, which is no notebook: a link to
+    # errata.ipynb would lead nowhere in the notebooks' folder.
+    text = _convert_text(tmp_path, "See {doc}`the errata <errata>` and {doc}`ch05_vanishing`.\n")
+    assert "See the errata and [ch05_vanishing](ch05_vanishing.ipynb)." in text
+    assert "errata.ipynb" not in text
+
+
 def test_unknown_directive_is_an_error_not_raw_text(tmp_path):
     with pytest.raises(ValueError, match=r"no plain form for the directive \{figure\}"):
         _convert_text(tmp_path, "```{figure} x.png\n:alt: x\n```\n")
