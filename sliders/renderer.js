@@ -369,7 +369,7 @@
   // the SVG ids it needs (clip paths, gradients) are numbered per page.
   var count = 0, mounted = [];
   // The frames: JSON, or in the book gzip in base64 (a third of the bytes), which the
-  // browser's own DecompressionStream inflates off the main thread.
+  // browser's own DecompressionStream inflates.
   function payload(script) {
     return new Promise(function (resolve) {  // an error anywhere, even thrown here, rejects
       if (script.getAttribute("data-encoding") !== "gzip+base64") return resolve(JSON.parse(script.textContent));
