@@ -463,6 +463,25 @@ def test_phone_layout_fits_and_prints_slider_frames(site, browser, page_path):
         ctx.close()
 
 
+def test_regression_printed_slider_frames_are_not_chained_to_what_precedes(site, browser):
+    """In print a frame's label (above its picture) must not avoid a break before it:
+    that chained each frame to the previous one and the first to the code cell, and
+    Chromium pushed chapter 5's figures down, leaving most of a page blank."""
+    ctx, page, problems = _open_clean(site, browser, "book/ch05_vanishing.html")
+    try:
+        page.emulate_media(media="print")
+        rules = page.evaluate(
+            "() => [...document.querySelectorAll('.rnnfig-frame')].map(f => [\n"
+            "  getComputedStyle(f).breakInside,\n"
+            "  getComputedStyle(f.querySelector('figcaption')).breakBefore])"
+        )
+        assert len(rules) >= 3, rules
+        assert all(r == ["avoid", "auto"] for r in rules), rules
+        assert not problems, problems
+    finally:
+        ctx.close()
+
+
 def _luminance(png, outside=None):
     """Mean relative luminance (0 black, 1 white) of a screenshot, or of its pixels outside
     the box ``outside`` (x, y, width, height in CSS px, device scale 1)."""
