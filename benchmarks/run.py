@@ -255,7 +255,8 @@ def _jupyter_book(out, log, config=None):
 def _both_editions(out, logs, name):
     """Seconds for both editions built at once into ``out``, as `make book` builds them:
     the Korean (tools/ko_build.py's command) in the background, the English meanwhile."""
-    sys.path.insert(0, str(ROOT / "tools"))
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tools"))
     import ko_build  # tools/ is not a package
 
     t0 = time.perf_counter()

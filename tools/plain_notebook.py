@@ -210,13 +210,13 @@ def glue_roles(text):
     return [arg for kind, arg in _ROLE.findall(text) if kind.startswith("glue")]
 
 
-def _is_notebook(path):
-    """Whether ``path`` is a MyST notebook page (front matter with a kernelspec)."""
-    if not path.is_file():
+def is_notebook(path):
+    """Whether ``path`` is a MyST Markdown notebook page (front matter with a kernelspec)."""
+    path = Path(path)
+    if path.suffix != ".md" or not path.is_file():
         return False
     text = path.read_text(encoding="utf8")
-    front = text[4 : text.find("\n---", 4)] if text.startswith("---\n") else ""
-    return "kernelspec" in (yaml.safe_load(front) or {})
+    return text.startswith("---\n") and "kernelspec" in jupytext.reads(text, "md:myst").metadata
 
 
 class _Converter:
@@ -251,7 +251,7 @@ class _Converter:
                 return f"`{arg.split(':')[0]}`"
             named = re.match(r"(.*?)\s*<([^>]*)>$", arg)  # {doc}`text <page>`
             text, page = named.groups() if named else (arg, arg)
-            if not _is_notebook((Path(self.source).parent / page).with_suffix(".md")):
+            if not is_notebook((Path(self.source).parent / page).with_suffix(".md")):
                 return text
             return f"[{text}]({Path(page).name}.ipynb)"  # the notebooks share a folder
 

@@ -21,7 +21,6 @@ import importlib.util
 import json
 from pathlib import Path, PurePosixPath
 
-import jupytext
 import nbformat
 from docutils import nodes
 
@@ -54,13 +53,7 @@ def notebook_source(app, pagename):
     if pagename not in app.env.all_docs:
         return None  # genindex, search and other generated pages
     source = Path(app.env.doc2path(pagename))
-    if source.suffix != ".md" or not source.is_file():
-        return None
-    text = source.read_text(encoding="utf8")
-    if not text.startswith("---\n"):
-        return None
-    notebook = jupytext.reads(text, fmt="md:myst")
-    return source if "kernelspec" in notebook.metadata else None
+    return source if plain_notebook.is_notebook(source) else None
 
 
 def glued_texts(source, doctree):
