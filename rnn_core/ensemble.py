@@ -136,13 +136,13 @@ def run(
     return h, kind(*saved)
 
 
-def _back(cell, dh, saved, truncate):
+def _back(cell, dh, saved, truncate, need_dx=True):
     """dx, dh0, dWx, dWh, db of the cell, every array with the leading seed axis."""
     if cell == "rnn":
         _, _, _, Wh, h = saved
         window = h.shape[-2] if truncate is None else truncate
         return rnn_cell.grads_from_deltas(
-            rnn_cell._deltas(dh, h, Wh, window), rnn_cell.RNNCache(*saved)
+            rnn_cell._deltas(dh, h, Wh, window), rnn_cell.RNNCache(*saved), need_dx=need_dx
         )
     return (lstm._backward if cell == "lstm" else gru._backward)(dh, *saved)
 
@@ -270,7 +270,7 @@ def _through(cell, params, x, y, truncate):
     return _recall_step(cell, params, x, y, truncate)
 
 
-def _recall_step(cell, params, x, y, truncate):
+def _recall_step(cell, params, x, y, truncate, need_dx=True):
     """:func:`_through` on validated arguments (the training loop's step)."""
     logits, (h_shape, last, saved) = _logits(cell, params, x)
     logp = _log_softmax(logits)  # (K, N, V)
@@ -281,7 +281,7 @@ def _recall_step(cell, params, x, y, truncate):
     dlogits /= x.shape[1]
     dh = np.zeros(h_shape)  # (K, N, T, H): the loss reads only the last step
     dh[..., -1, :] = dlogits @ np.swapaxes(params["Wy"], -1, -2)
-    dx, _, dWx, dWh, db = _back(cell, dh, saved, truncate)
+    dx, _, dWx, dWh, db = _back(cell, dh, saved, truncate, need_dx)
     dWy = np.swapaxes(last, -1, -2) @ dlogits  # (K, H, V), summed over the batch
     grads = {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dlogits.sum(axis=-2)}
     _check_member_norms(grads, "the loss's gradient")
@@ -635,7 +635,7 @@ def _train(cell, params, opt, x, y, rngs, batch, max_norm, truncate, losses, nor
     for s in range(losses.shape[1]):
         rows = np.stack([rng.integers(0, x.shape[1], size=batch) for rng in rngs])  # (K, batch)
         losses[:, s], grads, _ = _recall_step(
-            cell, params, x[members, rows], y[members, rows], truncate
+            cell, params, x[members, rows], y[members, rows], truncate, need_dx=False
         )
         norms[:, s] = _member_norms(grads)
         opt.step(params, _clip(grads, norms[:, s], max_norm))
