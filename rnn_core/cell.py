@@ -343,8 +343,8 @@ def grads_from_deltas(delta, cache, dh0=None, need_dx=True):
     dx = (rows @ Wx.mT).reshape(x.shape) if need_dx else None
     if dh0 is None:
         dh0 = delta[..., 0, :] @ Wh.mT
-    # 1^T rows, a product: numpy's rows.sum(axis=-2) adds one row of H at a time
-    # (18 against 4 us for one model at chapter 5's sizes, 182 against 26 for ten).
+    # 1^T rows as a product: rows.sum(axis=-2) adds one row of H at a time,
+    # 5 times slower for one model at chapter 5's sizes, 7 times for ten.
     ones = np.ones(rows.shape[-2])
     return dx, dh0, dWx, dWh, ones @ rows
 
