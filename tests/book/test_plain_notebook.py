@@ -286,3 +286,38 @@ def test_korean_pages_convert_with_korean_words():
     assert "(2.9)" in prose  # an equation of a chapter: its number in the book
     assert plain_notebook.language(ROOT / "ko") == "ko" and plain_notebook.language(ROOT) == "en"
     assert plain_notebook.WORDS["ko"]["solution"] == "풀이"
+
+
+def _every_page():
+    """Every MyST page of both editions, and the top-level pages that are not notebooks."""
+    return [p for p in toc_pages() + toc_pages(ROOT / "ko") if p.suffix == ".md" and p.is_file()]
+
+
+@pytest.mark.parametrize("page", _every_page(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_figures_and_notebook_test_agree_with_jupytext(page):
+    # plain_notebook reads figure options and front matter without jupytext (a build
+    # converts 7 pages and needs every page's figure numbers for each: 3 s with jupytext);
+    # what it reads must be what jupytext, and so myst-nb, sees.
+    import jupytext
+
+    text = page.read_text(encoding="utf8")
+    notebook = jupytext.reads(text, "md:myst")
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert plain_notebook.cell_figures(text) == [
+        c.metadata.get("mystnb", {}).get("figure", {}) for c in code
+    ]
+    want = text.startswith("---\n") and "kernelspec" in notebook.metadata
+    assert plain_notebook.is_notebook(page) == want
+
+
+def test_cell_figures_reads_option_blocks_only():
+    page = (
+        "```{code-cell} ipython3\n:tags: [hide-input]\n\nx = 1\n```\n\n"
+        "```{code-cell} ipython3\nx = 2\n```\n\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: 'A: b'\n"
+        "    name: fig-a\n---\nplot()\n```\n\n"
+        "```{code-cell} ipython3\n---\ntags: [remove-input]\n---\ny = 3\n```\n"
+        "````md\n```python\nnot a cell\n```\n````\n"
+    )
+    figures = plain_notebook.cell_figures(page)
+    assert figures == [{}, {}, {"caption": "A: b", "name": "fig-a"}, {}]
