@@ -5,12 +5,22 @@ python tests/book_toc.py --notebooks  only pages that are MyST notebooks
 python tests/book_toc.py --edition ko the Korean edition's pages (ko/_toc.yml) that exist
 """
 
+import importlib.util
 import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# "Is this page a MyST notebook" is tools/plain_notebook.py's test, which the book's
+# download links use too; tools/ is not a package, so it is loaded from its file.
+_SPEC = importlib.util.spec_from_file_location(
+    "plain_notebook", ROOT / "tools" / "plain_notebook.py"
+)
+_plain_notebook = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_plain_notebook)
+is_notebook = _plain_notebook.is_notebook
 
 
 def toc_pages(root: Path = ROOT) -> list[Path]:
@@ -39,15 +49,6 @@ def toc_pages(root: Path = ROOT) -> list[Path]:
             path = matches[0] if matches else path.with_suffix(".md")
         pages.append(path)
     return pages
-
-
-def is_notebook(path: Path) -> bool:
-    """A MyST markdown notebook: YAML front matter with a kernelspec (and jupytext)."""
-    text = path.read_text(encoding="utf8")
-    if not text.startswith("---\n"):
-        return False
-    front = yaml.safe_load(text[4 : text.find("\n---", 4)]) or {}
-    return "kernelspec" in front
 
 
 if __name__ == "__main__":
