@@ -114,7 +114,7 @@ def equation_numbers(root=ROOT):
 
 
 # A code cell's opening fence and its YAML option block (``---`` lines right below it).
-_CELL_OPTIONS = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(?:---\n(.*?)\n---\n)?", re.M | re.S)
+_CELL_OPTIONS = re.compile(r"^`{3,}\{code-cell\}[^\n]*\n(?:---\n(.*?)\n---\n)?", re.M | re.S)
 
 
 def cell_figures(text):
@@ -123,7 +123,7 @@ def cell_figures(text):
     Read from the option blocks alone: jupytext parses the whole page, 50 ms for a chapter,
     and the numbers are wanted for every page of the book each time one page is converted.
     """
-    blocks = (m.group(2) for m in _CELL_OPTIONS.finditer(text))
+    blocks = (m.group(1) for m in _CELL_OPTIONS.finditer(text))
     options = [(yaml.safe_load(block) or {}) if block else {} for block in blocks]
     return [(o.get("mystnb") or {}).get("figure") or {} for o in options]
 
@@ -242,8 +242,9 @@ class _Converter:
         self.words = WORDS[language(root)]
         # A Korean page may refer to an equation of a chapter not translated yet: the
         # Korean build links it into the English edition, with the English number.
-        self.numbers = {**equation_numbers(ROOT), **equation_numbers(root)}
-        self.figure_numbers = {**figure_numbers(ROOT), **figure_numbers(root)}
+        editions = dict.fromkeys([ROOT, Path(root).resolve()])  # one, for the English book
+        self.numbers = {k: v for r in editions for k, v in equation_numbers(r).items()}
+        self.figure_numbers = {k: v for r in editions for k, v in figure_numbers(r).items()}
         self.cites = citations(root)
         self.chapter, self.exercises = _chapter_number(source, root), 0
         self.sections, self.figures = [], 0  # heading counters; figures so far
